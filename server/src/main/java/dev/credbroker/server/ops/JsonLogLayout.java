@@ -1,0 +1,68 @@
+package dev.credbroker.server.ops;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.core.LayoutBase;
+import java.time.Instant;
+import org.slf4j.event.KeyValuePair;
+
+/**
+ * One JSON object per log line, for log pipelines. Key-value pairs added with SLF4J's fluent API
+ * become top-level fields. Exceptions are reduced to class and message: stack traces belong in
+ * debug sessions, not in a pipeline that many people can read.
+ */
+public final class JsonLogLayout extends LayoutBase<ILoggingEvent> {
+
+  @Override
+  public String doLayout(ILoggingEvent event) {
+    StringBuilder out = new StringBuilder(256).append('{');
+    field(out, "time", Instant.ofEpochMilli(event.getTimeStamp()).toString());
+    field(out, "level", event.getLevel().toString());
+    field(out, "logger", event.getLoggerName());
+    field(out, "thread", event.getThreadName());
+    field(out, "message", event.getFormattedMessage());
+    if (event.getKeyValuePairs() != null) {
+      for (KeyValuePair kv : event.getKeyValuePairs()) {
+        field(out, kv.key, String.valueOf(kv.value));
+      }
+    }
+    IThrowableProxy error = event.getThrowableProxy();
+    if (error != null) {
+      field(out, "error", error.getClassName() + ": " + error.getMessage());
+    }
+    out.setLength(out.length() - 1);
+    return out.append("}\n").toString();
+  }
+
+  private static void field(StringBuilder out, String key, String value) {
+    quote(out, key);
+    out.append(':');
+    quote(out, value);
+    out.append(',');
+  }
+
+  /** Appends {@code s} as a JSON string (RFC 8259 section 7). */
+  static void quote(StringBuilder out, String s) {
+    out.append('"');
+    if (s != null) {
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        switch (c) {
+          case '"' -> out.append("\\\"");
+          case '\\' -> out.append("\\\\");
+          case '\n' -> out.append("\\n");
+          case '\r' -> out.append("\\r");
+          case '\t' -> out.append("\\t");
+          default -> {
+            if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+              out.append(String.format("\\u%04x", (int) c));
+            } else {
+              out.append(c);
+            }
+          }
+        }
+      }
+    }
+    out.append('"');
+  }
+}

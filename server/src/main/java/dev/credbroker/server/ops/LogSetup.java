@@ -1,0 +1,41 @@
+package dev.credbroker.server.ops;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import dev.credbroker.server.config.LoggingConfig;
+import org.slf4j.LoggerFactory;
+
+/** Applies {@code logging.*} to logback once the configuration is known. */
+public final class LogSetup {
+  private LogSetup() {}
+
+  public static void apply(LoggingConfig config) {
+    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+      return;
+    }
+    Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.setLevel(Level.toLevel(config.level().name(), Level.INFO));
+    if (config.format() != LoggingConfig.Format.JSON) {
+      return;
+    }
+    JsonLogLayout layout = new JsonLogLayout();
+    layout.setContext(context);
+    layout.start();
+    LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+    encoder.setContext(context);
+    encoder.setLayout(layout);
+    encoder.start();
+    ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
+    appender.setContext(context);
+    appender.setName("STDERR_JSON");
+    appender.setTarget("System.err");
+    appender.setEncoder(encoder);
+    appender.start();
+    root.detachAndStopAllAppenders();
+    root.addAppender(appender);
+  }
+}
