@@ -8,8 +8,7 @@ public record BrokerConfig(ServerConfig server, LoggingConfig logging) {
 
   static BrokerConfig read(ConfigNode root) throws ConfigException {
     if (!root.has("server")) {
-      throw new ConfigException("server", "required; write for example\n"
-          + "server:\n  listen: 127.0.0.1:8443");
+      throw new ConfigException("server", "required; write for example server: {listen: 127.0.0.1:8443}");
     }
     BrokerConfig config = new BrokerConfig(
         ServerConfig.read(root.mapping("server")),

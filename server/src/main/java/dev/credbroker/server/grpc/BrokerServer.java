@@ -14,11 +14,11 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -107,18 +107,18 @@ public final class BrokerServer {
     stopped.await();
   }
 
-  private String bindProblem(IOException e) {
+  private static String bindProblem(IOException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof BindException) {
-        String reason = Objects.requireNonNullElse(t.getMessage(), "bind failed");
-        if (reason.toLowerCase(java.util.Locale.ROOT).contains("in use")) {
-          return "server.listen: the address is already in use (is another broker running?);"
-              + " choose a free port or stop the process that holds it";
-        }
-        return "server.listen: cannot bind: " + reason;
+      String reason = Objects.requireNonNullElse(t.getMessage(), "");
+      if (reason.toLowerCase(Locale.ROOT).contains("in use")) {
+        return "server.listen: the address is already in use (is another broker running?);"
+            + " choose a free port or stop the process that holds it";
+      }
+      if (t.getCause() == null) {
+        return "server.listen: cannot bind: " + (reason.isEmpty() ? t.getClass().getSimpleName() : reason);
       }
     }
-    return "server.listen: cannot bind: " + e.getMessage();
+    return "server.listen: cannot bind";
   }
 
   /** Assembles a server from configuration; the one place transport settings are applied. */
@@ -152,6 +152,9 @@ public final class BrokerServer {
       if (tls.isEmpty() && config.tls().isPresent()) {
         tls = Optional.of(TlsMaterial.load(config.tls().get(), "server.tls"));
       }
+      tls.filter(t -> t.expiredAt(java.time.Instant.now())).ifPresent(t -> log.warn(
+          "the TLS certificate {} expired at {}; clients will refuse it",
+          t.leaf().getSubjectX500Principal().getName(), t.leaf().getNotAfter().toInstant()));
       ServerLimits limits = config.limits();
       NettyServerBuilder nb = NettyServerBuilder
           .forAddress(config.listen().toSocketAddress(),

@@ -1,0 +1,138 @@
+package dev.credbroker.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.credbroker.server.testing.ProcessRunner;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The broker as an operator meets it: a process with flags, exit codes and one-line errors. */
+class MainProcessTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @TempDir Path dir;
+
+  @Test
+  void sigterm_whileServing_stopsGracefullyAndExitsZero() throws Exception {
+    Path config = write("server: {listen: 127.0.0.1:0}\n");
+    try (ProcessRunner broker = ProcessRunner.start(main("--config", config.toString()))) {
+      Matcher listening = broker.awaitLine("listening on 127\\.0\\.0\\.1:(\\d+)", WAIT);
+      assertEquals(ServingStatus.SERVING, health(Integer.parseInt(listening.group(1))));
+
+      broker.terminate();
+
+      assertEquals(0, broker.awaitExit(WAIT), broker.output());
+      assertTrue(broker.output().contains("received SIGTERM"), broker.output());
+      assertTrue(broker.output().endsWith("stopped"), broker.output());
+    }
+  }
+
+  @Test
+  void jsonLogging_writesOneObjectPerLine() throws Exception {
+    Path config = write("server: {listen: 127.0.0.1:0}\nlogging: {format: json}\n");
+    try (ProcessRunner broker = ProcessRunner.start(main("--config", config.toString()))) {
+      Matcher line = broker.awaitLine("^\\{.*\"message\":\"credbroker listening on [^\"]+\".*\\}$", WAIT);
+      assertTrue(line.group().contains("\"level\":\"INFO\""), line.group());
+      broker.terminate();
+      assertEquals(0, broker.awaitExit(WAIT));
+    }
+  }
+
+  @Test
+  void configWithTypo_exitsTwoWithOneLineNamingTheKey() throws Exception {
+    Path config = write("server:\n  listen: 127.0.0.1:0\n  shutdown_grase: 10s\n");
+
+    String out = runToExit(2, "--config", config.toString());
+
+    assertEquals("credbroker: config error: server.shutdown_grase: unknown key; did you mean"
+        + " 'shutdown_grace'?", out);
+  }
+
+  @Test
+  void plaintextOnAllInterfaces_exitsTwoAndNamesTheFlag() throws Exception {
+    Path config = write("server: {listen: 0.0.0.0:0}\n");
+
+    String out = runToExit(2, "--config", config.toString());
+
+    assertTrue(out.startsWith("credbroker: config error: server.listen: plaintext gRPC on"
+        + " non-loopback address 0.0.0.0:0 is refused"), out);
+  }
+
+  @Test
+  void portInUse_exitsOneWithOneLine() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Path config = write("server: {listen: 127.0.0.1:" + taken.getLocalPort() + "}\n");
+
+      String out = runToExit(1, "--config", config.toString());
+
+      assertTrue(out.startsWith("credbroker: cannot start: server.listen: the address is already in use"), out);
+    }
+  }
+
+  @Test
+  void missingConfigFile_exitsTwo() throws Exception {
+    String out = runToExit(2, "--config", dir.resolve("nope.yaml").toString());
+    assertTrue(out.startsWith("credbroker: config error: config file not found"), out);
+  }
+
+  @Test
+  void unknownFlag_exitsTwo() throws Exception {
+    assertEquals("credbroker: unknown option '--confg'; see --help", runToExit(2, "--confg", "x"));
+  }
+
+  @Test
+  void help_printsUsageAndExitsZero() throws Exception {
+    try (ProcessRunner p = ProcessRunner.start(main("--help"))) {
+      assertEquals(0, p.awaitExit(WAIT));
+      assertTrue(p.output().startsWith("usage: java -jar credbroker-server.jar"), p.output());
+    }
+  }
+
+  private String runToExit(int expectedCode, String... args) throws Exception {
+    try (ProcessRunner p = ProcessRunner.start(main(args))) {
+      int code = p.awaitExit(WAIT);
+      String out = p.output();
+      assertEquals(expectedCode, code, out);
+      assertFalse(out.contains("Exception") || out.contains("\tat "), "no stack trace: " + out);
+      assertEquals(1, out.lines().count(), "one line: " + out);
+      return out;
+    }
+  }
+
+  private static List<String> main(String... args) {
+    return ProcessRunner.javaCommand(Main.class.getName(), args);
+  }
+
+  private Path write(String yaml) throws Exception {
+    Path file = dir.resolve("config.yaml");
+    Files.writeString(file, yaml);
+    return file;
+  }
+
+  private static ServingStatus health(int port) throws InterruptedException {
+    ManagedChannel channel =
+        Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create()).build();
+    try {
+      return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+          .check(HealthCheckRequest.getDefaultInstance()).getStatus();
+    } finally {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+}

@@ -1,0 +1,159 @@
+package dev.credbroker.server.config;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  @Test
+  void load_completeFile_bindsEveryKey() throws Exception {
+    Files.writeString(dir.resolve("tls.crt"), "x");
+    Files.writeString(dir.resolve("tls.key"), "x");
+    Files.writeString(dir.resolve("clients.pem"), "x");
+    Path file = write("""
+        server:
+          listen: "[::1]:9443"
+          tls: { cert: tls.crt, key: tls.key, client_ca: clients.pem }
+          shutdown_grace: 1m30s
+          reflection: false
+          limits:
+            max_inbound_message_size: 16KiB
+            max_inbound_metadata_size: 1MiB
+            max_concurrent_calls_per_connection: 50
+            handshake_timeout: 5s
+            keepalive_time: 1h
+            keepalive_timeout: 10s
+            permit_keepalive_time: 0s
+            max_connection_idle: 10m
+            max_connection_age: 2h
+            max_connection_age_grace: 30s
+        logging: { level: debug, format: json }
+        """);
+
+    BrokerConfig config = ConfigLoader.load(file);
+
+    ServerConfig server = config.server();
+    assertAll(
+        () -> assertEquals(new ListenAddress("::1", 9443), server.listen()),
+        () -> assertEquals(dir.resolve("tls.crt"), server.tls().orElseThrow().certChain()),
+        () -> assertEquals(Optional.of(dir.resolve("clients.pem")),
+            server.tls().orElseThrow().clientCa()),
+        () -> assertEquals(Duration.ofSeconds(90), server.shutdownGrace()),
+        () -> assertFalse(server.reflection()),
+        () -> assertEquals(new ServerLimits(16 * 1024, 1 << 20, 50, Duration.ofSeconds(5),
+            Duration.ofHours(1), Duration.ofSeconds(10), Duration.ZERO, Duration.ofMinutes(10),
+            Duration.ofHours(2), Duration.ofSeconds(30)), server.limits()),
+        () -> assertEquals(new LoggingConfig(LoggingConfig.Level.DEBUG,
+            LoggingConfig.Format.JSON), config.logging()));
+  }
+
+  @Test
+  void load_minimalFile_appliesDefaults() throws Exception {
+    BrokerConfig config = ConfigLoader.load(write("server: { listen: 127.0.0.1:8443 }\n"));
+
+    assertEquals(ServerLimits.DEFAULTS, config.server().limits());
+    assertEquals(ServerConfig.DEFAULT_SHUTDOWN_GRACE, config.server().shutdownGrace());
+    assertTrue(config.server().reflection());
+    assertTrue(config.server().tls().isEmpty());
+    assertEquals(LoggingConfig.DEFAULTS, config.logging());
+  }
+
+  @Test
+  void load_shippedQuickstartExample_isValid() throws Exception {
+    Path example = Path.of(System.getProperty("user.dir")).resolve("../examples/quickstart.yaml");
+    assertTrue(ConfigLoader.load(example).server().listen().isLoopback());
+  }
+
+  /** Each class of mistake is reported with its key path and what to write instead. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', textBlock = """
+      typo in a nested key        | server: {listen: 127.0.0.1:1, lsten: x}                 | server.lsten: unknown key; did you mean 'listen'?
+      typo in a top-level key     | {server: {listen: 127.0.0.1:1}, loging: {}}             | loging: unknown key; did you mean 'logging'?
+      unrelated unknown key       | {server: {listen: 127.0.0.1:1}, zzzzzzzzzz: 1}          | zzzzzzzzzz: unknown key; known keys here: server, logging
+      missing server              | logging: {level: info}                                  | server: required
+      missing listen              | server: {reflection: true}                              | server.listen: required; write for example listen: 127.0.0.1:8443
+      listen without port         | server: {listen: localhost}                             | server.listen: expected host:port
+      bare IPv6                   | server: {listen: '::1:80'}                              | IPv6 addresses go in brackets
+      port out of range           | server: {listen: 127.0.0.1:70000}                       | server.listen: port 70000 is outside 0-65535
+      word for a duration         | server: {listen: 127.0.0.1:1, shutdown_grace: soon}     | server.shutdown_grace: expected a duration such as 30s, 15m, 1h or 1h30m, got 'soon'
+      number for a duration       | server: {listen: 127.0.0.1:1, shutdown_grace: 15}       | server.shutdown_grace: expected a duration such as 30s, 15m, 1h or 1h30m, got '15'
+      duration out of range       | server: {listen: 127.0.0.1:1, shutdown_grace: 2h}       | server.shutdown_grace: must be between 0s and 1h, got 2h
+      text for a boolean          | server: {listen: 127.0.0.1:1, reflection: 'yes'}        | server.reflection: expected true or false, got text 'yes'
+      text for a number           | server: {listen: 127.0.0.1:1, limits: {max_concurrent_calls_per_connection: many}} | server.limits.max_concurrent_calls_per_connection: expected a whole number, got text 'many'
+      number out of range         | server: {listen: 127.0.0.1:1, limits: {max_concurrent_calls_per_connection: 0}}    | server.limits.max_concurrent_calls_per_connection: must be between 1 and 100000, got 0
+      bad size unit               | server: {listen: 127.0.0.1:1, limits: {max_inbound_message_size: 4MB}}              | server.limits.max_inbound_message_size: expected a size such as 65536, 64KiB or 4MiB, got '4MB'
+      huge number                 | server: {listen: 127.0.0.1:1, limits: {max_inbound_message_size: 99999999999999999999}} | server.limits.max_inbound_message_size: expected a size
+      list for a mapping          | server: [1, 2]                                          | server: expected a mapping (key: value lines), got a list
+      unknown enum value          | {server: {listen: 127.0.0.1:1}, logging: {format: xml}} | logging.format: expected one of json, text, got 'xml'
+      missing tls file            | server: {listen: 127.0.0.1:1, tls: {cert: nope.pem, key: nope.key}} | server.tls.cert: file not found:
+      tls without key             | server: {listen: 127.0.0.1:1, tls: {cert: nope.pem}}    | server.tls.key: required when tls is set
+      duplicate key               | 'server: {listen: 127.0.0.1:1}\\nserver: {listen: 127.0.0.1:2}' | found duplicate key server
+      broken YAML                 | 'server: [127.0.0.1:1'                                  | not valid YAML:
+      a scalar document           | just text                                               | expected a mapping
+      """)
+  void load_badFile_namesKeyAndFix(String caseName, String yaml, String expected) throws Exception {
+    Path file = write(yaml.replace("\\n", "\n"));
+
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+
+    assertTrue(e.getMessage().contains(expected), () -> caseName + ": got " + e.getMessage());
+    assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
+  }
+
+  @Test
+  void load_missingFile_saysSoAndHowToFix() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(dir.resolve("absent.yaml")));
+    assertTrue(e.getMessage().startsWith("config file not found: "), e.getMessage());
+    assertTrue(e.getMessage().contains("--config"), e.getMessage());
+  }
+
+  @Test
+  void load_binaryFile_isRejectedAsNotUtf8() throws Exception {
+    Path file = dir.resolve("config.yaml");
+    Files.write(file, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, (byte) 0xc3});
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+    assertTrue(e.getMessage().contains("is not UTF-8 text"), e.getMessage());
+  }
+
+  @Test
+  void load_hugeFile_isRejectedBeforeParsing() throws Exception {
+    Path file = dir.resolve("config.yaml");
+    Files.write(file, new byte[ConfigLoader.MAX_FILE_BYTES + 1]);
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+    assertTrue(e.getMessage().contains("larger than 4 MiB"), e.getMessage());
+  }
+
+  @Test
+  void load_billionLaughs_isRefused() throws Exception {
+    StringBuilder yaml = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for (int i = 1; i < 30; i++) {
+      yaml.append("a").append(i).append(": &a").append(i).append(" [*a").append(i - 1)
+          .append(", *a").append(i - 1).append(", *a").append(i - 1).append("]\n");
+    }
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(write(yaml.toString())));
+    assertTrue(e.getMessage().contains("not valid YAML"), e.getMessage());
+  }
+
+  private Path write(String yaml) throws IOException {
+    Path file = dir.resolve("config.yaml");
+    Files.writeString(file, yaml, StandardCharsets.UTF_8);
+    return file;
+  }
+}
