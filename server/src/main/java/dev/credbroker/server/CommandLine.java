@@ -4,11 +4,15 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** The broker's command-line flags, parsed strictly: an unknown or repeated flag is an error. */
-record CommandLine(Optional<Path> config, boolean insecurePlaintext, boolean help, boolean version) {
+record CommandLine(Optional<Path> config, boolean insecurePlaintext, boolean dev, boolean help,
+    boolean version) {
 
   static final String USAGE = """
       usage: java -jar credbroker-server.jar --config FILE [--insecure-plaintext]
+             java -jar credbroker-server.jar --dev [--config FILE]
         --config FILE           the broker's YAML configuration (docs/configuration.md)
+        --dev                   development mode: loopback only, with an embedded development
+                                identity provider and a printed token; never in production
         --insecure-plaintext    allow plaintext gRPC on a non-loopback address (never in production)
         --version               print the version and exit
         --help                  print this help and exit
@@ -17,6 +21,7 @@ record CommandLine(Optional<Path> config, boolean insecurePlaintext, boolean hel
   static CommandLine parse(String... args) throws UsageException {
     Path config = null;
     boolean insecure = false;
+    boolean dev = false;
     boolean help = false;
     boolean version = false;
     for (int i = 0; i < args.length; i++) {
@@ -41,15 +46,19 @@ record CommandLine(Optional<Path> config, boolean insecurePlaintext, boolean hel
           config = Path.of(value);
         }
         case "--insecure-plaintext" -> insecure = flag(arg, value, insecure);
+        case "--dev" -> dev = flag(arg, value, dev);
         case "--help", "-h" -> help = true;
         case "--version" -> version = true;
         default -> throw new UsageException("unknown option '" + abbreviate(arg) + "'; see --help");
       }
     }
-    if (config == null && !help && !version) {
-      throw new UsageException("--config FILE is required; see --help");
+    if (config == null && !dev && !help && !version) {
+      throw new UsageException("--config FILE is required (or --dev to try the broker); see --help");
     }
-    return new CommandLine(Optional.ofNullable(config), insecure, help, version);
+    if (dev && insecure) {
+      throw new UsageException("--dev binds to loopback only; it cannot be combined with --insecure-plaintext");
+    }
+    return new CommandLine(Optional.ofNullable(config), insecure, dev, help, version);
   }
 
   private static boolean flag(String name, String value, boolean already) throws UsageException {

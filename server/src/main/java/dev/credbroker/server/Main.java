@@ -1,13 +1,23 @@
 package dev.credbroker.server;
 
+import dev.credbroker.server.auth.Authenticator;
 import dev.credbroker.server.config.BrokerConfig;
 import dev.credbroker.server.config.ConfigException;
 import dev.credbroker.server.config.ConfigLoader;
+import dev.credbroker.server.devmode.DevIssuer;
+import dev.credbroker.server.devmode.DevModeBanner;
 import dev.credbroker.server.grpc.BrokerServer;
+import dev.credbroker.server.grpc.CredentialBrokerService;
 import dev.credbroker.server.grpc.ServerStartException;
+import dev.credbroker.server.ops.DaemonThreads;
 import dev.credbroker.server.ops.LogSetup;
 import dev.credbroker.server.ops.Signals;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,33 +55,50 @@ public final class Main {
       out.println("credbroker " + version());
       return EXIT_OK;
     }
+    Clock clock = Clock.systemUTC();
+    ExecutorService io = Executors.newCachedThreadPool(DaemonThreads.named("credbroker-io"));
+    Optional<DevIssuer> dev = Optional.empty();
     BrokerServer server;
     try {
-      BrokerConfig config = ConfigLoader.load(cli.config().orElseThrow());
+      BrokerConfig config = cli.config().isPresent()
+          ? ConfigLoader.load(cli.config().get()) : DevMode.defaultConfig();
       LogSetup.apply(config.logging());
+      if (cli.dev()) {
+        DevMode.requireLoopback(config);
+        dev = Optional.of(DevIssuer.start(clock));
+        config = config.withIssuer(dev.get().issuerConfig());
+      }
+      Authenticator authenticator = Authenticator.create(config.issuers(), clock, io);
       server = BrokerServer.builder(config.server())
           .insecurePlaintext(cli.insecurePlaintext())
-          .build()
-          .start();
+          .addService(new CredentialBrokerService(authenticator))
+          .build();
+      Signals.onTerminate(server::shutdown, server::shutdownNow);
+      server.start();
     } catch (ConfigException e) {
       err.println("credbroker: config error: " + e.getMessage());
       return EXIT_USAGE;
     } catch (ServerStartException e) {
       err.println("credbroker: cannot start: " + e.getMessage());
       return EXIT_FAILURE;
+    } catch (IOException e) {
+      err.println("credbroker: cannot start the development issuer: " + e.getMessage());
+      return EXIT_FAILURE;
     } catch (RuntimeException e) {
-      log.error("unexpected failure while starting", e);
+      log.error("unexpected {} while starting: {}", e.getClass().getName(), e.getMessage());
       err.println("credbroker: cannot start: unexpected " + e.getClass().getSimpleName()
-          + "; see the log above");
+          + "; please report it with the log line above");
       return EXIT_FAILURE;
     }
-    Signals.onTerminate(server::shutdown);
+    dev.ifPresent(issuer -> DevModeBanner.print(out, issuer, server.address()));
     try {
       server.awaitStopped();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       server.shutdown();
     }
+    dev.ifPresent(DevIssuer::close);
+    io.shutdownNow();
     return EXIT_OK;
   }
 

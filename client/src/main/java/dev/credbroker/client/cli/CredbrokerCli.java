@@ -1,28 +1,47 @@
 package dev.credbroker.client.cli;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 
 /**
- * Entry point of the {@code credbroker} command. Subcommands arrive with the client library
- * (credential-process, serve, exec, update, get-secret, whoami, entitlements, policy, audit).
+ * Entry point of the {@code credbroker} command. Errors are one line on stderr; exit codes tell
+ * scripts what kind of failure it was.
  */
 public final class CredbrokerCli {
   static final int EXIT_OK = 0;
+  static final int EXIT_UNAVAILABLE = 1;
   static final int EXIT_USAGE = 2;
+  static final int EXIT_UNAUTHENTICATED = 3;
+  static final int EXIT_DENIED = 4;
 
   static final String USAGE = """
       usage: credbroker COMMAND [OPTIONS]
+      commands:
+        whoami       show what the broker sees in your token (JSON)
+      connection options (or CREDBROKER_<NAME> environment variables):
+        --target HOST:PORT   broker address (default 127.0.0.1:8443; dns:///host:port for replicas)
+        --plaintext          no TLS; allowed only for a loopback target
+        --ca-file PEM        CA that signed the broker's certificate (default: the JVM's trust store)
+        --token-file FILE    file holding the bearer token (or set CREDBROKER_TOKEN)
+        --timeout SECONDS    deadline for the call (default 10)
+      other:
         --version    print the version and exit
         --help       print this help and exit
-      exit codes: 0 success, 2 bad usage""";
+      exit codes: 0 success, 1 broker unreachable or failed, 2 bad usage,
+                  3 token not accepted, 4 permission denied""";
 
   private CredbrokerCli() {}
 
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err));
+    System.exit(run(args, System.getenv(), System.out, System.err));
   }
 
-  static int run(String[] args, PrintStream out, PrintStream err) {
+  static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
     if (args.length == 1 && ("--help".equals(args[0]) || "-h".equals(args[0]))) {
       out.println(USAGE);
       return EXIT_OK;
@@ -32,9 +51,41 @@ public final class CredbrokerCli {
       out.println("credbroker " + (v == null ? "development build" : v));
       return EXIT_OK;
     }
-    err.println("credbroker: " + (args.length == 0 ? "no command given" : "unknown command '"
-        + (args[0].length() > 40 ? args[0].substring(0, 40) + "..." : args[0]) + "'")
-        + "; see --help");
-    return EXIT_USAGE;
+    if (args.length == 0) {
+      err.println("credbroker: no command given; see --help");
+      return EXIT_USAGE;
+    }
+    List<String> rest = Arrays.asList(args).subList(1, args.length);
+    try {
+      switch (args[0]) {
+        case "whoami":
+          return WhoAmICommand.run(rest, env, out);
+        default:
+          err.println("credbroker: unknown command '" + CliOptions.abbreviate(args[0]) + "'; see --help");
+          return EXIT_USAGE;
+      }
+    } catch (CliOptions.UsageException e) {
+      err.println("credbroker: " + e.getMessage() + "; see --help");
+      return EXIT_USAGE;
+    } catch (StatusRuntimeException e) {
+      return reportStatus(e.getStatus(), err);
+    } catch (IOException e) {
+      err.println("credbroker: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+      return EXIT_USAGE;
+    } catch (Exception e) {
+      err.println("credbroker: unexpected " + e.getClass().getSimpleName());
+      return EXIT_UNAVAILABLE;
+    }
+  }
+
+  private static int reportStatus(Status status, PrintStream err) {
+    String description = status.getDescription() == null ? "" : ": " + status.getDescription();
+    err.println("credbroker: broker answered " + status.getCode() + description);
+    return switch (status.getCode()) {
+      case UNAUTHENTICATED -> EXIT_UNAUTHENTICATED;
+      case PERMISSION_DENIED -> EXIT_DENIED;
+      case INVALID_ARGUMENT, NOT_FOUND -> EXIT_USAGE;
+      default -> EXIT_UNAVAILABLE;
+    };
   }
 }

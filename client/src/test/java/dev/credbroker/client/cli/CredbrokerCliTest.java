@@ -37,7 +37,7 @@ class CredbrokerCliTest {
   }
 
   private int run(String... args) {
-    return CredbrokerCli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+    return CredbrokerCli.run(args, java.util.Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 

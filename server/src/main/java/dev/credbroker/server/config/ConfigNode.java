@@ -3,6 +3,7 @@ package dev.credbroker.server.config;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -56,6 +57,41 @@ final class ConfigNode {
   /** A nested mapping that is absent unless written. */
   Optional<ConfigNode> optionalMapping(String key) throws ConfigException {
     return has(key) ? Optional.of(mapping(key)) : Optional.empty();
+  }
+
+  /** Elements of a sequence of mappings; empty when absent. */
+  List<ConfigNode> mappingList(String key) throws ConfigException {
+    Object raw = raw(key);
+    if (raw == null) {
+      return List.of();
+    }
+    if (!(raw instanceof List<?> list)) {
+      throw new ConfigException(pathOf(key), "expected a list (lines starting with '- ')");
+    }
+    List<ConfigNode> out = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      String p = pathOf(key) + "[" + i + "]";
+      out.add(new ConfigNode(p, asMapping(p, list.get(i)), baseDir));
+    }
+    return List.copyOf(out);
+  }
+
+  /** A list of text values; a single value is accepted as a list of one. */
+  List<String> stringList(String key) throws ConfigException {
+    Object raw = raw(key);
+    if (raw == null) {
+      return List.of();
+    }
+    List<?> list = raw instanceof List<?> l ? l : List.of(raw);
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      if (!(list.get(i) instanceof String s) || s.isBlank()) {
+        throw new ConfigException(pathOf(key) + "[" + i + "]",
+            "expected non-empty text, got " + describe(list.get(i)));
+      }
+      out.add(s);
+    }
+    return List.copyOf(out);
   }
 
   boolean has(String key) {
@@ -210,7 +246,7 @@ final class ConfigNode {
     return (Map<String, Object>) map;
   }
 
-  private static String describe(Object raw) {
+  static String describe(Object raw) {
     if (raw instanceof Map<?, ?>) {
       return "a mapping";
     }

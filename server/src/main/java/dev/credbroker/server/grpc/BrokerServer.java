@@ -8,6 +8,7 @@ import dev.credbroker.server.config.ServerLimits;
 import dev.credbroker.server.tls.TlsMaterial;
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -59,6 +60,9 @@ public final class BrokerServer {
 
   /** Binds and starts serving; health turns SERVING only once the port is open. */
   public BrokerServer start() throws ServerStartException {
+    if (stopping.get()) {
+      throw new ServerStartException("stopped before it started");
+    }
     try {
       server.start();
     } catch (IOException e) {
@@ -100,6 +104,11 @@ public final class BrokerServer {
     }
     log.info("stopped");
     stopped.countDown();
+  }
+
+  /** Cancels every call in flight at once (a second SIGTERM). */
+  public void shutdownNow() {
+    server.shutdownNow();
   }
 
   /** Blocks until {@link #shutdown()} has finished, in-flight calls included. */
@@ -181,10 +190,11 @@ public final class BrokerServer {
         all.add(new AuditServiceGrpc.AuditServiceImplBase() {});
       }
       List<String> names = new ArrayList<>();
+      CallInfoInterceptor callInfo = new CallInfoInterceptor();
       for (BindableService s : all) {
         ServerServiceDefinition definition = s.bindService();
         names.add(definition.getServiceDescriptor().getName());
-        nb.addService(definition);
+        nb.addService(ServerInterceptors.intercept(definition, callInfo));
       }
       nb.addService(health.getHealthService());
       if (config.reflection()) {

@@ -1,0 +1,132 @@
+package dev.credbroker.server.auth;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.credbroker.server.auth.AuthenticationException.Reason;
+import dev.credbroker.server.config.IssuerConfig;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+
+/**
+ * The front door of authentication: bearer token in, {@link VerifiedIdentity} out.
+ *
+ * <p>A token that passed is remembered, keyed by its SHA-256, until its {@code exp}, so a caller
+ * pays for signature verification once per token rather than once per request (an ES256 check
+ * costs about 1-2 ms; a hash and a cache hit about 1 µs). Only valid tokens are remembered, so
+ * garbage cannot evict them. The returned future never blocks the caller: it is complete at once
+ * unless the issuer's keys must be fetched first.
+ */
+public final class Authenticator {
+  static final int MAX_CACHED_TOKENS = 100_000;
+
+  private final TokenVerifier verifier;
+  private final Map<String, IssuerKeys> keysByIssuer;
+  private final Cache<TokenDigest, VerifiedIdentity> verified;
+  private final Clock clock;
+
+  private Authenticator(TokenVerifier verifier, Map<String, IssuerKeys> keysByIssuer, Clock clock) {
+    this.verifier = verifier;
+    this.keysByIssuer = keysByIssuer;
+    this.clock = clock;
+    this.verified = Caffeine.newBuilder()
+        .maximumSize(MAX_CACHED_TOKENS)
+        .ticker(tickerOf(clock))
+        .expireAfter(Expiry.<TokenDigest, VerifiedIdentity>creating((digest, identity) ->
+            Duration.between(clock.instant(), identity.expiresAt())))
+        .build();
+  }
+
+  /**
+   * Trusts the given issuers; their keys are fetched on {@code executor} when first needed.
+   * {@code clock} decides token lifetimes and key freshness.
+   */
+  public static Authenticator create(List<IssuerConfig> issuers, Clock clock, Executor executor) {
+    Map<String, TokenVerifier.Issuer> byIssuer = new LinkedHashMap<>();
+    Map<String, IssuerKeys> keys = new LinkedHashMap<>();
+    for (IssuerConfig config : issuers) {
+      KeyFetcher fetcher = new KeyFetcher(config, executor);
+      IssuerKeys issuerKeys = new IssuerKeys(config, fetcher::fetch, clock);
+      byIssuer.put(config.issuer(), new TokenVerifier.Issuer(config, issuerKeys));
+      keys.put(config.issuer(), issuerKeys);
+    }
+    return new Authenticator(new TokenVerifier(byIssuer, clock), Map.copyOf(keys), clock);
+  }
+
+  /**
+   * Verifies {@code bearerToken}. Fails with an {@link AuthenticationException} whose message is
+   * safe to show the caller; never with anything else.
+   */
+  public CompletableFuture<VerifiedIdentity> authenticate(String bearerToken) {
+    if (bearerToken == null || bearerToken.isEmpty()) {
+      return CompletableFuture.failedFuture(new AuthenticationException(Reason.MISSING_TOKEN,
+          "missing bearer token; send metadata 'authorization: Bearer <JWT>'"));
+    }
+    byte[] sha256 = sha256(bearerToken);
+    TokenDigest digest = TokenDigest.of(sha256);
+    VerifiedIdentity cached = verified.getIfPresent(digest);
+    if (cached != null && clock.instant().isBefore(cached.expiresAt())) {
+      return CompletableFuture.completedFuture(cached);
+    }
+    String hash = HexFormat.of().formatHex(sha256, 0, 8);
+    return verifier.verify(bearerToken, hash).handle((identity, error) -> {
+      if (error == null) {
+        verified.put(digest, identity);
+        return identity;
+      }
+      Throwable cause = error instanceof CompletionException && error.getCause() != null
+          ? error.getCause() : error;
+      if (cause instanceof AuthenticationException) {
+        throw new CompletionException(cause);
+      }
+      throw new CompletionException(new AuthenticationException(Reason.MALFORMED,
+          "token could not be verified"));
+    });
+  }
+
+  /** First 16 hex digits of the token's SHA-256, as recorded for correlation. */
+  public static String tokenHash(String bearerToken) {
+    return HexFormat.of().formatHex(sha256(bearerToken), 0, 8);
+  }
+
+  /** JWKS fetches started for {@code issuer} so far. */
+  public long keyFetches(String issuer) {
+    IssuerKeys keys = keysByIssuer.get(issuer);
+    return keys == null ? 0 : keys.fetchCount();
+  }
+
+  private static byte[] sha256(String token) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
+  private static Ticker tickerOf(Clock clock) {
+    return () -> {
+      var now = clock.instant();
+      return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    };
+  }
+
+  /** A token's SHA-256 as four longs: cheap to hash and compare, and not the token. */
+  private record TokenDigest(long a, long b, long c, long d) {
+    static TokenDigest of(byte[] sha256) {
+      ByteBuffer buf = ByteBuffer.wrap(sha256);
+      return new TokenDigest(buf.getLong(), buf.getLong(), buf.getLong(), buf.getLong());
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package dev.credbroker.server.auth;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A caller whose token passed every check. Only this package can create one, so holding a
+ * {@code VerifiedIdentity} proves the signature, issuer, audience and lifetime were checked.
+ * Claims are a deep immutable copy with JSON types only: String, Long, Double, Boolean, List, Map.
+ */
+public final class VerifiedIdentity {
+  private final String issuer;
+  private final String subject;
+  private final Instant expiresAt;
+  private final Optional<Instant> issuedAt;
+  private final List<String> audiences;
+  private final Map<String, Object> claims;
+  private final String tokenHash;
+
+  VerifiedIdentity(String issuer, String subject, Instant expiresAt, Optional<Instant> issuedAt,
+      List<String> audiences, Map<String, Object> claims, String tokenHash) {
+    this.issuer = issuer;
+    this.subject = subject;
+    this.expiresAt = expiresAt;
+    this.issuedAt = issuedAt;
+    this.audiences = List.copyOf(audiences);
+    this.claims = immutableMap(claims);
+    this.tokenHash = tokenHash;
+  }
+
+  public String issuer() {
+    return issuer;
+  }
+
+  public String subject() {
+    return subject;
+  }
+
+  public Instant expiresAt() {
+    return expiresAt;
+  }
+
+  public Optional<Instant> issuedAt() {
+    return issuedAt;
+  }
+
+  public List<String> audiences() {
+    return audiences;
+  }
+
+  /** Every claim of the token, nested objects and arrays included. */
+  public Map<String, Object> claims() {
+    return claims;
+  }
+
+  public Optional<Object> claim(ClaimPath path) {
+    return path.lookup(claims);
+  }
+
+  /** The OAuth client the token was issued to ({@code azp}, else {@code client_id}), if any. */
+  public Optional<String> clientId() {
+    for (String name : new String[] {"azp", "client_id"}) {
+      if (claims.get(name) instanceof String s && !s.isEmpty()) {
+        return Optional.of(s);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** First 16 hex digits of SHA-256 over the token: correlates records, reveals nothing. */
+  public String tokenHash() {
+    return tokenHash;
+  }
+
+  @Override
+  public String toString() {
+    return "VerifiedIdentity[issuer=" + issuer + ", subject=" + subject + ", expiresAt="
+        + expiresAt + "]";
+  }
+
+  private static Map<String, Object> immutableMap(Map<?, ?> in) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    in.forEach((k, v) -> {
+      Object copy = immutable(v);
+      if (copy != null) {
+        out.put(String.valueOf(k), copy);
+      }
+    });
+    return Collections.unmodifiableMap(out);
+  }
+
+  private static Object immutable(Object v) {
+    if (v instanceof Map<?, ?> m) {
+      return immutableMap(m);
+    }
+    if (v instanceof List<?> l) {
+      List<Object> out = new ArrayList<>(l.size());
+      for (Object e : l) {
+        Object copy = immutable(e);
+        if (copy != null) {
+          out.add(copy);
+        }
+      }
+      return Collections.unmodifiableList(out);
+    }
+    if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
+      return ((Number) v).longValue();
+    }
+    if (v instanceof java.util.Date d) {
+      return d.getTime() / 1000; // NumericDate, RFC 7519 section 2
+    }
+    if (v instanceof Float f) {
+      return f.doubleValue();
+    }
+    if (v instanceof String || v instanceof Long || v instanceof Double || v instanceof Boolean) {
+      return v;
+    }
+    return v == null ? null : String.valueOf(v);
+  }
+}

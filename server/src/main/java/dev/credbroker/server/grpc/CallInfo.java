@@ -1,0 +1,25 @@
+package dev.credbroker.server.grpc;
+
+import io.grpc.Context;
+import java.util.List;
+
+/**
+ * What the transport knows about a call before any handler runs: the raw authorization header
+ * values, the peer address and a request id. Verification happens in the handler, asynchronously,
+ * so a cold key fetch never blocks a transport thread.
+ */
+record CallInfo(List<String> authorization, String peerAddress, String requestId) {
+  static final Context.Key<CallInfo> KEY = Context.key("credbroker-call-info");
+
+  CallInfo {
+    authorization = List.copyOf(authorization);
+  }
+
+  static CallInfo current() {
+    CallInfo info = KEY.get();
+    if (info == null) {
+      throw new IllegalStateException("CallInfoInterceptor is not installed");
+    }
+    return info;
+  }
+}

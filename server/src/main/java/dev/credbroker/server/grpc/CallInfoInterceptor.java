@@ -1,0 +1,57 @@
+package dev.credbroker.server.grpc;
+
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Grpc;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Captures {@link CallInfo} for every call and returns the request id as {@code x-request-id}. */
+final class CallInfoInterceptor implements ServerInterceptor {
+  static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+  static final Metadata.Key<String> REQUEST_ID =
+      Metadata.Key.of("x-request-id", Metadata.ASCII_STRING_MARSHALLER);
+
+  @Override
+  public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+      ServerCallHandler<Q, R> next) {
+    Iterable<String> values = headers.getAll(AUTHORIZATION);
+    List<String> authorization = new ArrayList<>(1);
+    if (values != null) {
+      values.forEach(authorization::add);
+    }
+    String requestId = newRequestId();
+    CallInfo info = new CallInfo(authorization, peer(call), requestId);
+    ServerCall<Q, R> withId = new io.grpc.ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+      @Override
+      public void sendHeaders(Metadata responseHeaders) {
+        responseHeaders.put(REQUEST_ID, requestId);
+        super.sendHeaders(responseHeaders);
+      }
+    };
+    return Contexts.interceptCall(Context.current().withValue(CallInfo.KEY, info), withId, headers, next);
+  }
+
+  private static String peer(ServerCall<?, ?> call) {
+    SocketAddress address = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+    if (address instanceof InetSocketAddress inet) {
+      String host = inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
+      return (host.contains(":") ? "[" + host + "]" : host) + ":" + inet.getPort();
+    }
+    return address == null ? "unknown" : address.toString();
+  }
+
+  /** 128 random bits as hex: unique enough to correlate, cheap enough for every call. */
+  private static String newRequestId() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    return String.format("%016x%016x", r.nextLong(), r.nextLong());
+  }
+}

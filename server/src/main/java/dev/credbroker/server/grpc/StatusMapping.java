@@ -1,0 +1,44 @@
+package dev.credbroker.server.grpc;
+
+import dev.credbroker.server.auth.AuthenticationException;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one table from failures to gRPC statuses. Caller mistakes never become INTERNAL; INTERNAL is
+ * reserved for broker bugs, which are logged with the request id and reported to the caller
+ * without detail.
+ */
+final class StatusMapping {
+  private static final Logger log = LoggerFactory.getLogger(StatusMapping.class);
+
+  private StatusMapping() {}
+
+  static StatusRuntimeException toStatus(Throwable error, CallInfo call) {
+    Throwable cause = unwrap(error);
+    if (cause instanceof AuthenticationException auth) {
+      Status status = auth.reason() == AuthenticationException.Reason.IDP_UNAVAILABLE
+          ? Status.UNAVAILABLE : Status.UNAUTHENTICATED;
+      return status.withDescription(auth.getMessage()).asRuntimeException();
+    }
+    if (cause instanceof StatusRuntimeException s) {
+      return s;
+    }
+    log.error("request {} failed unexpectedly", call.requestId(), cause);
+    return Status.INTERNAL
+        .withDescription("internal error; quote request id " + call.requestId() + " to the operator")
+        .asRuntimeException();
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    Throwable t = e;
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}
