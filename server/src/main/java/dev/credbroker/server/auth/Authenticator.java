@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import com.nimbusds.jose.jwk.JWKSet;
 import dev.credbroker.server.auth.AuthenticationException.Reason;
 import dev.credbroker.server.config.IssuerConfig;
 import java.nio.ByteBuffer;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
  * The front door of authentication: bearer token in, {@link VerifiedIdentity} out.
@@ -54,14 +56,23 @@ public final class Authenticator {
    * {@code clock} decides token lifetimes and key freshness.
    */
   public static Authenticator create(List<IssuerConfig> issuers, Clock clock, Executor executor) {
+    Map<IssuerConfig, Supplier<CompletableFuture<JWKSet>>> sources = new LinkedHashMap<>();
+    for (IssuerConfig config : issuers) {
+      sources.put(config, new KeyFetcher(config, executor)::fetch);
+    }
+    return withKeySources(sources, clock);
+  }
+
+  /** Issuers whose keys come from the given sources instead of HTTP; for tests. */
+  static Authenticator withKeySources(
+      Map<IssuerConfig, Supplier<CompletableFuture<JWKSet>>> sources, Clock clock) {
     Map<String, TokenVerifier.Issuer> byIssuer = new LinkedHashMap<>();
     Map<String, IssuerKeys> keys = new LinkedHashMap<>();
-    for (IssuerConfig config : issuers) {
-      KeyFetcher fetcher = new KeyFetcher(config, executor);
-      IssuerKeys issuerKeys = new IssuerKeys(config, fetcher::fetch, clock);
+    sources.forEach((config, source) -> {
+      IssuerKeys issuerKeys = new IssuerKeys(config, source, clock);
       byIssuer.put(config.issuer(), new TokenVerifier.Issuer(config, issuerKeys));
       keys.put(config.issuer(), issuerKeys);
-    }
+    });
     return new Authenticator(new TokenVerifier(byIssuer, clock), Map.copyOf(keys), clock);
   }
 

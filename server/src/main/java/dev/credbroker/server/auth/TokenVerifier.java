@@ -28,6 +28,8 @@ import java.util.concurrent.CompletableFuture;
 final class TokenVerifier {
   /** Longer than any real access or ID token; bounds parsing work for garbage. */
   static final int MAX_TOKEN_CHARS = 16 * 1024;
+  private static final java.util.regex.Pattern BASE64URL_PARTS =
+      java.util.regex.Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
 
   private final Map<String, Issuer> issuers;
   private final Clock clock;
@@ -76,8 +78,13 @@ final class TokenVerifier {
     if (dots != 2) {
       throw checked(Reason.MALFORMED, "token is not a JWT (expected three base64url parts)");
     }
-    if (token.endsWith(".")) {
+    if (token.endsWith(".") && decodesToAlgNone(token.substring(0, token.indexOf('.')))) {
       throw checked(Reason.ALGORITHM_NOT_ACCEPTED, "unsigned tokens are not accepted");
+    }
+    if (!BASE64URL_PARTS.matcher(token).matches()) {
+      // RFC 7515 section 2: unpadded base64url only. Lenient decoding would let one token be
+      // spelled many ways, which breaks the token hash used for caching and correlation.
+      throw checked(Reason.MALFORMED, "token parts must be unpadded base64url");
     }
     try {
       return SignedJWT.parse(token);
