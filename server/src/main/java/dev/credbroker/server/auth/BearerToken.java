@@ -21,6 +21,9 @@ public final class BearerToken {
       throw new AuthenticationException(Reason.MALFORMED, "more than one authorization header");
     }
     String value = headerValues.get(0).strip();
+    if (value.equalsIgnoreCase("Bearer")) {
+      throw new AuthenticationException(Reason.MISSING_TOKEN, "empty bearer token");
+    }
     int space = value.indexOf(' ');
     if (space < 0 || !value.substring(0, space).equalsIgnoreCase("Bearer")) {
       throw new AuthenticationException(Reason.MALFORMED,

@@ -44,6 +44,9 @@ public final class DevIssuer implements AutoCloseable {
   private final String issuer;
   private final Clock clock;
   private volatile RSAKey key;
+  private volatile RSAKey previousKey;
+  private final java.util.concurrent.atomic.AtomicInteger jwksRequests =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   private DevIssuer(HttpServer http, Clock clock) throws JOSEException {
     this.http = http;
@@ -97,9 +100,18 @@ public final class DevIssuer implements AutoCloseable {
     return jwt.serialize();
   }
 
-  /** Replaces the signing key; tokens signed with the old one stop verifying once keys refresh. */
+  /**
+   * Signs with a new key from now on. Like real IdPs, it keeps publishing the previous key, so
+   * tokens already issued stay verifiable.
+   */
   public void rotateKey() throws JOSEException {
+    previousKey = key;
     key = newKey();
+  }
+
+  /** How often the JWKS endpoint was fetched. */
+  public int jwksRequests() {
+    return jwksRequests.get();
   }
 
   @Override
@@ -118,7 +130,11 @@ public final class DevIssuer implements AutoCloseable {
   }
 
   private Map<String, Object> jwks() {
-    return new JWKSet(key.toPublicJWK()).toJSONObject(true);
+    jwksRequests.incrementAndGet();
+    RSAKey previous = previousKey;
+    List<com.nimbusds.jose.jwk.JWK> keys = previous == null ? List.of(key.toPublicJWK())
+        : List.of(key.toPublicJWK(), previous.toPublicJWK());
+    return new JWKSet(keys).toJSONObject(true);
   }
 
   private void json(HttpExchange exchange, Map<String, Object> body) throws IOException {
