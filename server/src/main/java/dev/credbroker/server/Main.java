@@ -36,6 +36,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    LogSetup.bridgeJavaUtilLogging();
     System.exit(run(args, System.out, System.err));
   }
 

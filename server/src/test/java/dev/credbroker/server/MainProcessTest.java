@@ -4,7 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpServer;
+import dev.credbroker.proto.v1.CredentialBrokerGrpc;
+import dev.credbroker.proto.v1.WhoAmIRequest;
 import dev.credbroker.server.testing.ProcessRunner;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -40,6 +57,64 @@ class MainProcessTest {
       assertEquals(0, broker.awaitExit(WAIT), broker.output());
       assertTrue(broker.output().contains("received SIGTERM"), broker.output());
       assertTrue(broker.output().endsWith("stopped"), broker.output());
+    }
+  }
+
+  /**
+   * The in-flight call waits for the IdP's keys, which the test holds back until the broker has
+   * begun its graceful stop; the call must still complete and the process exit 0.
+   */
+  @Test
+  void sigterm_withCallInFlight_letsItFinish() throws Exception {
+    RSAKey key = new RSAKeyGenerator(2048).keyID("k1").generate();
+    CountDownLatch jwksRequested = new CountDownLatch(1);
+    CountDownLatch releaseJwks = new CountDownLatch(1);
+    HttpServer idp = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    idp.setExecutor(Executors.newCachedThreadPool());
+    idp.createContext("/jwks", exchange -> {
+      jwksRequested.countDown();
+      try {
+        releaseJwks.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      byte[] body = new JWKSet(key.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    idp.start();
+    String issuer = "http://127.0.0.1:" + idp.getAddress().getPort();
+    Path config = write("server: {listen: 127.0.0.1:0, shutdown_grace: 30s}\n"
+        + "issuers:\n  - issuer: " + issuer + "\n    audiences: [broker]\n"
+        + "    jwks_uri: " + issuer + "/jwks\n    read_timeout: 60s\n");
+    SignedJWT token = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").build(),
+        new JWTClaimsSet.Builder().issuer(issuer).subject("in-flight").audience("broker")
+            .expirationTime(new java.util.Date(System.currentTimeMillis() + 600_000)).build());
+    token.sign(new RSASSASigner(key));
+
+    try (ProcessRunner broker = ProcessRunner.start(main("--config", config.toString()))) {
+      int port = Integer.parseInt(broker.awaitLine("listening on 127\\.0\\.0\\.1:(\\d+)", WAIT).group(1));
+      ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port,
+          InsecureChannelCredentials.create()).build();
+      Metadata headers = new Metadata();
+      headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+          "Bearer " + token.serialize());
+      var reply = CredentialBrokerGrpc.newFutureStub(channel)
+          .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+          .whoAmI(WhoAmIRequest.getDefaultInstance());
+      assertTrue(jwksRequested.await(WAIT.toSeconds(), TimeUnit.SECONDS), broker.output());
+
+      broker.terminate();
+      broker.awaitLine("stopping: refusing new calls", WAIT);
+      releaseJwks.countDown();
+
+      assertEquals("in-flight", reply.get(WAIT.toSeconds(), TimeUnit.SECONDS).getSubject());
+      assertEquals(0, broker.awaitExit(WAIT), broker.output());
+      channel.shutdownNow();
+    } finally {
+      releaseJwks.countDown();
+      idp.stop(0);
     }
   }
 

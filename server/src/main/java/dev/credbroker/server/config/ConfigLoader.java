@@ -9,10 +9,12 @@ import java.nio.file.Path;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
  * Reads and validates the broker's YAML file. YAML 1.2 core schema only (no custom tags, no object
- * construction), duplicate keys rejected, aliases and size bounded, so a hostile or mistyped file
+ * construction), duplicate keys rejected, aliases and size bounded, values never expanded into
+ * messages, so a hostile or mistyped file
  * produces one clear message and never a half-applied configuration.
  */
 public final class ConfigLoader {
@@ -51,6 +53,7 @@ public final class ConfigLoader {
         .setMaxAliasesForCollections(20)
         .setAllowRecursiveKeys(false)
         .setCodePointLimit(MAX_FILE_BYTES)
+        .setSchema(new CoreSchema())
         .build();
     Object document;
     try {

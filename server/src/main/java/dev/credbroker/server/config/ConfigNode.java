@@ -94,9 +94,8 @@ final class ConfigNode {
     return List.copyOf(out);
   }
 
-  boolean has(String key) {
-    known.add(key);
-    return values.get(key) != null;
+  boolean has(String key) throws ConfigException {
+    return raw(key) != null;
   }
 
   Optional<String> string(String key) throws ConfigException {
@@ -177,7 +176,7 @@ final class ConfigNode {
       names.add(e.name().toLowerCase(Locale.ROOT));
     }
     throw new ConfigException(pathOf(key), "expected one of " + String.join(", ", names)
-        + ", got '" + s.get() + "'");
+        + ", got " + quote(s.get()));
   }
 
   /** A path to a readable regular file, resolved against the config file's folder. */
@@ -186,7 +185,12 @@ final class ConfigNode {
     if (s.isEmpty()) {
       return Optional.empty();
     }
-    Path file = baseDir.resolve(s.get()).normalize();
+    Path file;
+    try {
+      file = baseDir.resolve(s.get()).normalize();
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new ConfigException(pathOf(key), "not a valid file path: " + quote(s.get()));
+    }
     if (!Files.isRegularFile(file)) {
       throw new ConfigException(pathOf(key), "file not found: " + file
           + " (write the path of an existing file; relative paths start at the config file's folder)");
@@ -215,16 +219,23 @@ final class ConfigNode {
     if (raw == null) {
       return Optional.empty();
     }
+    if (raw instanceof Map<?, ?> || raw instanceof List<?>) {
+      throw new ConfigException(pathOf(key), "expected a single value, got " + describe(raw));
+    }
     try {
       return Optional.of(parser.apply(raw.toString()));
     } catch (IllegalArgumentException | ArithmeticException e) {
-      throw new ConfigException(pathOf(key), e.getMessage() + ", got '" + raw + "'");
+      throw new ConfigException(pathOf(key), e.getMessage() + ", got " + quote(raw.toString()));
     }
   }
 
-  private Object raw(String key) {
+  private Object raw(String key) throws ConfigException {
     known.add(key);
-    return values.get(key);
+    Object value = values.get(key);
+    if (value == null && values.containsKey(key)) {
+      throw new ConfigException(pathOf(key), "has no value; write one or remove the key");
+    }
+    return value;
   }
 
   private Optional<String> closest(String key) {
@@ -254,9 +265,15 @@ final class ConfigNode {
       return "a list";
     }
     if (raw instanceof String s) {
-      return "text '" + (s.length() > 40 ? s.substring(0, 40) + "..." : s) + "'";
+      return "text " + quote(s);
     }
     return raw instanceof Boolean ? "'" + raw + "' (a boolean)" : "'" + raw + "' (a number)";
+  }
+
+  /** A value from the file, shortened and on one line, for messages. */
+  static String quote(String s) {
+    String one = s.replaceAll("[\\r\\n\\t]+", " ");
+    return "'" + (one.length() > 40 ? one.substring(0, 40) + "..." : one) + "'";
   }
 
   private static int editDistance(String a, String b) {

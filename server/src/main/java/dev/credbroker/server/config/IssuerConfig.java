@@ -56,8 +56,8 @@ public record IssuerConfig(
       if (!SUPPORTED_ALGORITHMS.contains(alg)) {
         String why = alg.toUpperCase(Locale.ROOT).startsWith("HS") || "none".equalsIgnoreCase(alg)
             ? "symmetric and unsigned algorithms are never accepted" : "unknown algorithm";
-        throw new ConfigException(n.pathOf("algorithms") + "[" + i + "]", why + ": '" + alg
-            + "'; choose from " + String.join(", ", SUPPORTED_ALGORITHMS.stream().sorted().toList()));
+        throw new ConfigException(n.pathOf("algorithms") + "[" + i + "]", why + ": "
+            + ConfigNode.quote(alg) + "; choose from " + String.join(", ", SUPPORTED_ALGORITHMS.stream().sorted().toList()));
       }
     }
     Optional<URI> jwks = Optional.empty();
@@ -111,11 +111,11 @@ public record IssuerConfig(
     try {
       uri = new URI(text);
     } catch (java.net.URISyntaxException e) {
-      throw new ConfigException(n.pathOf(key), "not a URL: '" + text + "'");
+      throw new ConfigException(n.pathOf(key), "not a URL: " + ConfigNode.quote(text));
     }
     if (!isAllowedKeyUrl(uri)) {
       throw new ConfigException(n.pathOf(key), "must be an https:// URL (http:// only for"
-          + " loopback hosts), got '" + text + "'");
+          + " loopback hosts), got " + ConfigNode.quote(text));
     }
     return uri;
   }

@@ -9,7 +9,8 @@ public record ServerConfig(
     Optional<TlsConfig> tls,
     ServerLimits limits,
     Duration shutdownGrace,
-    boolean reflection) {
+    boolean reflection,
+    Duration drainDelay) {
 
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(20);
 
@@ -19,7 +20,7 @@ public record ServerConfig(
     try {
       address = ListenAddress.parse(listen);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(n.pathOf("listen"), e.getMessage() + ", got '" + listen + "'");
+      throw new ConfigException(n.pathOf("listen"), e.getMessage() + ", got " + ConfigNode.quote(listen));
     }
     Optional<TlsConfig> tls = Optional.empty();
     Optional<ConfigNode> tlsNode = n.optionalMapping("tls");
@@ -32,7 +33,8 @@ public record ServerConfig(
         ServerLimits.read(n.mapping("limits")),
         n.duration("shutdown_grace", Duration.ZERO, Duration.ofHours(1))
             .orElse(DEFAULT_SHUTDOWN_GRACE),
-        n.bool("reflection").orElse(true));
+        n.bool("reflection").orElse(true),
+        n.duration("drain_delay", Duration.ZERO, Duration.ofMinutes(5)).orElse(Duration.ZERO));
     n.rejectUnknownKeys();
     return server;
   }

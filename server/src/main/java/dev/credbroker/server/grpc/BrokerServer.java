@@ -41,16 +41,18 @@ public final class BrokerServer {
   private final HealthStatusManager health;
   private final List<String> serviceNames;
   private final Duration grace;
+  private final Duration drainDelay;
   private final String description;
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   private BrokerServer(Server server, HealthStatusManager health, List<String> serviceNames,
-      Duration grace, String description) {
+      Duration grace, Duration drainDelay, String description) {
     this.server = server;
     this.health = health;
     this.serviceNames = serviceNames;
     this.grace = grace;
+    this.drainDelay = drainDelay;
     this.description = description;
   }
 
@@ -91,8 +93,12 @@ public final class BrokerServer {
     log.info("stopping: refusing new calls, waiting up to {} ms for in-flight calls",
         grace.toMillis());
     health.enterTerminalState();
-    server.shutdown();
     try {
+      if (!drainDelay.isZero()) {
+        log.info("health is NOT_SERVING; draining for {} ms before refusing calls", drainDelay.toMillis());
+        Thread.sleep(drainDelay.toMillis());
+      }
+      server.shutdown();
       if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
         log.warn("grace period over; cancelling the calls still in flight");
         server.shutdownNow();
@@ -209,7 +215,7 @@ public final class BrokerServer {
             + " cross the network unencrypted", config.listen());
       }
       return new BrokerServer(nb.build(), health, List.copyOf(names), config.shutdownGrace(),
-          description);
+          config.drainDelay(), description);
     }
 
     /** v1alpha reflection, which older clients (grpcurl before 1.8.8, grpcio 1.5x) still use. */

@@ -36,8 +36,9 @@ final class ListenerCredentials {
       }
       return builder.build();
     } catch (GeneralSecurityException e) {
-      throw new ConfigException("server.tls", "cannot use the key and certificates: "
-          + e.getClass().getSimpleName());
+      throw new ConfigException("server.tls", "cannot use the key and certificates ("
+          + e.getClass().getSimpleName() + ": " + e.getMessage() + "); check that server.tls.cert"
+          + " holds the chain for server.tls.key");
     }
   }
 }

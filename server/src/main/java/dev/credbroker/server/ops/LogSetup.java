@@ -13,6 +13,12 @@ import org.slf4j.LoggerFactory;
 public final class LogSetup {
   private LogSetup() {}
 
+  /** Routes java.util.logging (gRPC's own logs) through SLF4J; call once, first thing. */
+  public static void bridgeJavaUtilLogging() {
+    org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+    org.slf4j.bridge.SLF4JBridgeHandler.install();
+  }
+
   public static void apply(LoggingConfig config) {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
       return;

@@ -55,7 +55,7 @@ public final class PemFiles {
       String type = m.group(1);
       switch (type) {
         case "PRIVATE KEY":
-          return pkcs8(file, Base64.getMimeDecoder().decode(m.group(2)));
+          return pkcs8(file, decode(file, m.group(2)));
         case "RSA PRIVATE KEY":
         case "EC PRIVATE KEY":
           throw new InvalidPemException(file + " holds a " + type + " (PKCS#1/SEC1); convert it with"
@@ -81,6 +81,14 @@ public final class PemFiles {
     }
     throw new InvalidPemException(file + " holds a private key of an unsupported type"
         + " (supported: RSA, EC, Ed25519, Ed448)");
+  }
+
+  private static byte[] decode(Path file, String base64) throws InvalidPemException {
+    try {
+      return Base64.getMimeDecoder().decode(base64);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidPemException(file + " holds a private key block that is not valid base64");
+    }
   }
 
   private static byte[] read(Path file) throws InvalidPemException {

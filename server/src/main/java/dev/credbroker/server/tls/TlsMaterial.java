@@ -69,6 +69,13 @@ public record TlsMaterial(
     }
   }
 
+  /** Names the certificate; never the key. */
+  @Override
+  public String toString() {
+    return "TlsMaterial[leaf=" + leaf().getSubjectX500Principal().getName() + ", key=<redacted>"
+        + ", clientCas=" + clientCas.map(List::size).orElse(0) + "]";
+  }
+
   public X509Certificate leaf() {
     return chain.get(0);
   }

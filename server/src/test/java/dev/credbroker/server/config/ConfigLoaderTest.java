@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -63,6 +64,49 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void load_issuers_bindEveryKeyWithDefaults() throws Exception {
+    BrokerConfig config = ConfigLoader.load(write("""
+        server: {listen: 127.0.0.1:8443}
+        issuers:
+          - issuer: https://idp.example.com/realms/corp
+            audiences: [credential-broker, account]
+            algorithms: [RS256, ES256, EdDSA]
+            clock_skew: 30s
+            max_token_age: 12h
+            required_typ: at+jwt
+            required_claims: [email]
+            jwks_uri: https://idp.example.com/realms/corp/certs
+            jwks_cache_ttl: 10m
+            jwks_min_refetch_interval: 1m
+            outage_tolerance: 2h
+            connect_timeout: 1s
+            read_timeout: 3s
+          - issuer: http://127.0.0.1:8080/dev
+            audiences: credbroker
+        """));
+
+    IssuerConfig full = config.issuers().get(0);
+    assertEquals(Set.of("RS256", "ES256", "EdDSA"), full.algorithms());
+    assertEquals(Optional.of(Duration.ofHours(12)), full.maxTokenAge());
+    assertEquals(Optional.of("at+jwt"), full.requiredType());
+    assertEquals(java.util.List.of("email"), full.requiredClaims());
+    assertEquals(Duration.ofHours(2), full.outageTolerance());
+    IssuerConfig minimal = config.issuers().get(1);
+    assertEquals(Set.of("RS256"), minimal.algorithms(), "RS256 unless listed");
+    assertEquals(java.util.List.of("credbroker"), minimal.audiences());
+    assertEquals(Duration.ofSeconds(60), minimal.clockSkew());
+    assertEquals(Duration.ofMinutes(15), minimal.jwksCacheTtl());
+    assertEquals("http://127.0.0.1:8080/dev/.well-known/openid-configuration",
+        minimal.discoveryUri().toString());
+  }
+
+  @Test
+  void load_coreSchemaBooleans_areBooleans() throws Exception {
+    assertFalse(ConfigLoader.load(write("server: {listen: 127.0.0.1:1, reflection: False}\n"))
+        .server().reflection());
+  }
+
+  @Test
   void load_minimalFile_appliesDefaults() throws Exception {
     BrokerConfig config = ConfigLoader.load(write("server: { listen: 127.0.0.1:8443 }\n"));
 
@@ -84,7 +128,7 @@ class ConfigLoaderTest {
   @CsvSource(delimiter = '|', textBlock = """
       typo in a nested key        | server: {listen: 127.0.0.1:1, lsten: x}                 | server.lsten: unknown key; did you mean 'listen'?
       typo in a top-level key     | {server: {listen: 127.0.0.1:1}, loging: {}}             | loging: unknown key; did you mean 'logging'?
-      unrelated unknown key       | {server: {listen: 127.0.0.1:1}, zzzzzzzzzz: 1}          | zzzzzzzzzz: unknown key; known keys here: server, logging
+      unrelated unknown key       | {server: {listen: 127.0.0.1:1}, zzzzzzzzzz: 1}          | zzzzzzzzzz: unknown key; known keys here: server, issuers, logging
       missing server              | logging: {level: info}                                  | server: required
       missing listen              | server: {reflection: true}                              | server.listen: required; write for example listen: 127.0.0.1:8443
       listen without port         | server: {listen: localhost}                             | server.listen: expected host:port
@@ -105,9 +149,20 @@ class ConfigLoaderTest {
       duplicate key               | 'server: {listen: 127.0.0.1:1}\\nserver: {listen: 127.0.0.1:2}' | found duplicate key server
       broken YAML                 | 'server: [127.0.0.1:1'                                  | not valid YAML:
       a scalar document           | just text                                               | expected a mapping
+      empty tls section           | 'server: {listen: 127.0.0.1:1, tls: }'                  | server.tls: has no value; write one or remove the key
+      list for a duration         | server: {listen: 127.0.0.1:1, shutdown_grace: [1, 2]}   | server.shutdown_grace: expected a single value, got a list
+      multi-line value            | 'server: {listen: "a\\nb\\nc"}'                         | server.listen: expected host:port such as 127.0.0.1:8443, 0.0.0.0:8443 or [::1]:8443, got 'a b c'
+      NUL in a path               | 'server: {listen: 127.0.0.1:1, tls: {cert: "a\\0b", key: k}}' | server.tls.cert: not a valid file path
+      symmetric algorithm         | 'issuers: [{issuer: "https://idp.example.com", audiences: [b], algorithms: [HS256]}]\\nserver: {listen: 127.0.0.1:1}' | issuers[0].algorithms[0]: symmetric and unsigned algorithms are never accepted: 'HS256'
+      alg none                    | 'issuers: [{issuer: "https://idp.example.com", audiences: [b], algorithms: [none]}]\\nserver: {listen: 127.0.0.1:1}' | symmetric and unsigned algorithms are never accepted
+      http issuer off loopback    | 'issuers: [{issuer: "http://idp.example.com", audiences: [b]}]\\nserver: {listen: 127.0.0.1:1}' | issuers[0].issuer: must be an https:// URL (http:// only for loopback hosts)
+      issuer without audiences    | 'issuers: [{issuer: "https://idp.example.com"}]\\nserver: {listen: 127.0.0.1:1}' | issuers[0].audiences: required
+      issuer listed twice         | 'issuers: [{issuer: "https://a.example", audiences: [b]}, {issuer: "https://a.example", audiences: [c]}]\\nserver: {listen: 127.0.0.1:1}' | issuers[1].issuer: 'https://a.example' is listed twice
+      typo in an issuer key       | 'issuers: [{issuer: "https://a.example", audiences: [b], clock_skw: 1m}]\\nserver: {listen: 127.0.0.1:1}' | issuers[0].clock_skw: unknown key; did you mean 'clock_skew'?
+      skew above the cap          | 'issuers: [{issuer: "https://a.example", audiences: [b], clock_skew: 10m}]\\nserver: {listen: 127.0.0.1:1}' | issuers[0].clock_skew: must be between 0s and 5m, got 10m
       """)
   void load_badFile_namesKeyAndFix(String caseName, String yaml, String expected) throws Exception {
-    Path file = write(yaml.replace("\\n", "\n"));
+    Path file = write(yaml.replace("\\n", "\n").replace("\\0", "\\u0000"));
 
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
 

@@ -130,7 +130,7 @@ class BrokerServerTest {
   @Test
   void plaintextOnNonLoopback_isRefusedBeforeBinding() {
     ServerConfig config = new ServerConfig(new ListenAddress("0.0.0.0", 0), Optional.empty(),
-        ServerLimits.DEFAULTS, Duration.ofSeconds(1), true);
+        ServerLimits.DEFAULTS, Duration.ofSeconds(1), true, Duration.ZERO);
 
     ConfigException e = assertThrows(ConfigException.class, () -> BrokerServer.builder(config).build());
 
@@ -140,19 +140,19 @@ class BrokerServerTest {
 
   @Test
   void plaintextOnNonLoopback_withExplicitFlag_isAllowed() throws Exception {
-    ServerConfig config = new ServerConfig(new ListenAddress("0.0.0.0", 0), Optional.empty(),
-        ServerLimits.DEFAULTS, Duration.ofSeconds(1), true);
-
-    BrokerServer built = BrokerServer.builder(config).insecurePlaintext(true).build();
-
-    assertTrue(built != null);
+    ListenAddress all = new ListenAddress("0.0.0.0", 0);
+    assertTrue(ListenerCredentials.create(all, Optional.empty(), true)
+        instanceof io.grpc.InsecureServerCredentials);
+    assertThrows(ConfigException.class, () -> ListenerCredentials.create(all, Optional.empty(), false));
+    assertTrue(ListenerCredentials.create(new ListenAddress("127.0.0.1", 0), Optional.empty(), false)
+        instanceof io.grpc.InsecureServerCredentials);
   }
 
   @Test
   void start_portInUse_saysSoInOneLine() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       ServerConfig config = new ServerConfig(new ListenAddress("127.0.0.1", taken.getLocalPort()),
-          Optional.empty(), ServerLimits.DEFAULTS, Duration.ofSeconds(1), true);
+          Optional.empty(), ServerLimits.DEFAULTS, Duration.ofSeconds(1), true, Duration.ZERO);
 
       ServerStartException e = assertThrows(ServerStartException.class,
           () -> BrokerServer.builder(config).build().start());
@@ -162,34 +162,67 @@ class BrokerServerTest {
   }
 
   @Test
-  void oversizedMetadata_isRefusedWithoutReachingHandlers() throws Exception {
+  void metadataAboveGrpcDefaultButWithinLimit_isAccepted() throws Exception {
     BrokerServer server = startPlaintext();
-    Metadata huge = new Metadata();
-    huge.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
-        "Bearer " + "a".repeat(ServerLimits.DEFAULTS.maxInboundMetadataBytes() + 1));
+    Metadata big = new Metadata();
+    big.put(Metadata.Key.of("x-large", Metadata.ASCII_STRING_MARSHALLER), "a".repeat(16 * 1024));
+
+    assertEquals(ServingStatus.SERVING, HealthGrpc.newBlockingStub(plaintext(server))
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(big))
+        .check(HealthCheckRequest.getDefaultInstance()).getStatus(),
+        "16 KiB of metadata passes the 32 KiB limit (gRPC's 8 KiB default would refuse it)");
+  }
+
+  @Test
+  void messageAboveLimit_isResourceExhausted() throws Exception {
+    BrokerServer server = startPlaintext();
 
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () ->
-        CredentialBrokerGrpc.newBlockingStub(plaintext(server))
-            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(huge))
-            .whoAmI(WhoAmIRequest.getDefaultInstance()));
+        CredentialBrokerGrpc.newBlockingStub(plaintext(server)).getAwsCredentials(
+            dev.credbroker.proto.v1.GetAwsCredentialsRequest.newBuilder()
+                .setRole("r".repeat(ServerLimits.DEFAULTS.maxInboundMessageBytes() + 1)).build()));
 
-    assertTrue(Set.of(Status.Code.RESOURCE_EXHAUSTED, Status.Code.INTERNAL, Status.Code.UNAVAILABLE)
-        .contains(e.getStatus().getCode()), e.getStatus().toString());
-    assertEquals(ServingStatus.SERVING, healthOf(plaintext(server)), "server still healthy");
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
+  }
+
+  @Test
+  void concurrentCallsPerConnection_areCapped() throws Exception {
+    HeldWhoAmI held = new HeldWhoAmI();
+    ServerLimits d = ServerLimits.DEFAULTS;
+    ServerLimits one = new ServerLimits(d.maxInboundMessageBytes(), d.maxInboundMetadataBytes(), 1,
+        d.handshakeTimeout(), d.keepaliveTime(), d.keepaliveTimeout(), d.permitKeepaliveTime(),
+        d.maxConnectionIdle(), d.maxConnectionAge(), d.maxConnectionAgeGrace());
+    ServerConfig config = new ServerConfig(new ListenAddress("127.0.0.1", 0), Optional.empty(), one,
+        WAIT, true, Duration.ZERO);
+    BrokerServer server = start(config, BrokerServer.builder(config).addService(held));
+    ManagedChannel channel = plaintext(server);
+    var first = CredentialBrokerGrpc.newFutureStub(channel).whoAmI(WhoAmIRequest.getDefaultInstance());
+    StreamObserver<WhoAmIResponse> inFlight = held.received.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+    StatusRuntimeException second = assertThrows(StatusRuntimeException.class, () ->
+        CredentialBrokerGrpc.newBlockingStub(channel).withDeadlineAfter(300, TimeUnit.MILLISECONDS)
+            .whoAmI(WhoAmIRequest.getDefaultInstance()));
+    assertEquals(Status.Code.DEADLINE_EXCEEDED, second.getStatus().getCode(),
+        "the second stream waits for the first to finish");
+
+    inFlight.onNext(WhoAmIResponse.newBuilder().setSubject("first").build());
+    inFlight.onCompleted();
+    assertEquals("first", first.get(WAIT.toSeconds(), TimeUnit.SECONDS).getSubject());
   }
 
   @Test
   void shutdown_inFlightCall_finishesWithinGraceAndNewCallsAreRefused() throws Exception {
     HeldWhoAmI held = new HeldWhoAmI();
     ServerConfig config = new ServerConfig(new ListenAddress("127.0.0.1", 0), Optional.empty(),
-        ServerLimits.DEFAULTS, WAIT, true);
+        ServerLimits.DEFAULTS, WAIT, true, Duration.ZERO);
     BrokerServer server = start(config, BrokerServer.builder(config).addService(held));
     ManagedChannel channel = plaintext(server);
     var reply = CredentialBrokerGrpc.newFutureStub(channel).whoAmI(WhoAmIRequest.getDefaultInstance());
     StreamObserver<WhoAmIResponse> inFlight = held.received.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
+    CompletableFuture<Void> notServing = watchForNotServing(server);
     CompletableFuture<Void> stopping = CompletableFuture.runAsync(server::shutdown);
-    awaitRefusal(plaintext(server));
+    awaitRefusal(server, notServing);
     assertTrue(!stopping.isDone(), "shutdown waits for the in-flight call");
     inFlight.onNext(WhoAmIResponse.newBuilder().setSubject("still-served").build());
     inFlight.onCompleted();
@@ -202,7 +235,7 @@ class BrokerServerTest {
   void shutdown_callOutlivingGrace_isCancelledAndStopCompletes() throws Exception {
     HeldWhoAmI held = new HeldWhoAmI();
     ServerConfig config = new ServerConfig(new ListenAddress("127.0.0.1", 0), Optional.empty(),
-        ServerLimits.DEFAULTS, Duration.ofMillis(200), true);
+        ServerLimits.DEFAULTS, Duration.ofMillis(200), true, Duration.ZERO);
     BrokerServer server = start(config, BrokerServer.builder(config).addService(held));
     var reply = CredentialBrokerGrpc.newFutureStub(plaintext(server)).whoAmI(WhoAmIRequest.getDefaultInstance());
     held.received.get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -214,19 +247,51 @@ class BrokerServerTest {
     assertEquals(Status.Code.CANCELLED, Status.fromThrowable(e.getCause()).getCode());
   }
 
-  /** Polls health until the server refuses new calls; bounded by {@link #WAIT}. */
-  private static void awaitRefusal(ManagedChannel channel) {
+  /** Completes when health reports NOT_SERVING, the first step of a graceful stop. */
+  private CompletableFuture<Void> watchForNotServing(BrokerServer server) throws Exception {
+    CompletableFuture<Void> notServing = new CompletableFuture<>();
+    CompletableFuture<Void> watching = new CompletableFuture<>();
+    HealthGrpc.newStub(plaintext(server)).watch(HealthCheckRequest.getDefaultInstance(),
+        new StreamObserver<>() {
+          @Override
+          public void onNext(io.grpc.health.v1.HealthCheckResponse r) {
+            watching.complete(null);
+            if (r.getStatus() == ServingStatus.NOT_SERVING) {
+              notServing.complete(null);
+            }
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            notServing.complete(null);
+          }
+
+          @Override
+          public void onCompleted() {}
+        });
+    watching.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    return notServing;
+  }
+
+  /**
+   * After NOT_SERVING, waits for the listener to refuse new calls, which follows within
+   * microseconds; bounded by {@link #WAIT}.
+   */
+  private void awaitRefusal(BrokerServer server, CompletableFuture<Void> notServing)
+      throws Exception {
+    notServing.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    ManagedChannel fresh = plaintext(server);
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (System.nanoTime() < deadline) {
       try {
-        HealthGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.SECONDS)
+        HealthGrpc.newBlockingStub(fresh).withDeadlineAfter(2, TimeUnit.SECONDS)
             .check(HealthCheckRequest.getDefaultInstance());
       } catch (StatusRuntimeException e) {
         if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
           return;
         }
       }
-      Thread.onSpinWait();
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
     }
     throw new AssertionError("server kept accepting new calls after shutdown began");
   }
@@ -285,7 +350,7 @@ class BrokerServerTest {
 
   private static ServerConfig config(Optional<TlsConfig> tls) {
     return new ServerConfig(new ListenAddress("127.0.0.1", 0), tls, ServerLimits.DEFAULTS,
-        Duration.ofSeconds(5), true);
+        Duration.ofSeconds(5), true, Duration.ZERO);
   }
 
   private ManagedChannel plaintext(BrokerServer server) {

@@ -16,6 +16,7 @@ import dev.credbroker.server.config.ListenAddress;
 import dev.credbroker.server.config.ServerConfig;
 import dev.credbroker.server.config.ServerLimits;
 import dev.credbroker.server.devmode.DevIssuer;
+import dev.credbroker.server.testing.LogCapture;
 import dev.credbroker.server.testing.MutableClock;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -69,7 +70,7 @@ class WhoAmIOverHttpIdpTest {
         Duration.ofSeconds(2), Duration.ofSeconds(2));
     authenticator = Authenticator.create(List.of(corp, dev.issuerConfig()), clock, io);
     ServerConfig config = new ServerConfig(new ListenAddress("127.0.0.1", 0), Optional.empty(),
-        ServerLimits.DEFAULTS, Duration.ofSeconds(5), true);
+        ServerLimits.DEFAULTS, Duration.ofSeconds(5), true, Duration.ZERO);
     broker = BrokerServer.builder(config).addService(new CredentialBrokerService(authenticator))
         .build().start();
     channel = Grpc.newChannelBuilderForAddress("127.0.0.1", broker.address().getPort(),
@@ -204,6 +205,40 @@ class WhoAmIOverHttpIdpTest {
           callStatus("Bearer " + header + "." + parts[1] + "." + parts[2]).getCode());
     }
     assertEquals(2, dev.jwksRequests());
+  }
+
+  @Test
+  void logs_neverContainTokensOrTheirParts() throws Exception {
+    try (LogCapture logs = new LogCapture()) {
+      List<String> tokens = new java.util.ArrayList<>();
+      tokens.add(clientCredentialsToken());
+      tokens.add(idp.issueToken("corp", "alice", AUDIENCE, Map.of(), -3600).serialize());
+      tokens.add(idp.issueToken("corp", "alice", "other", Map.of(), 3600).serialize());
+      tokens.add(idp.issueToken("elsewhere", "alice", AUDIENCE, Map.of(), 3600).serialize());
+      String good = dev.mint("bob", Map.of(), Duration.ofHours(1));
+      tokens.add(good);
+      tokens.add(good.substring(0, good.lastIndexOf('.') + 1) + "AAAA" + good.substring(good.lastIndexOf('.') + 5));
+      for (String token : tokens) {
+        try {
+          stub("Bearer " + token).whoAmI(WhoAmIRequest.getDefaultInstance());
+        } catch (StatusRuntimeException expected) {
+          // failures are part of the scan
+        }
+      }
+      idp.shutdown();
+      clock.advance(Duration.ofHours(1));
+      callStatus("Bearer " + idp.issueToken("corp", "x", AUDIENCE, Map.of(), 7200).serialize());
+
+      List<String> lines = logs.lines();
+      assertFalse(lines.isEmpty(), "the broker logged something to scan");
+      for (String token : tokens) {
+        String signature = token.substring(token.lastIndexOf('.') + 1);
+        String payload = token.split("\\.")[1];
+        for (String line : lines) {
+          assertFalse(line.contains(signature) || line.contains(payload), "token part logged: " + line);
+        }
+      }
+    }
   }
 
   private String clientCredentialsToken() throws Exception {
