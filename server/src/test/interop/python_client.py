@@ -42,6 +42,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--target", required=True)
     parser.add_argument("--proto-dir", required=True)
+    parser.add_argument("--token", help="bearer token for WhoAmI (else sent without one)")
     args = parser.parse_args()
 
     out_dir = tempfile.mkdtemp(prefix="credbroker-py-")
@@ -67,7 +68,8 @@ def main():
 
         broker = broker_grpc.CredentialBrokerStub(channel)
         try:
-            me = broker.WhoAmI(broker_pb2.WhoAmIRequest(), timeout=10)
+            metadata = [("authorization", "Bearer " + args.token)] if args.token else []
+            me = broker.WhoAmI(broker_pb2.WhoAmIRequest(), timeout=10, metadata=metadata)
             print("whoami: " + me.subject)
         except grpcio.RpcError as error:
             print("whoami-status: " + error.code().name)

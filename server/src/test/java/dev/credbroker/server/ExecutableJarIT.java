@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The shaded jar as shipped, called by a client generated in another language (Python, from the
- * published .proto files with Debian's protoc and grpc_python_plugin).
+ * The shaded jar as shipped (in --dev mode), called by a client generated in another language
+ * (Python, from the published .proto files with Debian's protoc and grpc_python_plugin) that lists
+ * services by reflection, checks health and authenticates with the printed token.
  */
 class ExecutableJarIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
@@ -27,19 +28,20 @@ class ExecutableJarIT {
     Path config = Files.writeString(dir.resolve("config.yaml"), "server: {listen: 127.0.0.1:0}\n");
 
     try (ProcessRunner broker = ProcessRunner.start(List.of(ProcessRunner.javaBin(), "-jar",
-        jar.toString(), "--config", config.toString()))) {
+        jar.toString(), "--dev", "--config", config.toString()))) {
       String port = broker.awaitLine("listening on 127\\.0\\.0\\.1:(\\d+)", WAIT).group(1);
+      String token = broker.awaitLine("^export CREDBROKER_TOKEN=(\\S+)$", WAIT).group(1);
 
       try (ProcessRunner python = ProcessRunner.start(List.of("/usr/bin/python3",
           Path.of("src/test/interop/python_client.py").toAbsolutePath().toString(),
-          "--target", "127.0.0.1:" + port, "--proto-dir", protos.toString()))) {
+          "--target", "127.0.0.1:" + port, "--proto-dir", protos.toString(), "--token", token))) {
         assertEquals(0, python.awaitExit(WAIT), python.output()
             + "\n(needs Debian packages python3-grpcio protobuf-compiler protobuf-compiler-grpc"
             + " grpc-proto: run scripts/install-test-deps.sh)");
         List<String> lines = python.output().lines().toList();
         assertTrue(lines.containsAll(List.of("service: credbroker.v1.CredentialBroker",
             "service: credbroker.v1.AuditService", "service: grpc.health.v1.Health",
-            "health: SERVING", "whoami-status: UNIMPLEMENTED")), python.output());
+            "health: SERVING", "whoami: dev-user")), python.output());
       }
 
       broker.terminate();

@@ -39,6 +39,7 @@ public final class BrokerServer {
 
   private final Server server;
   private final HealthStatusManager health;
+  private final HealthWatchers watchers;
   private final List<String> serviceNames;
   private final Duration grace;
   private final Duration drainDelay;
@@ -46,10 +47,11 @@ public final class BrokerServer {
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
 
-  private BrokerServer(Server server, HealthStatusManager health, List<String> serviceNames,
-      Duration grace, Duration drainDelay, String description) {
+  private BrokerServer(Server server, HealthStatusManager health, HealthWatchers watchers,
+      List<String> serviceNames, Duration grace, Duration drainDelay, String description) {
     this.server = server;
     this.health = health;
+    this.watchers = watchers;
     this.serviceNames = serviceNames;
     this.grace = grace;
     this.drainDelay = drainDelay;
@@ -99,6 +101,7 @@ public final class BrokerServer {
         Thread.sleep(drainDelay.toMillis());
       }
       server.shutdown();
+      watchers.closeAll();
       if (!server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
         log.warn("grace period over; cancelling the calls still in flight");
         server.shutdownNow();
@@ -202,7 +205,8 @@ public final class BrokerServer {
         names.add(definition.getServiceDescriptor().getName());
         nb.addService(ServerInterceptors.intercept(definition, callInfo));
       }
-      nb.addService(health.getHealthService());
+      HealthWatchers watchers = new HealthWatchers();
+      nb.addService(ServerInterceptors.intercept(health.getHealthService(), watchers));
       if (config.reflection()) {
         nb.addService(ProtoReflectionServiceV1.newInstance());
         nb.addService(legacyReflection());
@@ -214,7 +218,7 @@ public final class BrokerServer {
         log.warn("INSECURE: plaintext gRPC on non-loopback address {}; tokens and credentials"
             + " cross the network unencrypted", config.listen());
       }
-      return new BrokerServer(nb.build(), health, List.copyOf(names), config.shutdownGrace(),
+      return new BrokerServer(nb.build(), health, watchers, List.copyOf(names), config.shutdownGrace(),
           config.drainDelay(), description);
     }
 

@@ -220,7 +220,8 @@ class BrokerServerTest {
     var reply = CredentialBrokerGrpc.newFutureStub(channel).whoAmI(WhoAmIRequest.getDefaultInstance());
     StreamObserver<WhoAmIResponse> inFlight = held.received.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
-    CompletableFuture<Void> notServing = watchForNotServing(server);
+    CompletableFuture<Throwable> watchEnded = new CompletableFuture<>();
+    CompletableFuture<Void> notServing = watchForNotServing(server, watchEnded);
     CompletableFuture<Void> stopping = CompletableFuture.runAsync(server::shutdown);
     awaitRefusal(server, notServing);
     assertTrue(!stopping.isDone(), "shutdown waits for the in-flight call");
@@ -229,6 +230,9 @@ class BrokerServerTest {
 
     assertEquals("still-served", reply.get(WAIT.toSeconds(), TimeUnit.SECONDS).getSubject());
     stopping.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    Status watchEnd = Status.fromThrowable(watchEnded.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+    assertEquals(Status.Code.UNAVAILABLE, watchEnd.getCode(), "open Watch streams are ended");
+    assertEquals("server is shutting down", watchEnd.getDescription());
   }
 
   @Test
@@ -248,7 +252,8 @@ class BrokerServerTest {
   }
 
   /** Completes when health reports NOT_SERVING, the first step of a graceful stop. */
-  private CompletableFuture<Void> watchForNotServing(BrokerServer server) throws Exception {
+  private CompletableFuture<Void> watchForNotServing(BrokerServer server,
+      CompletableFuture<Throwable> ended) throws Exception {
     CompletableFuture<Void> notServing = new CompletableFuture<>();
     CompletableFuture<Void> watching = new CompletableFuture<>();
     HealthGrpc.newStub(plaintext(server)).watch(HealthCheckRequest.getDefaultInstance(),
@@ -264,6 +269,7 @@ class BrokerServerTest {
           @Override
           public void onError(Throwable t) {
             notServing.complete(null);
+            ended.complete(t);
           }
 
           @Override

@@ -33,7 +33,15 @@ public final class ProcessRunner implements AutoCloseable {
 
   /** Starts {@code command}; stderr is merged into stdout. */
   public static ProcessRunner start(List<String> command) throws IOException {
-    return new ProcessRunner(new ProcessBuilder(command).redirectErrorStream(true).start());
+    return start(command, java.util.Map.of());
+  }
+
+  /** Starts {@code command} with extra environment variables; stderr merged into stdout. */
+  public static ProcessRunner start(List<String> command, java.util.Map<String, String> env)
+      throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    return new ProcessRunner(builder.start());
   }
 
   /** A java command running {@code mainClass} on this test's own class path. */
