@@ -12,6 +12,7 @@ import dev.credbroker.server.grpc.ServerStartException;
 import dev.credbroker.server.ops.DaemonThreads;
 import dev.credbroker.server.ops.LogSetup;
 import dev.credbroker.server.ops.Signals;
+import dev.credbroker.server.policy.PolicyEngine;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -70,9 +71,10 @@ public final class Main {
         config = config.withIssuer(dev.get().issuerConfig());
       }
       Authenticator authenticator = Authenticator.create(config.issuers(), clock, io);
+      PolicyEngine policy = new PolicyEngine(config);
       server = BrokerServer.builder(config.server())
           .insecurePlaintext(cli.insecurePlaintext())
-          .addService(new CredentialBrokerService(authenticator))
+          .addService(new CredentialBrokerService(authenticator, () -> policy, clock))
           .build();
       Signals.onTerminate(server::shutdown, server::shutdownNow);
       server.start();

@@ -1,25 +1,37 @@
 package dev.credbroker.server.config;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * The whole validated configuration. Immutable: a reload builds a new instance and swaps it in, so
  * a request sees one consistent configuration from start to end.
  */
-public record BrokerConfig(ServerConfig server, List<IssuerConfig> issuers, LoggingConfig logging) {
+public record BrokerConfig(
+    ServerConfig server,
+    List<IssuerConfig> issuers,
+    Map<String, RoleConfig> roles,
+    Map<String, SecretConfig> secrets,
+    List<RuleConfig> rules,
+    LoggingConfig logging) {
 
   public BrokerConfig {
     issuers = List.copyOf(issuers);
+    roles = Collections.unmodifiableMap(new LinkedHashMap<>(roles));
+    secrets = Collections.unmodifiableMap(new LinkedHashMap<>(secrets));
+    rules = List.copyOf(rules);
   }
 
   /** The same configuration with one more trusted issuer (dev mode adds its own). */
   public BrokerConfig withIssuer(IssuerConfig extra) {
     List<IssuerConfig> all = new ArrayList<>(issuers);
     all.add(extra);
-    return new BrokerConfig(server, all, logging);
+    return new BrokerConfig(server, all, roles, secrets, rules, logging);
   }
 
   static BrokerConfig read(ConfigNode root) throws ConfigException {
@@ -29,9 +41,57 @@ public record BrokerConfig(ServerConfig server, List<IssuerConfig> issuers, Logg
     BrokerConfig config = new BrokerConfig(
         ServerConfig.read(root.mapping("server")),
         readIssuers(root),
+        readRoles(root.mapping("roles")),
+        readSecrets(root.mapping("secrets")),
+        List.of(),
         LoggingConfig.read(root.mapping("logging")));
+    config = new BrokerConfig(config.server(), config.issuers(), config.roles(), config.secrets(),
+        readRules(root, config), config.logging());
     root.rejectUnknownKeys();
     return config;
+  }
+
+  private static Map<String, RoleConfig> readRoles(ConfigNode n) throws ConfigException {
+    Map<String, RoleConfig> roles = new LinkedHashMap<>();
+    for (String alias : n.keys()) {
+      roles.put(alias, RoleConfig.read(alias, n.mapping(alias)));
+    }
+    return roles;
+  }
+
+  private static Map<String, SecretConfig> readSecrets(ConfigNode n) throws ConfigException {
+    Map<String, SecretConfig> secrets = new LinkedHashMap<>();
+    for (String alias : n.keys()) {
+      secrets.put(alias, SecretConfig.read(alias, n.mapping(alias)));
+    }
+    return secrets;
+  }
+
+  private static List<RuleConfig> readRules(ConfigNode root, BrokerConfig config)
+      throws ConfigException {
+    List<RuleConfig> rules = new ArrayList<>();
+    Set<String> ids = new HashSet<>();
+    for (ConfigNode node : root.mappingList("rules")) {
+      RuleConfig rule = RuleConfig.read(node);
+      if (!ids.add(rule.id())) {
+        throw new ConfigException(node.pathOf("id"), "'" + rule.id() + "' is used by two rules");
+      }
+      checkTargets(node.pathOf("roles"), rule.roles(), config.roles().keySet(), "roles");
+      checkTargets(node.pathOf("secrets"), rule.secrets(), config.secrets().keySet(), "secrets");
+      rules.add(rule);
+    }
+    return rules;
+  }
+
+  private static void checkTargets(String path, List<String> targets, Set<String> known,
+      String section) throws ConfigException {
+    for (int i = 0; i < targets.size(); i++) {
+      String t = targets.get(i);
+      if (!RuleConfig.ALL.equals(t) && !known.contains(t)) {
+        throw new ConfigException(path + "[" + i + "]", "'" + t + "' is not defined under "
+            + section + (known.isEmpty() ? "" : "; defined: " + String.join(", ", known)));
+      }
+    }
   }
 
   private static List<IssuerConfig> readIssuers(ConfigNode root) throws ConfigException {

@@ -94,6 +94,22 @@ final class ConfigNode {
     return List.copyOf(out);
   }
 
+  /** The keys written in this mapping, in file order (e.g. role aliases). */
+  java.util.Set<String> keys() {
+    known.addAll(values.keySet());
+    return java.util.Collections.unmodifiableSet(new LinkedHashSet<>(values.keySet()));
+  }
+
+  /** The raw value of a key, for polymorphic sections such as rule conditions. */
+  Object value(String key) throws ConfigException {
+    return raw(key);
+  }
+
+  /** A child node for an arbitrary value that must be a mapping, with a path of its own. */
+  ConfigNode child(String path, Object value) throws ConfigException {
+    return new ConfigNode(path, asMapping(path, value), baseDir);
+  }
+
   boolean has(String key) throws ConfigException {
     return raw(key) != null;
   }

@@ -8,7 +8,8 @@ import java.util.List;
  * values, the peer address and a request id. Verification happens in the handler, asynchronously,
  * so a cold key fetch never blocks a transport thread.
  */
-record CallInfo(List<String> authorization, String peerAddress, String requestId) {
+record CallInfo(List<String> authorization, String peerAddress,
+    java.util.Optional<java.net.InetAddress> peerIp, String requestId) {
   static final Context.Key<CallInfo> KEY = Context.key("credbroker-call-info");
 
   CallInfo {

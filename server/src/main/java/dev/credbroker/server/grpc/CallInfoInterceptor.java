@@ -29,7 +29,10 @@ final class CallInfoInterceptor implements ServerInterceptor {
       values.forEach(authorization::add);
     }
     String requestId = newRequestId();
-    CallInfo info = new CallInfo(authorization, peer(call), requestId);
+    SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+    java.util.Optional<java.net.InetAddress> ip = remote instanceof InetSocketAddress inet
+        ? java.util.Optional.ofNullable(inet.getAddress()) : java.util.Optional.empty();
+    CallInfo info = new CallInfo(authorization, peer(call), ip, requestId);
     ServerCall<Q, R> withId = new io.grpc.ForwardingServerCall.SimpleForwardingServerCall<>(call) {
       @Override
       public void sendHeaders(Metadata responseHeaders) {

@@ -1,15 +1,26 @@
 package dev.credbroker.server.grpc;
 
 import dev.credbroker.proto.v1.CredentialBrokerGrpc;
+import dev.credbroker.proto.v1.ListEntitlementsRequest;
+import dev.credbroker.proto.v1.ListEntitlementsResponse;
+import dev.credbroker.proto.v1.RoleEntitlement;
+import dev.credbroker.proto.v1.SecretEntitlement;
 import dev.credbroker.proto.v1.WhoAmIRequest;
 import dev.credbroker.proto.v1.WhoAmIResponse;
 import dev.credbroker.server.auth.AuthenticationException;
 import dev.credbroker.server.auth.Authenticator;
 import dev.credbroker.server.auth.BearerToken;
 import dev.credbroker.server.auth.VerifiedIdentity;
+import dev.credbroker.server.policy.Decision;
+import dev.credbroker.server.policy.PolicyEngine;
+import dev.credbroker.server.policy.PolicyInput;
+import dev.credbroker.server.policy.RoleGrant;
+import dev.credbroker.server.policy.Target;
 import io.grpc.stub.StreamObserver;
+import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The {@code credbroker.v1.CredentialBroker} service: converts proto to model and back, and leaves
@@ -18,9 +29,47 @@ import java.util.function.Function;
  */
 public final class CredentialBrokerService extends CredentialBrokerGrpc.CredentialBrokerImplBase {
   private final Authenticator authenticator;
+  private final Supplier<PolicyEngine> policy;
+  private final Clock clock;
 
-  public CredentialBrokerService(Authenticator authenticator) {
+  /**
+   * {@code policy} is read once per request, so a reloaded policy applies to new requests while
+   * requests in flight finish on the one they started with.
+   */
+  public CredentialBrokerService(Authenticator authenticator, Supplier<PolicyEngine> policy,
+      Clock clock) {
     this.authenticator = authenticator;
+    this.policy = policy;
+    this.clock = clock;
+  }
+
+  @Override
+  public void listEntitlements(ListEntitlementsRequest request,
+      StreamObserver<ListEntitlementsResponse> responses) {
+    CallInfo call = CallInfo.current();
+    PolicyEngine engine = policy.get();
+    respond(call, authenticate(call), identity -> entitlements(engine, input(identity, call)),
+        responses);
+  }
+
+  private PolicyInput input(VerifiedIdentity identity, CallInfo call) {
+    return new PolicyInput(identity.issuer(), identity.claims(), call.peerIp(), clock.instant());
+  }
+
+  private static ListEntitlementsResponse entitlements(PolicyEngine engine, PolicyInput in) {
+    ListEntitlementsResponse.Builder b = ListEntitlementsResponse.newBuilder();
+    for (Decision d : engine.entitlements(in)) {
+      if (d.target().kind() == Target.Kind.ROLE) {
+        RoleGrant grant = d.roleGrant().orElseThrow();
+        b.addRoles(RoleEntitlement.newBuilder().setRole(d.target().alias())
+            .setRoleArn(grant.roleArn()).setMaxDuration(ProtoValues.duration(grant.maxDuration()))
+            .addAllRuleIds(d.ruleIds()));
+      } else {
+        b.addSecrets(SecretEntitlement.newBuilder().setSecret(d.target().alias())
+            .setSecretId(engine.secretId(d.target().alias())).addAllRuleIds(d.ruleIds()));
+      }
+    }
+    return b.build();
   }
 
   @Override

@@ -17,6 +17,11 @@ final class ProtoValues {
     return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
   }
 
+  static com.google.protobuf.Duration duration(java.time.Duration d) {
+    return com.google.protobuf.Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano())
+        .build();
+  }
+
   static Struct struct(Map<String, Object> map) {
     Struct.Builder b = Struct.newBuilder();
     map.forEach((k, v) -> b.putFields(k, value(v)));

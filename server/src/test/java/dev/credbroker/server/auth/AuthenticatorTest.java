@@ -12,6 +12,7 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.credbroker.server.auth.AuthenticationException.Reason;
 import dev.credbroker.server.config.IssuerConfig;
+import dev.credbroker.server.model.ClaimPath;
 import dev.credbroker.server.testing.MutableClock;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

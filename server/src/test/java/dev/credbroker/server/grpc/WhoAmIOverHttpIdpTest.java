@@ -8,14 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.credbroker.proto.v1.CredentialBrokerGrpc;
+import dev.credbroker.proto.v1.ListEntitlementsRequest;
 import dev.credbroker.proto.v1.WhoAmIRequest;
 import dev.credbroker.proto.v1.WhoAmIResponse;
 import dev.credbroker.server.auth.Authenticator;
+import dev.credbroker.server.config.BrokerConfig;
+import dev.credbroker.server.config.ConfigException;
+import dev.credbroker.server.config.ConfigLoader;
 import dev.credbroker.server.config.IssuerConfig;
 import dev.credbroker.server.config.ListenAddress;
 import dev.credbroker.server.config.ServerConfig;
 import dev.credbroker.server.config.ServerLimits;
 import dev.credbroker.server.devmode.DevIssuer;
+import dev.credbroker.server.policy.PolicyEngine;
 import dev.credbroker.server.testing.LogCapture;
 import dev.credbroker.server.testing.MutableClock;
 import io.grpc.Grpc;
@@ -71,7 +76,8 @@ class WhoAmIOverHttpIdpTest {
     authenticator = Authenticator.create(List.of(corp, dev.issuerConfig()), clock, io);
     ServerConfig config = new ServerConfig(new ListenAddress("127.0.0.1", 0), Optional.empty(),
         ServerLimits.DEFAULTS, Duration.ofSeconds(5), true, Duration.ZERO);
-    broker = BrokerServer.builder(config).addService(new CredentialBrokerService(authenticator))
+    broker = BrokerServer.builder(config).addService(new CredentialBrokerService(authenticator,
+        () -> new PolicyEngine(policyConfig()), clock))
         .build().start();
     channel = Grpc.newChannelBuilderForAddress("127.0.0.1", broker.address().getPort(),
         InsecureChannelCredentials.create()).build();
@@ -238,6 +244,47 @@ class WhoAmIOverHttpIdpTest {
           assertFalse(line.contains(signature) || line.contains(payload), "token part logged: " + line);
         }
       }
+    }
+  }
+
+  @Test
+  void listEntitlements_returnsWhatRulesGrantThisCaller() {
+    String payments = idp.issueToken("corp", "alice", AUDIENCE,
+        Map.of("groups", List.of("payments", "staff")), 3600).serialize();
+    String other = idp.issueToken("corp", "bob", AUDIENCE, Map.of("groups", List.of("staff")), 3600)
+        .serialize();
+
+    var mine = stub("Bearer " + payments).listEntitlements(
+        ListEntitlementsRequest.getDefaultInstance());
+    var theirs = stub("Bearer " + other).listEntitlements(
+        ListEntitlementsRequest.getDefaultInstance());
+
+    assertEquals(1, mine.getRolesCount());
+    assertEquals("payments-deployer", mine.getRoles(0).getRole());
+    assertEquals("arn:aws:iam::123456789012:role/payments-deployer", mine.getRoles(0).getRoleArn());
+    assertEquals(1800, mine.getRoles(0).getMaxDuration().getSeconds());
+    assertEquals(List.of("payments-services"), mine.getRoles(0).getRuleIdsList());
+    assertEquals("payments/db", mine.getSecrets(0).getSecretId());
+    assertEquals(0, theirs.getRolesCount() + theirs.getSecretsCount(), theirs.toString());
+  }
+
+  private static BrokerConfig policyConfig() {
+    try {
+      return ConfigLoader.parse("""
+          server: {listen: 127.0.0.1:0}
+          roles:
+            payments-deployer: {arn: "arn:aws:iam::123456789012:role/payments-deployer", max_duration: 1h}
+          secrets:
+            payments-db: {id: payments/db}
+          rules:
+            - id: payments-services
+              when: {claims: {groups: {contains: payments}}}
+              roles: [payments-deployer]
+              secrets: [payments-db]
+              max_duration: 30m
+          """, "test", java.nio.file.Path.of("."));
+    } catch (ConfigException e) {
+      throw new AssertionError(e);
     }
   }
 

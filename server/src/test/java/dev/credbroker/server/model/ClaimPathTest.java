@@ -1,4 +1,4 @@
-package dev.credbroker.server.auth;
+package dev.credbroker.server.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.credbroker.server.auth;
+package dev.credbroker.server.model;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,0 +1,110 @@
+package dev.credbroker.server.policy;
+
+import dev.credbroker.server.config.BrokerConfig;
+import dev.credbroker.server.config.RoleConfig;
+import dev.credbroker.server.config.RuleConfig;
+import dev.credbroker.server.config.SecretConfig;
+import dev.credbroker.server.config.RuleConfig.Effect;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Decides who may have which role or secret. Default deny: a request is allowed only if an allow
+ * rule covering the target matches; any matching deny rule covering it wins over every allow.
+ * Rule order never matters: all covering rules are evaluated and the outcome depends only on which
+ * matched. Pure: no I/O, no clock of its own.
+ */
+public final class PolicyEngine {
+  private final Map<String, RoleConfig> roles;
+  private final Map<String, SecretConfig> secrets;
+  private final List<RuleConfig> rules;
+
+  public PolicyEngine(BrokerConfig config) {
+    this.roles = config.roles();
+    this.secrets = config.secrets();
+    this.rules = config.rules();
+  }
+
+  public Decision decide(PolicyInput in, Target target) {
+    boolean exists = target.kind() == Target.Kind.ROLE ? roles.containsKey(target.alias())
+        : secrets.containsKey(target.alias());
+    if (!exists) {
+      return new Decision(target, false, List.of(), "no " + target + " is configured",
+          Optional.empty(), List.of());
+    }
+    List<RuleTrace> trace = new ArrayList<>();
+    TreeSet<String> denies = new TreeSet<>();
+    TreeSet<String> allows = new TreeSet<>();
+    Duration granted = Duration.ZERO;
+    for (RuleConfig rule : rules) {
+      boolean covers = target.kind() == Target.Kind.ROLE ? rule.coversRole(target.alias())
+          : rule.coversSecret(target.alias());
+      if (!covers) {
+        continue;
+      }
+      Outcome o = Conditions.evaluate(rule.when(), in);
+      trace.add(new RuleTrace(rule.id(), rule.effect(), o.holds(), o.why()));
+      if (!o.holds()) {
+        continue;
+      }
+      if (rule.effect() == Effect.DENY) {
+        denies.add(rule.id());
+      } else {
+        allows.add(rule.id());
+        Duration d = rule.maxDuration().orElse(RoleConfig.MAX_SESSION);
+        granted = d.compareTo(granted) > 0 ? d : granted;
+      }
+    }
+    if (!denies.isEmpty()) {
+      return new Decision(target, false, List.copyOf(denies), target + " denied by rule "
+          + String.join(", ", denies), Optional.empty(), trace);
+    }
+    if (allows.isEmpty()) {
+      return new Decision(target, false, List.of(), "no rule allows " + target
+          + " for this caller", Optional.empty(), trace);
+    }
+    String reason = target + " allowed by rule " + String.join(", ", allows);
+    if (target.kind() == Target.Kind.SECRET) {
+      return new Decision(target, true, List.copyOf(allows), reason, Optional.empty(), trace);
+    }
+    RoleConfig role = roles.get(target.alias());
+    try {
+      RoleGrant grant = new RoleGrant(role.arn(),
+          granted.compareTo(role.maxDuration()) < 0 ? granted : role.maxDuration(),
+          SessionValues.tags(role, in.claims()), role.transitiveTagKeys(),
+          SessionValues.sourceIdentity(role, in.claims()), role.sessionPolicy(), role.policyArns(),
+          role.externalId());
+      return new Decision(target, true, List.copyOf(allows), reason, Optional.of(grant), trace);
+    } catch (SessionValues.Unusable e) {
+      return new Decision(target, false, List.copyOf(allows), target + " allowed by rule "
+          + String.join(", ", allows) + " but refused: " + e.getMessage(), Optional.empty(), trace);
+    }
+  }
+
+  /** The Secrets Manager id behind a configured secret alias. */
+  public String secretId(String alias) {
+    return secrets.get(alias).secretId();
+  }
+
+  /** Every role and secret this caller may request now, each with its allowing decision. */
+  public List<Decision> entitlements(PolicyInput in) {
+    List<Decision> out = new ArrayList<>();
+    for (String alias : new TreeSet<>(roles.keySet())) {
+      Decision d = decide(in, Target.role(alias));
+      if (d.allowed()) {
+        out.add(d);
+      }
+    }
+    for (String alias : new TreeSet<>(secrets.keySet())) {
+      Decision d = decide(in, Target.secret(alias));
+      if (d.allowed()) {
+        out.add(d);
+      }
+    }
+    return out;
+  }
+}
