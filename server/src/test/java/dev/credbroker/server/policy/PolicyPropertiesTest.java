@@ -46,6 +46,21 @@ class PolicyPropertiesTest {
     }
   }
 
+  @Property(tries = 200)
+  void aMatchingDenyCoveringATargetBeatsEveryAllow(@ForAll("rules") List<RuleConfig> rules,
+      @ForAll("inputs") PolicyInput in) {
+    List<RuleConfig> more = new ArrayList<>(rules);
+    more.add(new RuleConfig("deny-all", RuleConfig.Effect.DENY, List.of(), List.of(),
+        new ConditionSpec.All(List.of()), Optional.empty()));
+    PolicyEngine engine = engine(more);
+    for (Target t : TARGETS) {
+      Decision d = engine.decide(in, t);
+      if (d.allowed() || !d.ruleIds().contains("deny-all")) {
+        throw new AssertionError(t + ": " + d.reason());
+      }
+    }
+  }
+
   @Property(tries = 300)
   void withoutAllowRulesEverythingIsDenied(@ForAll("denyRuleLists") List<RuleConfig> denies,
       @ForAll("inputs") PolicyInput in) {
