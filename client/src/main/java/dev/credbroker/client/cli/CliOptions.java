@@ -70,7 +70,7 @@ final class CliOptions {
   }
 
   static String abbreviate(String s) {
-    return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    return s.length() > 24 ? s.substring(0, 24) + "..." : s;
   }
 
   /** Bad usage; exit code 2. */

@@ -69,8 +69,12 @@ public final class CredbrokerCli {
       return EXIT_USAGE;
     } catch (StatusRuntimeException e) {
       return reportStatus(e.getStatus(), err);
+    } catch (java.nio.file.NoSuchFileException e) {
+      // The "path" may be a token pasted by mistake: never print it whole.
+      err.println("credbroker: file not found: " + CliOptions.abbreviate(e.getFile()));
+      return EXIT_USAGE;
     } catch (IOException e) {
-      err.println("credbroker: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+      err.println("credbroker: cannot read a file: " + e.getClass().getSimpleName());
       return EXIT_USAGE;
     } catch (Exception e) {
       err.println("credbroker: unexpected " + e.getClass().getSimpleName());

@@ -24,7 +24,9 @@ public final class AuthenticationException extends Exception {
     WRONG_TYPE,
     MISSING_CLAIM,
     /** The issuer's keys cannot be fetched and none are usable: the caller may retry. */
-    IDP_UNAVAILABLE
+    IDP_UNAVAILABLE,
+    /** Too many new tokens are waiting for signature checks: the caller may retry. */
+    BUSY
   }
 
   private final Reason reason;

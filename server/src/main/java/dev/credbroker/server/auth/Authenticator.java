@@ -19,7 +19,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -32,7 +37,13 @@ import java.util.function.Supplier;
  * unless the issuer's keys must be fetched first.
  */
 public final class Authenticator {
-  static final int MAX_CACHED_TOKENS = 100_000;
+  /** Budget for remembered identities, weighed by token size (claims dominate memory). */
+  static final long MAX_CACHE_BYTES = 64L << 20;
+  /** New tokens that may wait for a signature check; about a second of ES256 work on 2 cores. */
+  static final int VERIFY_QUEUE = 1024;
+
+  /** Parsed claims take several times the token's size on the heap; this errs high. */
+  static final int WEIGHT_PER_TOKEN_CHAR = 12;
 
   private final TokenVerifier verifier;
   private final Map<String, IssuerKeys> keysByIssuer;
@@ -44,10 +55,11 @@ public final class Authenticator {
     this.keysByIssuer = keysByIssuer;
     this.clock = clock;
     this.verified = Caffeine.newBuilder()
-        .maximumSize(MAX_CACHED_TOKENS)
+        .maximumWeight(MAX_CACHE_BYTES)
+        .weigher((TokenDigest digest, VerifiedIdentity identity) -> identity.weight())
         .ticker(tickerOf(clock))
         .expireAfter(Expiry.<TokenDigest, VerifiedIdentity>creating((digest, identity) ->
-            Duration.between(clock.instant(), identity.expiresAt())))
+            Duration.between(clock.instant(), identity.acceptUntil())))
         .build();
   }
 
@@ -73,7 +85,8 @@ public final class Authenticator {
       byIssuer.put(config.issuer(), new TokenVerifier.Issuer(config, issuerKeys));
       keys.put(config.issuer(), issuerKeys);
     });
-    return new Authenticator(new TokenVerifier(byIssuer, clock), Map.copyOf(keys), clock);
+    return new Authenticator(new TokenVerifier(byIssuer, clock, verificationPool()),
+        Map.copyOf(keys), clock);
   }
 
   /**
@@ -88,12 +101,14 @@ public final class Authenticator {
     byte[] sha256 = sha256(bearerToken);
     TokenDigest digest = TokenDigest.of(sha256);
     VerifiedIdentity cached = verified.getIfPresent(digest);
-    if (cached != null && clock.instant().isBefore(cached.expiresAt())) {
+    if (cached != null && clock.instant().isBefore(cached.acceptUntil())) {
       return CompletableFuture.completedFuture(cached);
     }
     String hash = HexFormat.of().formatHex(sha256, 0, 8);
+    int weight = bearerToken.length() * WEIGHT_PER_TOKEN_CHAR;
     return verifier.verify(bearerToken, hash).handle((identity, error) -> {
       if (error == null) {
+        identity.weigh(weight);
         verified.put(digest, identity);
         return identity;
       }
@@ -102,9 +117,28 @@ public final class Authenticator {
       if (cause instanceof AuthenticationException) {
         throw new CompletionException(cause);
       }
+      if (cause instanceof RejectedExecutionException) {
+        throw new CompletionException(new AuthenticationException(Reason.BUSY,
+            "the broker is busy verifying new tokens; retry shortly"));
+      }
       throw new CompletionException(new AuthenticationException(Reason.MALFORMED,
           "token could not be verified"));
     });
+  }
+
+  /**
+   * One thread per core for signature checks, with a bounded queue: when it is full, new tokens
+   * are refused at once (BUSY, retryable) rather than piling up without limit.
+   */
+  private static ThreadPoolExecutor verificationPool() {
+    int threads = Runtime.getRuntime().availableProcessors();
+    AtomicInteger n = new AtomicInteger();
+    return new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES,
+        new ArrayBlockingQueue<>(VERIFY_QUEUE), r -> {
+          Thread t = new Thread(r, "credbroker-verify-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        }, new ThreadPoolExecutor.AbortPolicy());
   }
 
   /** First 16 hex digits of the token's SHA-256, as recorded for correlation. */

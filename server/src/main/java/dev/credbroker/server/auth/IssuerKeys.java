@@ -96,6 +96,9 @@ final class IssuerKeys {
         .thenApply(keys -> new Snapshot(keys, clock.instant()));
     inFlight = fetch.handle((snapshot, error) -> {
       synchronized (this) {
+        if (error == null) {
+          current = snapshot; // before inFlight clears, so no caller sees neither
+        }
         inFlight = null;
         lastAttemptFailed = error != null;
       }
@@ -105,7 +108,6 @@ final class IssuerKeys {
         log.warn("cannot refresh signing keys of issuer {}: {}", config.issuer(), cause.getMessage());
         throw new CompletionException(unavailable());
       }
-      current = snapshot;
       log.info("loaded {} signing keys of issuer {}", snapshot.keys().getKeys().size(),
           config.issuer());
       return snapshot;

@@ -3,17 +3,22 @@ package dev.credbroker.server.auth;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.credbroker.server.config.IssuerConfig;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Fetches an issuer's signing keys without blocking the caller: OIDC discovery (unless a
@@ -82,31 +87,81 @@ final class KeyFetcher {
         .header("Accept", "application/json")
         .GET()
         .build();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
-        .thenApplyAsync(response -> {
-          try (InputStream body = response.body()) {
-            if (response.statusCode() != 200) {
-              throw new KeyFetchException("HTTP " + response.statusCode() + " from " + uri);
-            }
-            byte[] bytes = body.readNBytes(MAX_RESPONSE_BYTES + 1);
-            if (bytes.length > MAX_RESPONSE_BYTES) {
-              throw new KeyFetchException("response from " + uri + " exceeds "
-                  + MAX_RESPONSE_BYTES + " bytes");
-            }
-            return JSONObjectUtils.parse(new String(bytes, StandardCharsets.UTF_8));
-          } catch (IOException e) {
-            throw new KeyFetchException("reading " + uri + " failed: " + e.getClass().getSimpleName());
+    Duration deadline = config.connectTimeout().plus(config.readTimeout());
+    return http.sendAsync(request, info -> info.statusCode() == 200
+            ? new CappedBody(MAX_RESPONSE_BYTES) : HttpResponse.BodySubscribers.replacing(null))
+        .orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS)
+        .thenApply(response -> {
+          if (response.statusCode() != 200) {
+            throw new KeyFetchException("HTTP " + response.statusCode() + " from " + uri);
+          }
+          try {
+            return JSONObjectUtils.parse(new String(response.body(), StandardCharsets.UTF_8));
           } catch (java.text.ParseException e) {
             throw new KeyFetchException(uri + " did not return a JSON object");
           }
-        }, executor)
+        })
         .exceptionally(e -> {
           Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
           if (cause instanceof KeyFetchException k) {
             throw k;
           }
+          if (cause instanceof TimeoutException) {
+            throw new KeyFetchException("no complete answer from " + uri + " within "
+                + deadline.toMillis() + " ms");
+          }
           throw new KeyFetchException("cannot reach " + uri + ": " + cause.getClass().getSimpleName());
         });
+  }
+
+  /**
+   * Collects a response body without blocking a thread, and gives up as soon as it exceeds the
+   * cap instead of buffering whatever a misbehaving endpoint sends.
+   */
+  private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
+    private final int cap;
+    private final java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+    private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+    private Flow.Subscription subscription;
+
+    CappedBody(int cap) {
+      this.cap = cap;
+    }
+
+    @Override
+    public CompletionStage<byte[]> getBody() {
+      return result;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      subscription = s;
+      s.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> items) {
+      for (ByteBuffer item : items) {
+        if (buffer.size() + item.remaining() > cap) {
+          subscription.cancel();
+          result.completeExceptionally(new KeyFetchException("response exceeds " + cap + " bytes"));
+          return;
+        }
+        byte[] chunk = new byte[item.remaining()];
+        item.get(chunk);
+        buffer.write(chunk, 0, chunk.length);
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      result.completeExceptionally(t);
+    }
+
+    @Override
+    public void onComplete() {
+      result.complete(buffer.toByteArray());
+    }
   }
 
   /** Why keys could not be fetched; the message names the URL and the problem. */

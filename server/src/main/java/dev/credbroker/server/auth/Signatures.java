@@ -44,6 +44,10 @@ final class Signatures {
       if (key.getKeyUse() != null && !KeyUse.SIGNATURE.equals(key.getKeyUse())) {
         continue;
       }
+      if (key.getKeyOperations() != null
+          && !key.getKeyOperations().contains(com.nimbusds.jose.jwk.KeyOperation.VERIFY)) {
+        continue;
+      }
       if (key.getAlgorithm() != null && !key.getAlgorithm().getName().equals(alg.getName())) {
         continue;
       }

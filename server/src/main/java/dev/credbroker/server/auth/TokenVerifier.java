@@ -33,12 +33,18 @@ final class TokenVerifier {
 
   private final Map<String, Issuer> issuers;
   private final Clock clock;
+  private final java.util.concurrent.Executor cpu;
 
   record Issuer(IssuerConfig config, IssuerKeys keys) {}
 
-  TokenVerifier(Map<String, Issuer> issuers, Clock clock) {
+  /**
+   * Signature checks run on {@code cpu}, never on the caller's thread: a flood of fresh (or
+   * forged) tokens then queues there instead of stalling the gRPC transport threads.
+   */
+  TokenVerifier(Map<String, Issuer> issuers, Clock clock, java.util.concurrent.Executor cpu) {
     this.issuers = Map.copyOf(issuers);
     this.clock = clock;
+    this.cpu = cpu;
   }
 
   CompletableFuture<VerifiedIdentity> verify(String token, String tokenHash) {
@@ -54,17 +60,22 @@ final class TokenVerifier {
       return CompletableFuture.failedFuture(e);
     }
     String kid = jwt.getHeader().getKeyID();
-    return issuer.keys().keysFor(kid).thenApply(keys -> {
+    return issuer.keys().keysFor(kid).thenApplyAsync(keys -> {
       List<JWK> candidates = Signatures.candidates(keys, jwt.getHeader().getAlgorithm(), kid);
       if (candidates.isEmpty()) {
         throw fail(Reason.UNKNOWN_SIGNING_KEY, "signing key not found at the issuer"
             + (kid == null ? "" : " (kid '" + printable(kid) + "')"));
       }
+      if (candidates.size() > 1) {
+        // Only possible without a kid. Trying every key would multiply the cost of garbage.
+        throw fail(Reason.UNKNOWN_SIGNING_KEY,
+            "token has no kid and the issuer publishes several keys for its algorithm");
+      }
       if (candidates.stream().noneMatch(key -> Signatures.verify(jwt, key))) {
         throw fail(Reason.SIGNATURE_INVALID, "signature invalid");
       }
       return identity(unverified, issuer.config(), tokenHash);
-    });
+    }, cpu);
   }
 
   private static SignedJWT parse(String token) throws AuthenticationException {
@@ -185,8 +196,13 @@ final class TokenVerifier {
         throw fail(Reason.MISSING_CLAIM, "token lacks required claim '" + required + "'");
       }
     }
+    Instant acceptUntil = exp;
+    if (config.maxTokenAge().isPresent()) {
+      Instant ageLimit = iat.plus(config.maxTokenAge().get()).plus(skew);
+      acceptUntil = ageLimit.isBefore(exp) ? ageLimit : exp;
+    }
     return new VerifiedIdentity(c.getIssuer(), sub, exp, Optional.ofNullable(iat), audiences,
-        c.getClaims(), tokenHash);
+        c.getClaims(), tokenHash, acceptUntil);
   }
 
   private static boolean decodesToAlgNone(String headerPart) {

@@ -22,9 +22,11 @@ public final class VerifiedIdentity {
   private final List<String> audiences;
   private final Map<String, Object> claims;
   private final String tokenHash;
+  private final Instant acceptUntil;
+  private volatile int weight = 1;
 
   VerifiedIdentity(String issuer, String subject, Instant expiresAt, Optional<Instant> issuedAt,
-      List<String> audiences, Map<String, Object> claims, String tokenHash) {
+      List<String> audiences, Map<String, Object> claims, String tokenHash, Instant acceptUntil) {
     this.issuer = issuer;
     this.subject = subject;
     this.expiresAt = expiresAt;
@@ -32,6 +34,20 @@ public final class VerifiedIdentity {
     this.audiences = List.copyOf(audiences);
     this.claims = immutableMap(claims);
     this.tokenHash = tokenHash;
+    this.acceptUntil = acceptUntil;
+  }
+
+  void weigh(int bytes) {
+    weight = Math.max(1, bytes);
+  }
+
+  int weight() {
+    return weight;
+  }
+
+  /** When the token stops being acceptable: {@code exp}, or earlier under {@code max_token_age}. */
+  Instant acceptUntil() {
+    return acceptUntil;
   }
 
   public String issuer() {

@@ -76,7 +76,7 @@ public record IssuerConfig(
         n.stringList("required_claims"),
         jwks,
         n.duration("jwks_cache_ttl", Duration.ofMinutes(1), day).orElse(Duration.ofMinutes(15)),
-        n.duration("jwks_min_refetch_interval", Duration.ZERO, Duration.ofHours(1))
+        n.duration("jwks_min_refetch_interval", Duration.ofSeconds(1), Duration.ofHours(1))
             .orElse(Duration.ofSeconds(30)),
         n.duration("outage_tolerance", Duration.ZERO, Duration.ofDays(7)).orElse(Duration.ofHours(6)),
         n.duration("connect_timeout", Duration.ofMillis(100), Duration.ofMinutes(1)).orElse(
@@ -102,8 +102,17 @@ public record IssuerConfig(
     if ("https".equals(scheme)) {
       return true;
     }
-    return "http".equals(scheme) && new ListenAddress(uri.getHost().replaceAll("^\\[|\\]$", ""), 0)
-        .isLoopback();
+    return "http".equals(scheme) && isLiteralLoopback(uri.getHost());
+  }
+
+  /**
+   * 127.0.0.0/8, ::1 or "localhost", decided from the text alone: a name that merely resolves to
+   * loopback today could resolve elsewhere tomorrow and receive key fetches in plaintext.
+   */
+  static boolean isLiteralLoopback(String host) {
+    String h = host.toLowerCase(Locale.ROOT).replaceAll("^\\[|\\]$", "");
+    return h.equals("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")
+        || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
   }
 
   private static URI httpsOrLoopback(ConfigNode n, String key, String text) throws ConfigException {

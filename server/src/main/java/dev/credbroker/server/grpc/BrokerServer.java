@@ -200,10 +200,12 @@ public final class BrokerServer {
       }
       List<String> names = new ArrayList<>();
       CallInfoInterceptor callInfo = new CallInfoInterceptor();
+      RequireBearerInterceptor bearer = new RequireBearerInterceptor();
       for (BindableService s : all) {
         ServerServiceDefinition definition = s.bindService();
         names.add(definition.getServiceDescriptor().getName());
-        nb.addService(ServerInterceptors.intercept(definition, callInfo));
+        // Interceptors run last-added first: call info is captured, then the bearer is required.
+        nb.addService(ServerInterceptors.intercept(definition, bearer, callInfo));
       }
       HealthWatchers watchers = new HealthWatchers();
       nb.addService(ServerInterceptors.intercept(health.getHealthService(), watchers));

@@ -21,8 +21,10 @@ final class StatusMapping {
   static StatusRuntimeException toStatus(Throwable error, CallInfo call) {
     Throwable cause = unwrap(error);
     if (cause instanceof AuthenticationException auth) {
-      Status status = auth.reason() == AuthenticationException.Reason.IDP_UNAVAILABLE
-          ? Status.UNAVAILABLE : Status.UNAUTHENTICATED;
+      Status status = switch (auth.reason()) {
+        case IDP_UNAVAILABLE, BUSY -> Status.UNAVAILABLE;
+        default -> Status.UNAUTHENTICATED;
+      };
       return status.withDescription(auth.getMessage()).asRuntimeException();
     }
     if (cause instanceof StatusRuntimeException s) {

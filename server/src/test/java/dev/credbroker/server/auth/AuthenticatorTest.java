@@ -193,6 +193,43 @@ class AuthenticatorTest {
   }
 
   @Test
+  void maxTokenAge_isEnforcedOnCachedTokensToo() throws Exception {
+    IssuerConfig base = a.config(Set.of("RS256"));
+    IssuerConfig aged = new IssuerConfig(base.issuer(), base.audiences(), base.algorithms(),
+        Duration.ZERO, Optional.of(Duration.ofMinutes(5)), Optional.empty(), List.of(),
+        Optional.empty(), base.jwksCacheTtl(), base.jwksMinRefetchInterval(),
+        base.outageTolerance(), base.connectTimeout(), base.readTimeout());
+    auth = authenticator(aged, b.config(Set.of("RS256")));
+    String token = a.rs256(a.claims(clock).build()); // exp in 1h, iat now
+    ok(token);
+
+    clock.advance(Duration.ofMinutes(6));
+
+    assertEquals(Reason.TOO_OLD, failure(token).reason());
+  }
+
+  @Test
+  void keysNotForVerification_areNeverCandidates() throws Exception {
+    var encryptOnly = new com.nimbusds.jose.jwk.RSAKey.Builder(a.rsa.toRSAPublicKey())
+        .keyID(a.rsa.getKeyID()).keyOperations(Set.of(com.nimbusds.jose.jwk.KeyOperation.ENCRYPT))
+        .build();
+    a.published = new com.nimbusds.jose.jwk.JWKSet(List.of(encryptOnly));
+    assertFails(a.rs256(a.claims(clock).build()), Reason.UNKNOWN_SIGNING_KEY, "signing key not found");
+  }
+
+  @Test
+  void tokenWithoutKid_isRefusedWhenSeveralKeysCouldFit() throws Exception {
+    var second = new RSAKeyGenerator(2048).keyID("second").generate();
+    a.published = new com.nimbusds.jose.jwk.JWKSet(List.of(a.rsa.toPublicJWK(), second.toPublicJWK()));
+    String noKid = a.sign(new JWSHeader.Builder(JWSAlgorithm.RS256).build(), a.claims(clock).build(), a.rsa);
+    assertFails(noKid, Reason.UNKNOWN_SIGNING_KEY, "token has no kid and the issuer publishes several keys");
+
+    a.published = new com.nimbusds.jose.jwk.JWKSet(List.of(a.rsa.toPublicJWK()));
+    auth = authenticator(a.config(Set.of("RS256")), b.config(Set.of("RS256")));
+    assertEquals("alice", ok(noKid).subject(), "with one fitting key, no kid is needed");
+  }
+
+  @Test
   void shortRsaKey_isNeverUsed() throws Exception {
     var weak = new RSAKeyGenerator(1024, true).keyID("weak").generate();
     a.published = new com.nimbusds.jose.jwk.JWKSet(List.of(weak.toPublicJWK()));

@@ -128,7 +128,7 @@ class ConfigLoaderTest {
   @CsvSource(delimiter = '|', textBlock = """
       typo in a nested key        | server: {listen: 127.0.0.1:1, lsten: x}                 | server.lsten: unknown key; did you mean 'listen'?
       typo in a top-level key     | {server: {listen: 127.0.0.1:1}, loging: {}}             | loging: unknown key; did you mean 'logging'?
-      unrelated unknown key       | {server: {listen: 127.0.0.1:1}, zzzzzzzzzz: 1}          | zzzzzzzzzz: unknown key; known keys here: server, issuers, logging
+      unrelated unknown key       | {server: {listen: 127.0.0.1:1}, zzzzzzzzzz: 1}          | zzzzzzzzzz: unknown key; known keys here: server, issuers, roles, secrets, logging, rules
       missing server              | logging: {level: info}                                  | server: required
       missing listen              | server: {reflection: true}                              | server.listen: required; write for example listen: 127.0.0.1:8443
       listen without port         | server: {listen: localhost}                             | server.listen: expected host:port
@@ -159,6 +159,8 @@ class ConfigLoaderTest {
       issuer without audiences    | 'issuers: [{issuer: "https://idp.example.com"}]\\nserver: {listen: 127.0.0.1:1}' | issuers[0].audiences: required
       issuer listed twice         | 'issuers: [{issuer: "https://a.example", audiences: [b]}, {issuer: "https://a.example", audiences: [c]}]\\nserver: {listen: 127.0.0.1:1}' | issuers[1].issuer: 'https://a.example' is listed twice
       typo in an issuer key       | 'issuers: [{issuer: "https://a.example", audiences: [b], clock_skw: 1m}]\\nserver: {listen: 127.0.0.1:1}' | issuers[0].clock_skw: unknown key; did you mean 'clock_skew'?
+      http to a name, not literal | 'issuers: [{issuer: "http://localhost.example.com", audiences: [b]}]\\nserver: {listen: 127.0.0.1:1}' | issuers[0].issuer: must be an https:// URL (http:// only for loopback hosts)
+      refetch interval of zero    | 'issuers: [{issuer: "https://a.example", audiences: [b], jwks_min_refetch_interval: 0s}]\\nserver: {listen: 127.0.0.1:1}' | issuers[0].jwks_min_refetch_interval: must be between 1s and 1h, got 0s
       skew above the cap          | 'issuers: [{issuer: "https://a.example", audiences: [b], clock_skew: 10m}]\\nserver: {listen: 127.0.0.1:1}' | issuers[0].clock_skew: must be between 0s and 5m, got 10m
       """)
   void load_badFile_namesKeyAndFix(String caseName, String yaml, String expected) throws Exception {

@@ -86,9 +86,35 @@ class BrokerServerTest {
     BrokerServer server = startPlaintext();
 
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () ->
-        CredentialBrokerGrpc.newBlockingStub(plaintext(server)).whoAmI(WhoAmIRequest.getDefaultInstance()));
+        CredentialBrokerGrpc.newBlockingStub(plaintext(server)).getAwsCredentials(
+            dev.credbroker.proto.v1.GetAwsCredentialsRequest.getDefaultInstance()));
 
     assertEquals(Status.Code.UNIMPLEMENTED, e.getStatus().getCode());
+  }
+
+  @Test
+  void everyBrokerAndAuditRpc_withoutBearer_isUnauthenticatedBeforeAnyHandler() throws Exception {
+    BrokerServer server = startPlaintext();
+    ManagedChannel bare = Grpc.newChannelBuilderForAddress("localhost", server.address().getPort(),
+        InsecureChannelCredentials.create()).build();
+    channels.add(bare);
+
+    List<Runnable> calls = List.of(
+        () -> CredentialBrokerGrpc.newBlockingStub(bare).getAwsCredentials(
+            dev.credbroker.proto.v1.GetAwsCredentialsRequest.getDefaultInstance()),
+        () -> CredentialBrokerGrpc.newBlockingStub(bare).getSecretValue(
+            dev.credbroker.proto.v1.GetSecretValueRequest.getDefaultInstance()),
+        () -> CredentialBrokerGrpc.newBlockingStub(bare).listEntitlements(
+            dev.credbroker.proto.v1.ListEntitlementsRequest.getDefaultInstance()),
+        () -> CredentialBrokerGrpc.newBlockingStub(bare).whoAmI(WhoAmIRequest.getDefaultInstance()),
+        () -> dev.credbroker.proto.v1.AuditServiceGrpc.newBlockingStub(bare)
+            .searchAudit(dev.credbroker.proto.v1.SearchAuditRequest.getDefaultInstance()).hasNext());
+    for (Runnable call : calls) {
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call::run);
+      assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode());
+    }
+    assertEquals(ServingStatus.SERVING, HealthGrpc.newBlockingStub(bare)
+        .check(HealthCheckRequest.getDefaultInstance()).getStatus(), "health needs no token");
   }
 
   @Test
@@ -363,8 +389,12 @@ class BrokerServerTest {
     return channel(server, InsecureChannelCredentials.create());
   }
 
+  /** Channels send a well-formed (unverified) bearer token, as every broker call needs one. */
   private ManagedChannel channel(BrokerServer server, ChannelCredentials creds) {
-    ManagedChannel c = Grpc.newChannelBuilderForAddress("localhost", server.address().getPort(), creds).build();
+    Metadata bearer = new Metadata();
+    bearer.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer a.b.c");
+    ManagedChannel c = Grpc.newChannelBuilderForAddress("localhost", server.address().getPort(), creds)
+        .intercept(MetadataUtils.newAttachHeadersInterceptor(bearer)).build();
     channels.add(c);
     return c;
   }
