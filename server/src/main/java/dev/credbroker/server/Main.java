@@ -1,24 +1,25 @@
 package dev.credbroker.server;
 
-import dev.credbroker.server.auth.Authenticator;
 import dev.credbroker.server.config.BrokerConfig;
 import dev.credbroker.server.config.ConfigException;
 import dev.credbroker.server.config.ConfigLoader;
+import dev.credbroker.server.config.IssuerConfig;
 import dev.credbroker.server.devmode.DevIssuer;
 import dev.credbroker.server.devmode.DevModeBanner;
 import dev.credbroker.server.grpc.BrokerServer;
 import dev.credbroker.server.grpc.CredentialBrokerService;
 import dev.credbroker.server.grpc.ServerStartException;
 import dev.credbroker.server.ops.DaemonThreads;
+import dev.credbroker.server.ops.FileWatch;
 import dev.credbroker.server.ops.LogSetup;
 import dev.credbroker.server.ops.Signals;
-import dev.credbroker.server.policy.PolicyEngine;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,23 +61,30 @@ public final class Main {
     Clock clock = Clock.systemUTC();
     ExecutorService io = Executors.newCachedThreadPool(DaemonThreads.named("credbroker-io"));
     Optional<DevIssuer> dev = Optional.empty();
+    Optional<FileWatch> watch = Optional.empty();
     BrokerServer server;
     try {
       BrokerConfig config = cli.config().isPresent()
           ? ConfigLoader.load(cli.config().get()) : DevMode.defaultConfig();
       LogSetup.apply(config.logging());
+      UnaryOperator<BrokerConfig> adjust = UnaryOperator.identity();
       if (cli.dev()) {
         DevMode.requireLoopback(config);
         dev = Optional.of(DevIssuer.start(clock));
-        config = config.withIssuer(dev.get().issuerConfig());
+        IssuerConfig devIssuer = dev.get().issuerConfig();
+        adjust = loaded -> loaded.withIssuer(devIssuer);
+        config = adjust.apply(config);
       }
-      Authenticator authenticator = Authenticator.create(config.issuers(), clock, io);
-      PolicyEngine policy = new PolicyEngine(config);
+      BrokerStates states = new BrokerStates(cli.config(), config, adjust, clock, io);
       server = BrokerServer.builder(config.server())
           .insecurePlaintext(cli.insecurePlaintext())
-          .addService(new CredentialBrokerService(authenticator, () -> policy, clock))
+          .addService(new CredentialBrokerService(states, clock))
           .build();
       Signals.onTerminate(server::shutdown, server::shutdownNow);
+      Signals.onHangup(states::reload);
+      if (cli.config().isPresent()) {
+        watch = Optional.of(FileWatch.start(cli.config().get(), states::reload));
+      }
       server.start();
     } catch (ConfigException e) {
       err.println("credbroker: config error: " + e.getMessage());
@@ -85,7 +93,7 @@ public final class Main {
       err.println("credbroker: cannot start: " + e.getMessage());
       return EXIT_FAILURE;
     } catch (IOException e) {
-      err.println("credbroker: cannot start the development issuer: " + e.getMessage());
+      err.println("credbroker: cannot start: " + e.getMessage());
       return EXIT_FAILURE;
     } catch (RuntimeException e) {
       log.error("unexpected {} while starting: {}", e.getClass().getName(), e.getMessage());
@@ -101,6 +109,13 @@ public final class Main {
       server.shutdown();
     }
     dev.ifPresent(DevIssuer::close);
+    watch.ifPresent(w -> {
+      try {
+        w.close();
+      } catch (IOException e) {
+        log.debug("closing the config watch: {}", e.toString());
+      }
+    });
     io.shutdownNow();
     return EXIT_OK;
   }

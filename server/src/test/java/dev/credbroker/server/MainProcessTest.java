@@ -118,6 +118,51 @@ class MainProcessTest {
     }
   }
 
+  /** Policy changes apply without a restart, on a file edit or SIGHUP; a bad edit changes nothing. */
+  @Test
+  void configReload_onFileChangeAndSighup_inARunningBroker() throws Exception {
+    String base = "server: {listen: 127.0.0.1:0}\n"
+        + "roles: {deploy: {arn: \"arn:aws:iam::123456789012:role/deploy\"}}\n";
+    Path config = write(base + "rules: [{id: admins, when: {claims: {groups: {contains: admins}}},"
+        + " roles: [deploy]}]\n");
+    try (ProcessRunner broker = ProcessRunner.start(main("--dev", "--config", config.toString()))) {
+      int port = Integer.parseInt(broker.awaitLine("listening on 127\\.0\\.0\\.1:(\\d+)", WAIT).group(1));
+      String token = broker.awaitLine("^export CREDBROKER_TOKEN=(\\S+)$", WAIT).group(1);
+      ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port,
+          InsecureChannelCredentials.create()).build();
+      Metadata headers = new Metadata();
+      headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+      var stub = CredentialBrokerGrpc.newBlockingStub(channel)
+          .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+      var request = dev.credbroker.proto.v1.ListEntitlementsRequest.getDefaultInstance();
+      assertEquals(0, stub.listEntitlements(request).getRolesCount());
+
+      replace(config, base + "rules: [{id: devs, when: {claims: {groups: {contains: developers}}},"
+          + " roles: [deploy]}]\n");
+      broker.awaitLine("config reloaded: 1 issuers, 1 roles, 0 secrets, 1 rules", WAIT);
+      assertEquals("deploy", stub.listEntitlements(request).getRoles(0).getRole());
+
+      replace(config, base + "rules: [{id: devs, roles: [nope]}]\n");
+      broker.awaitLine("config reload refused, the running configuration stays: rules\\[0\\]\\.roles\\[0\\]", WAIT);
+      assertEquals("deploy", stub.listEntitlements(request).getRoles(0).getRole());
+
+      new ProcessBuilder("kill", "-HUP", Long.toString(broker.pid())).start().waitFor();
+      broker.awaitLine("received SIGHUP", WAIT);
+      broker.awaitLine("config reload refused", WAIT);
+
+      channel.shutdownNow();
+      broker.terminate();
+      assertEquals(0, broker.awaitExit(WAIT), broker.output());
+    }
+  }
+
+  private void replace(Path file, String yaml) throws Exception {
+    Path tmp = dir.resolve("next.tmp");
+    Files.writeString(tmp, yaml);
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
   @Test
   void jsonLogging_writesOneObjectPerLine() throws Exception {
     Path config = write("server: {listen: 127.0.0.1:0}\nlogging: {format: json}\n");

@@ -8,7 +8,6 @@ import dev.credbroker.proto.v1.SecretEntitlement;
 import dev.credbroker.proto.v1.WhoAmIRequest;
 import dev.credbroker.proto.v1.WhoAmIResponse;
 import dev.credbroker.server.auth.AuthenticationException;
-import dev.credbroker.server.auth.Authenticator;
 import dev.credbroker.server.auth.BearerToken;
 import dev.credbroker.server.auth.VerifiedIdentity;
 import dev.credbroker.server.policy.Decision;
@@ -28,18 +27,15 @@ import java.util.function.Supplier;
  * answer UNIMPLEMENTED.
  */
 public final class CredentialBrokerService extends CredentialBrokerGrpc.CredentialBrokerImplBase {
-  private final Authenticator authenticator;
-  private final Supplier<PolicyEngine> policy;
+  private final Supplier<BrokerState> state;
   private final Clock clock;
 
   /**
-   * {@code policy} is read once per request, so a reloaded policy applies to new requests while
-   * requests in flight finish on the one they started with.
+   * {@code state} is read once per request, so a reloaded configuration applies to new requests
+   * while requests in flight finish on the one they started with.
    */
-  public CredentialBrokerService(Authenticator authenticator, Supplier<PolicyEngine> policy,
-      Clock clock) {
-    this.authenticator = authenticator;
-    this.policy = policy;
+  public CredentialBrokerService(Supplier<BrokerState> state, Clock clock) {
+    this.state = state;
     this.clock = clock;
   }
 
@@ -47,8 +43,8 @@ public final class CredentialBrokerService extends CredentialBrokerGrpc.Credenti
   public void listEntitlements(ListEntitlementsRequest request,
       StreamObserver<ListEntitlementsResponse> responses) {
     CallInfo call = CallInfo.current();
-    PolicyEngine engine = policy.get();
-    respond(call, authenticate(call), identity -> entitlements(engine, input(identity, call)),
+    BrokerState now = state.get();
+    respond(call, authenticate(now, call), identity -> entitlements(now.policy(), input(identity, call)),
         responses);
   }
 
@@ -75,12 +71,12 @@ public final class CredentialBrokerService extends CredentialBrokerGrpc.Credenti
   @Override
   public void whoAmI(WhoAmIRequest request, StreamObserver<WhoAmIResponse> responses) {
     CallInfo call = CallInfo.current();
-    respond(call, authenticate(call), identity -> whoAmI(identity, call), responses);
+    respond(call, authenticate(state.get(), call), identity -> whoAmI(identity, call), responses);
   }
 
-  private CompletableFuture<VerifiedIdentity> authenticate(CallInfo call) {
+  private static CompletableFuture<VerifiedIdentity> authenticate(BrokerState now, CallInfo call) {
     try {
-      return authenticator.authenticate(BearerToken.fromAuthorization(call.authorization()));
+      return now.authenticator().authenticate(BearerToken.fromAuthorization(call.authorization()));
     } catch (AuthenticationException e) {
       return CompletableFuture.failedFuture(e);
     }

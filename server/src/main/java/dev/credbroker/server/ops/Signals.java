@@ -15,6 +15,18 @@ public final class Signals {
 
   private Signals() {}
 
+  /** Runs {@code action} on a fresh thread for every SIGHUP (reload the configuration). */
+  public static void onHangup(Runnable action) {
+    try {
+      Signal.handle(new Signal("HUP"), signal -> {
+        log.info("received SIGHUP; reloading the configuration");
+        new Thread(action, "credbroker-reload").start();
+      });
+    } catch (IllegalArgumentException e) {
+      log.warn("cannot handle SIGHUP on this platform; edits to the config file still reload it");
+    }
+  }
+
   /** First SIGTERM/SIGINT runs {@code graceful} on a fresh thread; the next runs {@code force}. */
   public static void onTerminate(Runnable graceful, Runnable force) {
     AtomicInteger received = new AtomicInteger();

@@ -76,8 +76,8 @@ class WhoAmIOverHttpIdpTest {
     authenticator = Authenticator.create(List.of(corp, dev.issuerConfig()), clock, io);
     ServerConfig config = new ServerConfig(new ListenAddress("127.0.0.1", 0), Optional.empty(),
         ServerLimits.DEFAULTS, Duration.ofSeconds(5), true, Duration.ZERO);
-    broker = BrokerServer.builder(config).addService(new CredentialBrokerService(authenticator,
-        () -> new PolicyEngine(policyConfig()), clock))
+    broker = BrokerServer.builder(config).addService(new CredentialBrokerService(
+        () -> new BrokerState(authenticator, new PolicyEngine(policyConfig())), clock))
         .build().start();
     channel = Grpc.newChannelBuilderForAddress("127.0.0.1", broker.address().getPort(),
         InsecureChannelCredentials.create()).build();

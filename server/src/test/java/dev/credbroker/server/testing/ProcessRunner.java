@@ -79,6 +79,10 @@ public final class ProcessRunner implements AutoCloseable {
     return process.exitValue();
   }
 
+  public long pid() {
+    return process.pid();
+  }
+
   /** Sends SIGTERM (Process.destroy would also close our end of its output). */
   public void terminate() throws IOException, InterruptedException {
     int code = new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor();

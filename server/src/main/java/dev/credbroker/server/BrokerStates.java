@@ -1,0 +1,87 @@
+package dev.credbroker.server;
+
+import dev.credbroker.server.auth.Authenticator;
+import dev.credbroker.server.config.BrokerConfig;
+import dev.credbroker.server.config.ConfigException;
+import dev.credbroker.server.config.ConfigLoader;
+import dev.credbroker.server.grpc.BrokerState;
+import dev.credbroker.server.policy.PolicyEngine;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Holds the broker's current {@link BrokerState} and replaces it when the config file changes.
+ * A file that does not validate changes nothing: the running configuration stays, and the log
+ * says why, with the key path. The authenticator (and its key and token caches) is kept when
+ * the issuers did not change. Changes under {@code server:} need a restart and are reported.
+ */
+final class BrokerStates implements Supplier<BrokerState> {
+  private static final Logger log = LoggerFactory.getLogger(BrokerStates.class);
+
+  private final Optional<Path> file;
+  private final UnaryOperator<BrokerConfig> adjust;
+  private final Clock clock;
+  private final Executor io;
+  private final AtomicReference<Loaded> current = new AtomicReference<>();
+
+  private record Loaded(BrokerConfig config, BrokerState state) {}
+
+  /** {@code adjust} is applied to every loaded file (dev mode adds its issuer). */
+  BrokerStates(Optional<Path> file, BrokerConfig initial, UnaryOperator<BrokerConfig> adjust, Clock clock,
+      Executor io) {
+    this.file = file;
+    this.adjust = adjust;
+    this.clock = clock;
+    this.io = io;
+    current.set(new Loaded(initial, build(initial, null)));
+  }
+
+  @Override
+  public BrokerState get() {
+    return current.get().state();
+  }
+
+  BrokerConfig config() {
+    return current.get().config();
+  }
+
+  /** Re-reads the file; returns whether a new configuration took effect. */
+  synchronized boolean reload() {
+    if (file.isEmpty()) {
+      log.info("no config file was given; nothing to reload");
+      return false;
+    }
+    BrokerConfig next;
+    try {
+      next = adjust.apply(ConfigLoader.load(file.get()));
+    } catch (ConfigException e) {
+      log.warn("config reload refused, the running configuration stays: {}", e.getMessage());
+      return false;
+    }
+    Loaded before = current.get();
+    if (next.equals(before.config())) {
+      log.info("config file re-read; nothing changed");
+      return false;
+    }
+    if (!next.server().equals(before.config().server())) {
+      log.warn("server settings changed in {}; they take effect only after a restart", file.get());
+    }
+    current.set(new Loaded(next, build(next, before)));
+    log.info("config reloaded: {} issuers, {} roles, {} secrets, {} rules", next.issuers().size(),
+        next.roles().size(), next.secrets().size(), next.rules().size());
+    return true;
+  }
+
+  private BrokerState build(BrokerConfig config, Loaded before) {
+    Authenticator authenticator = before != null && before.config().issuers().equals(config.issuers())
+        ? before.state().authenticator() : Authenticator.create(config.issuers(), clock, io);
+    return new BrokerState(authenticator, new PolicyEngine(config));
+  }
+}

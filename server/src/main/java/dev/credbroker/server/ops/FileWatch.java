@@ -1,0 +1,57 @@
+package dev.credbroker.server.ops;
+
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs an action whenever anything in a file's folder changes. Watching the folder rather than
+ * the file also catches editors that write a new file and rename it, and Kubernetes ConfigMap
+ * updates, which swap a symlink. The action must be cheap when nothing relevant changed.
+ */
+public final class FileWatch implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(FileWatch.class);
+
+  private final WatchService watcher;
+  private final Thread thread;
+
+  private FileWatch(WatchService watcher, Thread thread) {
+    this.watcher = watcher;
+    this.thread = thread;
+  }
+
+  public static FileWatch start(Path file, Runnable onChange) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    WatchService watcher = dir.getFileSystem().newWatchService();
+    dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE,
+        StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
+    Thread thread = new Thread(() -> {
+      try {
+        while (true) {
+          WatchKey key = watcher.take();
+          key.pollEvents();
+          key.reset();
+          onChange.run();
+        }
+      } catch (InterruptedException | ClosedWatchServiceException e) {
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        log.error("watching {} stopped: {}", file, e.toString());
+      }
+    }, "credbroker-config-watch");
+    thread.setDaemon(true);
+    thread.start();
+    return new FileWatch(watcher, thread);
+  }
+
+  @Override
+  public void close() throws IOException {
+    watcher.close();
+    thread.interrupt();
+  }
+}
