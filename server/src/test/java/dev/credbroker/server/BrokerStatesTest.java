@@ -31,7 +31,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 class BrokerStatesTest {
   private static final PolicyInput CALLER = new PolicyInput("https://idp.example.com",
-      Map.of("groups", List.of("dev")), Optional.empty(), Instant.parse("2026-11-24T12:00:00Z"));
+      Map.of("groups", List.of("dev")), Optional.of(address("10.1.2.3")),
+      Instant.parse("2026-11-24T12:00:00Z"));
+
+  private static java.net.InetAddress address(String ip) {
+    try {
+      return java.net.InetAddress.getByName(ip);
+    } catch (java.net.UnknownHostException e) {
+      throw new AssertionError(e);
+    }
+  }
 
   @TempDir Path dir;
   private final ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -55,6 +64,15 @@ class BrokerStatesTest {
     assertSame(before.authenticator(), after.authenticator(), "key and token caches survive");
     assertTrue(before.policy().decide(CALLER, Target.role("r1")).allowed(),
         "a request that started on the old state finishes on it");
+  }
+
+  @Test
+  void unchangedFile_isNotAReload() throws Exception {
+    BrokerStates states = load(config("r1"));
+    BrokerState before = states.get();
+    write(config("r1"));
+    assertFalse(states.reload());
+    assertSame(before, states.get());
   }
 
   @Test
@@ -136,7 +154,7 @@ class BrokerStatesTest {
           r2: {arn: "arn:aws:iam::123456789012:role/r2"}
         rules:
           - id: devs
-            when: {claims: {groups: {contains: dev}}}
+            when: {claims: {groups: {contains: dev}}, source_ip: [10.0.0.0/8]}
             roles: [%s]
         """.formatted(allowed);
   }

@@ -140,6 +140,7 @@ class MainProcessTest {
       replace(config, base + "rules: [{id: devs, when: {claims: {groups: {contains: developers}}},"
           + " roles: [deploy]}]\n");
       broker.awaitLine("config reloaded: 1 issuers, 1 roles, 0 secrets, 1 rules", WAIT);
+      assertEquals(1, stub.listEntitlements(request).getRolesCount(), broker.output());
       assertEquals("deploy", stub.listEntitlements(request).getRoles(0).getRole());
 
       replace(config, base + "rules: [{id: devs, roles: [nope]}]\n");

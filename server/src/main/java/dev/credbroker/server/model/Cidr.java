@@ -69,6 +69,17 @@ public final class Cidr {
   }
 
   @Override
+  public boolean equals(Object o) {
+    return o instanceof Cidr other && prefix == other.prefix
+        && java.util.Arrays.equals(network, other.network);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * java.util.Arrays.hashCode(network) + prefix;
+  }
+
+  @Override
   public String toString() {
     return text;
   }

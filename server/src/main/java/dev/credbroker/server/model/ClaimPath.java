@@ -90,6 +90,17 @@ public final class ClaimPath {
     return Optional.of(current);
   }
 
+  /** Paths are equal when they take the same steps ({@code $.a} equals {@code a}). */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ClaimPath other && steps.equals(other.steps);
+  }
+
+  @Override
+  public int hashCode() {
+    return steps.hashCode();
+  }
+
   @Override
   public String toString() {
     return text;
