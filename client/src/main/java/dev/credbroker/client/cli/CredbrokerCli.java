@@ -23,6 +23,14 @@ public final class CredbrokerCli {
       usage: credbroker COMMAND [OPTIONS]
       commands:
         whoami       show what the broker sees in your token (JSON)
+        policy explain --config FILE --claims claims.json (--role R | --secret S)
+                       [--issuer ISS] [--source-ip IP] [--at 2026-11-24T22:30:00Z]
+                     the decision, the rules that decided and, for a denial, why the
+                     nearest rules did not match (exit 0 allow, 1 deny)
+        policy test --config FILE CASES.yaml
+                     check expected decisions (exit 1 on any mismatch)
+        policy lint --config FILE
+                     rules that can never match, shadowed allows, unreachable roles
       connection options (or CREDBROKER_<NAME> environment variables):
         --target HOST:PORT   broker address (default 127.0.0.1:8443; dns:///host:port for replicas)
         --plaintext          no TLS; allowed only for a loopback target
@@ -32,8 +40,9 @@ public final class CredbrokerCli {
       other:
         --version    print the version and exit
         --help       print this help and exit
-      exit codes: 0 success, 1 broker unreachable or failed, 2 bad usage,
-                  3 token not accepted, 4 permission denied""";
+      exit codes: 0 success, 1 broker unreachable or failed (policy: denied, case failed,
+                  findings), 2 bad usage or invalid config, 3 token not accepted,
+                  4 permission denied""";
 
   private CredbrokerCli() {}
 
@@ -60,6 +69,8 @@ public final class CredbrokerCli {
       switch (args[0]) {
         case "whoami":
           return WhoAmICommand.run(rest, env, out);
+        case "policy":
+          return PolicyCommand.run(rest, env, out, err);
         default:
           err.println("credbroker: unknown command '" + CliOptions.abbreviate(args[0]) + "'; see --help");
           return EXIT_USAGE;
