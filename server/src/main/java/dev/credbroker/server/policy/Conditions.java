@@ -23,61 +23,64 @@ final class Conditions {
           return o;
         }
       }
-      return new Outcome(true, all.conditions().isEmpty() ? "no condition" : "all conditions hold");
+      return Outcome.of(true, () -> all.conditions().isEmpty() ? "no condition" : "all conditions hold");
     }
     if (spec instanceof ConditionSpec.Any any) {
-      StringBuilder why = new StringBuilder("none of: ");
+      java.util.List<Outcome> failed = new java.util.ArrayList<>(any.conditions().size());
       for (ConditionSpec c : any.conditions()) {
         Outcome o = evaluate(c, in);
         if (o.holds()) {
           return o;
         }
-        why.append(o.why()).append("; ");
+        failed.add(o);
       }
-      return new Outcome(false, why.substring(0, Math.max(0, why.length() - 2)));
+      return Outcome.of(false, () -> "none of: " + String.join("; ",
+          failed.stream().map(Outcome::why).toList()));
     }
     if (spec instanceof ConditionSpec.Not not) {
       Outcome o = evaluate(not.condition(), in);
-      return new Outcome(!o.holds(), "not (" + o.why() + ")");
+      return Outcome.of(!o.holds(), () -> "not (" + o.why() + ")");
     }
     if (spec instanceof ConditionSpec.Issuer issuer) {
-      return Outcome.of(issuer.issuers().contains(in.issuer()), "issuer is " + in.issuer(),
-          "issuer " + in.issuer() + " is not " + issuer.issuers());
+      return Outcome.of(issuer.issuers().contains(in.issuer()), () -> "issuer is " + in.issuer(),
+          () -> "issuer " + in.issuer() + " is not " + issuer.issuers());
     }
     if (spec instanceof ConditionSpec.Claim claim) {
       return claim(claim, in);
     }
     if (spec instanceof ConditionSpec.SourceIp ip) {
       if (in.source().isEmpty()) {
-        return new Outcome(false, "source address unknown");
+        return Outcome.of(false, () -> "source address unknown");
       }
       for (Cidr network : ip.networks()) {
         if (network.contains(in.source().get())) {
-          return new Outcome(true, "source address in " + network);
+          return Outcome.of(true, () -> "source address in " + network);
         }
       }
-      return new Outcome(false, "source address " + in.source().get().getHostAddress()
+      return Outcome.of(false, () -> "source address " + in.source().get().getHostAddress()
           + " not in " + ip.networks());
     }
     if (spec instanceof ConditionSpec.TimeWindow window) {
       return time(window, in);
     }
-    return new Outcome(false, "unknown condition");
+    return Outcome.of(false, () -> "unknown condition");
   }
 
   private static Outcome claim(ConditionSpec.Claim c, PolicyInput in) {
     Optional<Object> value = c.path().lookup(in.claims());
-    String name = "claim " + c.path();
+    Object name = c.path(); // prefixed "claim " in the words below
     switch (c.test()) {
       case EXISTS:
-        return Outcome.of(value.isPresent(), name + " exists", name + " is absent");
+        return Outcome.of(value.isPresent(), () -> "claim " + name + " exists",
+            () -> "claim " + name + " is absent");
       case ABSENT:
-        return Outcome.of(value.isEmpty(), name + " is absent", name + " exists");
+        return Outcome.of(value.isEmpty(), () -> "claim " + name + " is absent",
+            () -> "claim " + name + " exists");
       default:
         break;
     }
     if (value.isEmpty()) {
-      return new Outcome(false, name + " is absent");
+      return Outcome.of(false, () -> "claim " + name + " is absent");
     }
     Object v = value.get();
     boolean holds = switch (c.test()) {
@@ -88,9 +91,13 @@ final class Conditions {
           && list.stream().anyMatch(e -> scalarEquals(e, c.operands().get(0)));
       default -> false;
     };
-    String test = c.test().name().toLowerCase(java.util.Locale.ROOT);
-    return Outcome.of(holds, name + " " + test + " " + c.operands(),
-        name + " fails " + test + " " + c.operands() + describe(v));
+    return Outcome.of(holds,
+        () -> "claim " + name + " " + testName(c) + " " + c.operands(),
+        () -> "claim " + name + " fails " + testName(c) + " " + c.operands() + describe(v));
+  }
+
+  private static String testName(ConditionSpec.Claim c) {
+    return c.test().name().toLowerCase(java.util.Locale.ROOT);
   }
 
   private static String describe(Object v) {
@@ -121,8 +128,8 @@ final class Conditions {
         ? !t.isBefore(w.from()) && (t.isBefore(w.to()) || w.to().equals(LocalTime.MAX))
         : !t.isBefore(w.from()) || t.isBefore(w.to());
     boolean onDay = w.days().contains(local.getDayOfWeek());
-    return Outcome.of(onDay && inHours, "time " + local + " inside the window",
-        "time " + local.toLocalDateTime() + " " + w.zone() + " outside " + w.days() + " " + w.from()
-            + "-" + (w.to().equals(LocalTime.MAX) ? "24:00" : w.to()));
+    return Outcome.of(onDay && inHours, () -> "time " + local + " inside the window",
+        () -> "time " + local.toLocalDateTime() + " " + w.zone() + " outside " + w.days() + " "
+            + w.from() + "-" + (w.to().equals(LocalTime.MAX) ? "24:00" : w.to()));
   }
 }

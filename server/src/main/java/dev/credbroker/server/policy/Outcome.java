@@ -1,9 +1,33 @@
 package dev.credbroker.server.policy;
 
-/** Whether a condition held, and why in words (for explanations and audit). */
-record Outcome(boolean holds, String why) {
+import java.util.function.Supplier;
 
-  static Outcome of(boolean holds, String whenTrue, String whenFalse) {
+/**
+ * Whether a condition held, and why in words. The words are built only when read (explanations,
+ * traces), so the decision itself allocates no text.
+ */
+final class Outcome {
+  private final boolean holds;
+  private final Supplier<String> why;
+
+  private Outcome(boolean holds, Supplier<String> why) {
+    this.holds = holds;
+    this.why = why;
+  }
+
+  static Outcome of(boolean holds, Supplier<String> why) {
+    return new Outcome(holds, why);
+  }
+
+  static Outcome of(boolean holds, Supplier<String> whenTrue, Supplier<String> whenFalse) {
     return new Outcome(holds, holds ? whenTrue : whenFalse);
+  }
+
+  boolean holds() {
+    return holds;
+  }
+
+  String why() {
+    return why.get();
   }
 }

@@ -21,18 +21,25 @@ import java.util.TreeSet;
 public final class PolicyEngine {
   private final Map<String, RoleConfig> roles;
   private final Map<String, SecretConfig> secrets;
-  private final List<RuleConfig> rules;
+  private final Map<Target, List<RuleConfig>> covering = new java.util.HashMap<>();
 
   public PolicyEngine(BrokerConfig config) {
     this.roles = config.roles();
     this.secrets = config.secrets();
-    this.rules = config.rules();
+    // Indexed once per configuration: a decision looks only at the rules covering its target.
+    for (String alias : roles.keySet()) {
+      covering.put(Target.role(alias), config.rules().stream()
+          .filter(r -> r.coversRole(alias)).toList());
+    }
+    for (String alias : secrets.keySet()) {
+      covering.put(Target.secret(alias), config.rules().stream()
+          .filter(r -> r.coversSecret(alias)).toList());
+    }
   }
 
   public Decision decide(PolicyInput in, Target target) {
-    boolean exists = target.kind() == Target.Kind.ROLE ? roles.containsKey(target.alias())
-        : secrets.containsKey(target.alias());
-    if (!exists) {
+    List<RuleConfig> rules = covering.get(target);
+    if (rules == null) {
       return new Decision(target, false, List.of(), "no " + target + " is configured",
           Optional.empty(), List.of());
     }
@@ -41,13 +48,8 @@ public final class PolicyEngine {
     TreeSet<String> allows = new TreeSet<>();
     Duration granted = Duration.ZERO;
     for (RuleConfig rule : rules) {
-      boolean covers = target.kind() == Target.Kind.ROLE ? rule.coversRole(target.alias())
-          : rule.coversSecret(target.alias());
-      if (!covers) {
-        continue;
-      }
       Outcome o = Conditions.evaluate(rule.when(), in);
-      trace.add(new RuleTrace(rule.id(), rule.effect(), o.holds(), o.why()));
+      trace.add(new RuleTrace(rule.id(), rule.effect(), o.holds(), o::why));
       if (!o.holds()) {
         continue;
       }
@@ -73,11 +75,9 @@ public final class PolicyEngine {
     }
     RoleConfig role = roles.get(target.alias());
     try {
-      RoleGrant grant = new RoleGrant(role.arn(),
+      RoleGrant grant = new RoleGrant(role,
           granted.compareTo(role.maxDuration()) < 0 ? granted : role.maxDuration(),
-          SessionValues.tags(role, in.claims()), role.transitiveTagKeys(),
-          SessionValues.sourceIdentity(role, in.claims()), role.sessionPolicy(), role.policyArns(),
-          role.externalId());
+          SessionValues.tags(role, in.claims()), SessionValues.sourceIdentity(role, in.claims()));
       return new Decision(target, true, List.copyOf(allows), reason, Optional.of(grant), trace);
     } catch (SessionValues.Unusable e) {
       return new Decision(target, false, List.copyOf(allows), target + " allowed by rule "

@@ -1,27 +1,26 @@
 package dev.credbroker.server.policy;
 
+import dev.credbroker.server.config.RoleConfig;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Everything an allowed role request may put into its STS call, computed from the role's settings
- * and the caller's claims, already checked against AWS's limits.
+ * What an allowed role request may put into its STS call: the role's fixed settings (ARN, session
+ * policy, managed policies, external id, transitive tag keys) plus what was resolved for this
+ * caller, already checked against AWS's limits.
  */
 public record RoleGrant(
-    String roleArn,
+    RoleConfig role,
     Duration maxDuration,
     Map<String, String> sessionTags,
-    List<String> transitiveTagKeys,
-    Optional<String> sourceIdentity,
-    Optional<String> sessionPolicy,
-    List<String> policyArns,
-    Optional<String> externalId) {
+    Optional<String> sourceIdentity) {
 
   public RoleGrant {
     sessionTags = Map.copyOf(sessionTags);
-    transitiveTagKeys = List.copyOf(transitiveTagKeys);
-    policyArns = List.copyOf(policyArns);
+  }
+
+  public String roleArn() {
+    return role.arn();
   }
 }

@@ -2,5 +2,11 @@ package dev.credbroker.server.policy;
 
 import dev.credbroker.server.config.RuleConfig;
 
-/** How one rule bore on a decision: whether its condition held, and why. */
-public record RuleTrace(String ruleId, RuleConfig.Effect effect, boolean matched, String why) {}
+/** How one rule bore on a decision: whether its condition held, and why (words built on read). */
+public record RuleTrace(String ruleId, RuleConfig.Effect effect, boolean matched,
+    java.util.function.Supplier<String> reason) {
+
+  public String why() {
+    return reason.get();
+  }
+}

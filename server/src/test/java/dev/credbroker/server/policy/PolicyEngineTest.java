@@ -79,7 +79,7 @@ class PolicyEngineTest {
     RoleGrant g = d.roleGrant().orElseThrow();
     assertEquals(Duration.ofHours(1), g.maxDuration());
     assertEquals(Map.of("team", "payments", "owner", "alice", "env", "prod"), g.sessionTags());
-    assertEquals(List.of("team"), g.transitiveTagKeys());
+    assertEquals(List.of("team"), g.role().transitiveTagKeys());
     assertEquals(Optional.of("alice"), g.sourceIdentity());
   }
 
