@@ -18,6 +18,7 @@ public record BrokerConfig(
     Map<String, RoleConfig> roles,
     Map<String, SecretConfig> secrets,
     List<RuleConfig> rules,
+    AwsConfig aws,
     LoggingConfig logging) {
 
   public BrokerConfig {
@@ -31,7 +32,7 @@ public record BrokerConfig(
   public BrokerConfig withIssuer(IssuerConfig extra) {
     List<IssuerConfig> all = new ArrayList<>(issuers);
     all.add(extra);
-    return new BrokerConfig(server, all, roles, secrets, rules, logging);
+    return new BrokerConfig(server, all, roles, secrets, rules, aws, logging);
   }
 
   static BrokerConfig read(ConfigNode root) throws ConfigException {
@@ -44,9 +45,10 @@ public record BrokerConfig(
         readRoles(root.mapping("roles")),
         readSecrets(root.mapping("secrets")),
         List.of(),
+        AwsConfig.read(root.mapping("aws")),
         LoggingConfig.read(root.mapping("logging")));
     config = new BrokerConfig(config.server(), config.issuers(), config.roles(), config.secrets(),
-        readRules(root, config), config.logging());
+        readRules(root, config), config.aws(), config.logging());
     root.rejectUnknownKeys();
     return config;
   }

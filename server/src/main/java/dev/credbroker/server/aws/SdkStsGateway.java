@@ -1,0 +1,115 @@
+package dev.credbroker.server.aws;
+
+import dev.credbroker.server.config.AwsConfig;
+import dev.credbroker.server.model.IssuedCredentials;
+import dev.credbroker.server.model.Secret;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.StsClientBuilder;
+import software.amazon.awssdk.services.sts.model.AssumeRoleRequest;
+import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
+import software.amazon.awssdk.services.sts.model.PolicyDescriptorType;
+import software.amazon.awssdk.services.sts.model.StsException;
+import software.amazon.awssdk.services.sts.model.Tag;
+
+/**
+ * STS through the AWS SDK for Java v2: the SDK's standard retry mode retries throttling and 5xx
+ * with jittered backoff, bounded by {@code aws.call_timeout}. AWS error codes become the few
+ * kinds the broker acts on (STS API reference, "Errors" of AssumeRole).
+ */
+public final class SdkStsGateway implements StsGateway, AutoCloseable {
+  private static final Set<String> DENIED = Set.of("AccessDenied", "AccessDeniedException",
+      "ExpiredToken", "InvalidClientTokenId", "SignatureDoesNotMatch");
+  private static final Set<String> INVALID = Set.of("ValidationError", "MalformedPolicyDocument",
+      "PackedPolicyTooLarge", "InvalidParameterValue", "InvalidIdentityToken", "IDPRejectedClaim");
+
+  private final StsClient sts;
+
+  private SdkStsGateway(StsClient sts) {
+    this.sts = sts;
+  }
+
+  /** With the broker's own credentials from the AWS SDK default chain. */
+  public static SdkStsGateway create(AwsConfig config) {
+    return create(config, DefaultCredentialsProvider.builder().build());
+  }
+
+  public static SdkStsGateway create(AwsConfig config, AwsCredentialsProvider credentials) {
+    StsClientBuilder b = StsClient.builder()
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .credentialsProvider(credentials)
+        .overrideConfiguration(o -> o.apiCallTimeout(config.callTimeout()));
+    config.region().map(Region::of).ifPresent(b::region);
+    config.endpoint().ifPresent(b::endpointOverride);
+    return new SdkStsGateway(b.build());
+  }
+
+  @Override
+  public IssuedCredentials assumeRole(AssumeRoleCall call) throws AwsCallException {
+    AssumeRoleRequest.Builder r = AssumeRoleRequest.builder()
+        .roleArn(call.roleArn())
+        .roleSessionName(call.sessionName())
+        .durationSeconds(Math.toIntExact(call.duration().toSeconds()));
+    if (!call.sessionTags().isEmpty()) {
+      r.tags(call.sessionTags().entrySet().stream()
+          .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList());
+    }
+    if (!call.transitiveTagKeys().isEmpty()) {
+      r.transitiveTagKeys(call.transitiveTagKeys());
+    }
+    call.sourceIdentity().ifPresent(r::sourceIdentity);
+    call.sessionPolicy().ifPresent(r::policy);
+    if (!call.policyArns().isEmpty()) {
+      r.policyArns(call.policyArns().stream()
+          .map(arn -> PolicyDescriptorType.builder().arn(arn).build()).toList());
+    }
+    call.externalId().ifPresent(r::externalId);
+    AssumeRoleResponse response;
+    try {
+      response = sts.assumeRole(r.build());
+    } catch (StsException e) {
+      throw classify(e);
+    } catch (SdkClientException e) {
+      throw new AwsCallException(AwsCallException.Kind.UNAVAILABLE, "",
+          "STS unreachable: " + e.getClass().getSimpleName());
+    } catch (SdkException e) {
+      throw new AwsCallException(AwsCallException.Kind.UNAVAILABLE, "",
+          "STS call failed: " + e.getClass().getSimpleName());
+    }
+    var c = response.credentials();
+    return new IssuedCredentials(c.accessKeyId(), Secret.of(c.secretAccessKey()),
+        Secret.of(c.sessionToken()), c.expiration(), response.assumedRoleUser().arn(),
+        Optional.ofNullable(response.sourceIdentity()),
+        Optional.ofNullable(response.responseMetadata().requestId()).orElse(""));
+  }
+
+  static AwsCallException classify(StsException e) {
+    String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
+    String message = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorMessage();
+    AwsCallException.Kind kind;
+    if (DENIED.contains(code)) {
+      kind = AwsCallException.Kind.DENIED;
+    } else if (INVALID.contains(code)) {
+      kind = AwsCallException.Kind.INVALID;
+    } else if ("RegionDisabledException".equals(code) || "RegionDisabled".equals(code)) {
+      kind = AwsCallException.Kind.REGION_DISABLED;
+    } else if (e.isThrottlingException()) {
+      kind = AwsCallException.Kind.THROTTLED;
+    } else {
+      kind = AwsCallException.Kind.UNAVAILABLE;
+    }
+    return new AwsCallException(kind, code, "STS " + code + ": " + message);
+  }
+
+  @Override
+  public void close() {
+    sts.close();
+  }
+}
