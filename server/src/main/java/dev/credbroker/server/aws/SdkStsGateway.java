@@ -31,24 +31,27 @@ public final class SdkStsGateway implements StsGateway, AutoCloseable {
       "PackedPolicyTooLarge", "InvalidParameterValue", "InvalidIdentityToken", "IDPRejectedClaim");
 
   private final StsClient sts;
+  private final java.time.Clock clock;
 
-  private SdkStsGateway(StsClient sts) {
+  private SdkStsGateway(StsClient sts, java.time.Clock clock) {
     this.sts = sts;
+    this.clock = clock;
   }
 
   /** With the broker's own credentials from the AWS SDK default chain. */
-  public static SdkStsGateway create(AwsConfig config) {
-    return create(config, DefaultCredentialsProvider.builder().build());
+  public static SdkStsGateway create(AwsConfig config, java.time.Clock clock) {
+    return create(config, DefaultCredentialsProvider.builder().build(), clock);
   }
 
-  public static SdkStsGateway create(AwsConfig config, AwsCredentialsProvider credentials) {
+  public static SdkStsGateway create(AwsConfig config, AwsCredentialsProvider credentials,
+      java.time.Clock clock) {
     StsClientBuilder b = StsClient.builder()
         .httpClientBuilder(UrlConnectionHttpClient.builder())
         .credentialsProvider(credentials)
         .overrideConfiguration(o -> o.apiCallTimeout(config.callTimeout()));
     config.region().map(Region::of).ifPresent(b::region);
     config.endpoint().ifPresent(b::endpointOverride);
-    return new SdkStsGateway(b.build());
+    return new SdkStsGateway(b.build(), clock);
   }
 
   @Override
@@ -71,6 +74,7 @@ public final class SdkStsGateway implements StsGateway, AutoCloseable {
           .map(arn -> PolicyDescriptorType.builder().arn(arn).build()).toList());
     }
     call.externalId().ifPresent(r::externalId);
+    java.time.Instant issuedAt = clock.instant();
     AssumeRoleResponse response;
     try {
       response = sts.assumeRole(r.build());
@@ -85,7 +89,7 @@ public final class SdkStsGateway implements StsGateway, AutoCloseable {
     }
     var c = response.credentials();
     return new IssuedCredentials(c.accessKeyId(), Secret.of(c.secretAccessKey()),
-        Secret.of(c.sessionToken()), c.expiration(), response.assumedRoleUser().arn(),
+        Secret.of(c.sessionToken()), issuedAt, c.expiration(), response.assumedRoleUser().arn(),
         Optional.ofNullable(response.sourceIdentity()),
         Optional.ofNullable(response.responseMetadata().requestId()).orElse(""));
   }

@@ -11,6 +11,7 @@ public record IssuedCredentials(
     String accessKeyId,
     Secret secretAccessKey,
     Secret sessionToken,
+    Instant issuedAt,
     Instant expiration,
     String assumedRoleArn,
     Optional<String> sourceIdentity,

@@ -141,7 +141,8 @@ class SdkStsGatewayTest {
   private SdkStsGateway gateway(String secret) {
     return SdkStsGateway.create(
         new AwsConfig(Optional.of("us-east-1"), Optional.of(sts.endpoint()), Duration.ofSeconds(20)),
-        StaticCredentialsProvider.create(AwsBasicCredentials.create(FakeSts.BROKER_KEY_ID, secret)));
+        StaticCredentialsProvider.create(AwsBasicCredentials.create(FakeSts.BROKER_KEY_ID, secret)),
+        Clock.systemUTC());
   }
 
   private static AssumeRoleCall call(String session, Duration duration) {

@@ -1,0 +1,33 @@
+package dev.credbroker.server.aws;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Derives the STS RoleSessionName for a caller: readable in CloudTrail (the subject, cleaned and
+ * shortened) and unique (16 hex digits of SHA-256 over issuer and subject), always within STS's
+ * {@code [\w+=,.@-]{2,64}}. Stable for a caller, different for subjects that are long, share a
+ * prefix, or differ only in characters STS does not allow.
+ */
+public final class SessionNames {
+  static final int READABLE_PART = 40;
+
+  private SessionNames() {}
+
+  public static String of(String issuer, String subject) {
+    String readable = subject.replaceAll("[^\\w+=,.@-]", "-");
+    if (readable.length() > READABLE_PART) {
+      readable = readable.substring(0, READABLE_PART);
+    }
+    byte[] digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256")
+          .digest((issuer + "\u0000" + subject).getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+    return readable + "." + HexFormat.of().formatHex(digest, 0, 8);
+  }
+}

@@ -1,0 +1,142 @@
+package dev.credbroker.server.cache;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.credbroker.server.aws.AssumeRoleCall;
+import dev.credbroker.server.aws.StsGateway;
+import dev.credbroker.server.model.IssuedCredentials;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * STS credentials shared by identical requests. The key is the whole {@link AssumeRoleCall}, so a
+ * caller only ever receives credentials minted with its own session name, tags and policy.
+ *
+ * <p>Two margins, as in the AWS SDK's own STS providers: a credential is served only while it has
+ * at least {@code minRemaining} left (capped at half its lifetime); once it has less than
+ * {@code refreshBefore} left, one background refresh runs while callers keep the current one.
+ * Concurrent identical misses share one STS call. If STS fails, a credential that still meets
+ * {@code minRemaining} keeps being served; nothing is kept anywhere but this cache.
+ */
+public final class CredentialCache {
+  private static final Logger log = LoggerFactory.getLogger(CredentialCache.class);
+
+  private final AsyncCache<AssumeRoleCall, IssuedCredentials> cache;
+  private final ConcurrentHashMap<AssumeRoleCall, CompletableFuture<IssuedCredentials>> refreshing =
+      new ConcurrentHashMap<>();
+  private final StsGateway sts;
+  private final Executor io;
+  private final Clock clock;
+  private final Duration minRemaining;
+  private final Duration refreshBefore;
+
+  public CredentialCache(StsGateway sts, Executor io, Clock clock, Duration minRemaining,
+      Duration refreshBefore, long maxEntries) {
+    this.sts = sts;
+    this.io = io;
+    this.clock = clock;
+    this.minRemaining = minRemaining;
+    this.refreshBefore = refreshBefore;
+    this.cache = Caffeine.newBuilder()
+        .maximumSize(maxEntries)
+        .ticker(ticker(clock))
+        .expireAfter(Expiry.<AssumeRoleCall, IssuedCredentials>creating((call, c) -> servableFor(c)))
+        .buildAsync();
+  }
+
+  /** Credentials for {@code call}: from the cache when fresh enough, else one STS call. */
+  public CompletableFuture<Lookup> get(AssumeRoleCall call) {
+    CompletableFuture<IssuedCredentials> cached = cache.getIfPresent(call);
+    if (cached != null && cached.isDone() && !cached.isCompletedExceptionally()) {
+      IssuedCredentials c = cached.join();
+      if (remaining(c).compareTo(hardMargin(c)) >= 0) {
+        if (remaining(c).compareTo(softMargin(c)) < 0) {
+          refreshInBackground(call);
+        }
+        return CompletableFuture.completedFuture(new Lookup(c, true));
+      }
+    }
+    boolean[] loaded = {false};
+    return cache.get(call, (key, executor) -> {
+      loaded[0] = true;
+      return CompletableFuture.supplyAsync(() -> mint(key), io);
+    }).thenApply(c -> new Lookup(c, !loaded[0]));
+  }
+
+  /** A credential and whether it came from the cache. */
+  public record Lookup(IssuedCredentials credentials, boolean cacheHit) {}
+
+  /** At most one refresh per key; it completes outside any map operation, on {@code io}. */
+  private void refreshInBackground(AssumeRoleCall call) {
+    CompletableFuture<IssuedCredentials> mine = new CompletableFuture<>();
+    if (refreshing.putIfAbsent(call, mine) != null) {
+      return;
+    }
+    CompletableFuture.supplyAsync(() -> mint(call), io).whenComplete((fresh, error) -> {
+      if (error == null) {
+        cache.put(call, CompletableFuture.completedFuture(fresh));
+      } else {
+        Throwable cause = error.getCause() == null ? error : error.getCause();
+        log.warn("background refresh of credentials for {} failed; serving the current ones: {}",
+            call.roleArn(), cause.getMessage());
+      }
+      refreshing.remove(call, mine);
+      mine.complete(fresh);
+    });
+  }
+
+  private IssuedCredentials mint(AssumeRoleCall call) {
+    try {
+      return sts.assumeRole(call);
+    } catch (dev.credbroker.server.aws.AwsCallException e) {
+      throw new CompletionException(e);
+    }
+  }
+
+  private Duration remaining(IssuedCredentials c) {
+    return Duration.between(clock.instant(), c.expiration());
+  }
+
+  private Duration lifetime(IssuedCredentials c) {
+    return Duration.between(issuedAt(c), c.expiration());
+  }
+
+  private Instant issuedAt(IssuedCredentials c) {
+    return c.issuedAt();
+  }
+
+  /** Served only with at least this left: min_remaining, but never more than half the lifetime. */
+  Duration hardMargin(IssuedCredentials c) {
+    Duration half = lifetime(c).dividedBy(2);
+    return minRemaining.compareTo(half) < 0 ? minRemaining : half;
+  }
+
+  /** Refreshed in the background below this: refresh_before, at least the hard margin. */
+  Duration softMargin(IssuedCredentials c) {
+    Duration threeQuarters = lifetime(c).multipliedBy(3).dividedBy(4);
+    Duration soft = refreshBefore.compareTo(threeQuarters) < 0 ? refreshBefore : threeQuarters;
+    return soft.compareTo(hardMargin(c)) > 0 ? soft : hardMargin(c);
+  }
+
+  /** Caffeine expires an entry at its duration; serving is allowed at exactly the margin. */
+  private Duration servableFor(IssuedCredentials c) {
+    Duration d = remaining(c).minus(hardMargin(c)).plusNanos(1);
+    return d.isNegative() ? Duration.ZERO : d;
+  }
+
+  private static Ticker ticker(Clock clock) {
+    return () -> {
+      Instant now = clock.instant();
+      return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    };
+  }
+}
