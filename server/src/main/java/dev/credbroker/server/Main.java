@@ -1,6 +1,10 @@
 package dev.credbroker.server;
 
+import dev.credbroker.server.aws.SdkStsGateway;
+import dev.credbroker.server.cache.CredentialCache;
+import dev.credbroker.server.cache.CredentialVendor;
 import dev.credbroker.server.config.BrokerConfig;
+import dev.credbroker.server.config.CredentialsConfig;
 import dev.credbroker.server.config.ConfigException;
 import dev.credbroker.server.config.ConfigLoader;
 import dev.credbroker.server.config.IssuerConfig;
@@ -62,6 +66,7 @@ public final class Main {
     ExecutorService io = Executors.newCachedThreadPool(DaemonThreads.named("credbroker-io"));
     Optional<DevIssuer> dev = Optional.empty();
     Optional<FileWatch> watch = Optional.empty();
+    Optional<SdkStsGateway> sts = Optional.empty();
     BrokerServer server;
     try {
       BrokerConfig config = cli.config().isPresent()
@@ -76,9 +81,14 @@ public final class Main {
         config = adjust.apply(config);
       }
       BrokerStates states = new BrokerStates(cli.config(), config, adjust, clock, io);
+      sts = Optional.of(SdkStsGateway.create(config.aws(), clock));
+      CredentialsConfig creds = config.credentials();
+      CredentialVendor vendor = new CredentialVendor(new CredentialCache(sts.get(), io, clock,
+          creds.minRemaining(), creds.refreshBefore(), creds.maxCached()), creds.defaultDuration());
       server = BrokerServer.builder(config.server())
           .insecurePlaintext(cli.insecurePlaintext())
-          .addService(new CredentialBrokerService(states, clock))
+          .addService(new CredentialBrokerService(states, vendor,
+              config.aws().region().orElse(""), clock))
           .build();
       Signals.onTerminate(server::shutdown, server::shutdownNow);
       Signals.onHangup(states::reload);
@@ -109,6 +119,7 @@ public final class Main {
       server.shutdown();
     }
     dev.ifPresent(DevIssuer::close);
+    sts.ifPresent(SdkStsGateway::close);
     watch.ifPresent(w -> {
       try {
         w.close();

@@ -30,12 +30,32 @@ public final class SdkStsGateway implements StsGateway, AutoCloseable {
   private static final Set<String> INVALID = Set.of("ValidationError", "MalformedPolicyDocument",
       "PackedPolicyTooLarge", "InvalidParameterValue", "InvalidIdentityToken", "IDPRejectedClaim");
 
-  private final StsClient sts;
+  private final java.util.function.Supplier<StsClientBuilder> builder;
   private final java.time.Clock clock;
+  private volatile StsClient sts;
 
-  private SdkStsGateway(StsClient sts, java.time.Clock clock) {
-    this.sts = sts;
+  /** The client is built on first use, so a broker that vends nothing never needs AWS settings. */
+  private SdkStsGateway(java.util.function.Supplier<StsClientBuilder> builder, java.time.Clock clock) {
+    this.builder = builder;
     this.clock = clock;
+  }
+
+  private StsClient client() throws AwsCallException {
+    StsClient c = sts;
+    if (c == null) {
+      synchronized (this) {
+        if (sts == null) {
+          try {
+            sts = builder.get().build();
+          } catch (SdkClientException e) {
+            throw new AwsCallException(AwsCallException.Kind.INVALID, "",
+                "cannot set up the STS client (" + e.getMessage() + "); set aws.region or AWS_REGION");
+          }
+        }
+        c = sts;
+      }
+    }
+    return c;
   }
 
   /** With the broker's own credentials from the AWS SDK default chain. */
@@ -45,13 +65,15 @@ public final class SdkStsGateway implements StsGateway, AutoCloseable {
 
   public static SdkStsGateway create(AwsConfig config, AwsCredentialsProvider credentials,
       java.time.Clock clock) {
-    StsClientBuilder b = StsClient.builder()
-        .httpClientBuilder(UrlConnectionHttpClient.builder())
-        .credentialsProvider(credentials)
-        .overrideConfiguration(o -> o.apiCallTimeout(config.callTimeout()));
-    config.region().map(Region::of).ifPresent(b::region);
-    config.endpoint().ifPresent(b::endpointOverride);
-    return new SdkStsGateway(b.build(), clock);
+    return new SdkStsGateway(() -> {
+      StsClientBuilder b = StsClient.builder()
+          .httpClientBuilder(UrlConnectionHttpClient.builder())
+          .credentialsProvider(credentials)
+          .overrideConfiguration(o -> o.apiCallTimeout(config.callTimeout()));
+      config.region().map(Region::of).ifPresent(b::region);
+      config.endpoint().ifPresent(b::endpointOverride);
+      return b;
+    }, clock);
   }
 
   @Override
@@ -77,7 +99,7 @@ public final class SdkStsGateway implements StsGateway, AutoCloseable {
     java.time.Instant issuedAt = clock.instant();
     AssumeRoleResponse response;
     try {
-      response = sts.assumeRole(r.build());
+      response = client().assumeRole(r.build());
     } catch (StsException e) {
       throw classify(e);
     } catch (SdkClientException e) {
@@ -114,6 +136,9 @@ public final class SdkStsGateway implements StsGateway, AutoCloseable {
 
   @Override
   public void close() {
-    sts.close();
+    StsClient c = sts;
+    if (c != null) {
+      c.close();
+    }
   }
 }

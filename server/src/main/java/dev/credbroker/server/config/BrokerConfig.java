@@ -19,6 +19,7 @@ public record BrokerConfig(
     Map<String, SecretConfig> secrets,
     List<RuleConfig> rules,
     AwsConfig aws,
+    CredentialsConfig credentials,
     LoggingConfig logging) {
 
   public BrokerConfig {
@@ -32,7 +33,7 @@ public record BrokerConfig(
   public BrokerConfig withIssuer(IssuerConfig extra) {
     List<IssuerConfig> all = new ArrayList<>(issuers);
     all.add(extra);
-    return new BrokerConfig(server, all, roles, secrets, rules, aws, logging);
+    return new BrokerConfig(server, all, roles, secrets, rules, aws, credentials, logging);
   }
 
   static BrokerConfig read(ConfigNode root) throws ConfigException {
@@ -46,9 +47,10 @@ public record BrokerConfig(
         readSecrets(root.mapping("secrets")),
         List.of(),
         AwsConfig.read(root.mapping("aws")),
+        CredentialsConfig.read(root.mapping("credentials")),
         LoggingConfig.read(root.mapping("logging")));
     config = new BrokerConfig(config.server(), config.issuers(), config.roles(), config.secrets(),
-        readRules(root, config), config.aws(), config.logging());
+        readRules(root, config), config.aws(), config.credentials(), config.logging());
     root.rejectUnknownKeys();
     return config;
   }

@@ -1,6 +1,8 @@
 package dev.credbroker.server.grpc;
 
+import dev.credbroker.proto.v1.AwsCredentials;
 import dev.credbroker.proto.v1.CredentialBrokerGrpc;
+import dev.credbroker.proto.v1.GetAwsCredentialsRequest;
 import dev.credbroker.proto.v1.ListEntitlementsRequest;
 import dev.credbroker.proto.v1.ListEntitlementsResponse;
 import dev.credbroker.proto.v1.RoleEntitlement;
@@ -15,7 +17,12 @@ import dev.credbroker.server.policy.PolicyEngine;
 import dev.credbroker.server.policy.PolicyInput;
 import dev.credbroker.server.policy.RoleGrant;
 import dev.credbroker.server.policy.Target;
+import dev.credbroker.server.cache.CredentialVendor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.Optional;
 import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -27,16 +34,80 @@ import java.util.function.Supplier;
  * answer UNIMPLEMENTED.
  */
 public final class CredentialBrokerService extends CredentialBrokerGrpc.CredentialBrokerImplBase {
+  static final int MAX_ALIAS_CHARS = 2048;
+  static final Duration MIN_DURATION = Duration.ofMinutes(15);
+
   private final Supplier<BrokerState> state;
+  private final CredentialVendor vendor;
+  private final String region;
   private final Clock clock;
 
   /**
    * {@code state} is read once per request, so a reloaded configuration applies to new requests
-   * while requests in flight finish on the one they started with.
+   * while requests in flight finish on the one they started with. {@code region} is reported to
+   * callers with their credentials.
    */
-  public CredentialBrokerService(Supplier<BrokerState> state, Clock clock) {
+  public CredentialBrokerService(Supplier<BrokerState> state, CredentialVendor vendor,
+      String region, Clock clock) {
     this.state = state;
+    this.vendor = vendor;
+    this.region = region;
     this.clock = clock;
+  }
+
+  @Override
+  public void getAwsCredentials(GetAwsCredentialsRequest request,
+      StreamObserver<AwsCredentials> responses) {
+    CallInfo call = CallInfo.current();
+    BrokerState now = state.get();
+    Optional<Duration> duration;
+    try {
+      requireAlias("role", request.getRole());
+      duration = duration(request);
+    } catch (StatusRuntimeException e) {
+      responses.onError(e);
+      return;
+    }
+    CompletableFuture<CredentialVendor.Vended> vended = authenticate(now, call).thenCompose(id ->
+        vendor.vend(now.policy(), input(id, call), id.subject(), request.getRole(), duration));
+    respond(call, vended, v -> credentials(v, request.getRole()), responses);
+  }
+
+  private AwsCredentials credentials(CredentialVendor.Vended v, String alias) {
+    var c = v.credentials();
+    return AwsCredentials.newBuilder()
+        .setAccessKeyId(c.accessKeyId())
+        .setSecretAccessKey(c.secretAccessKey().reveal())
+        .setSessionToken(c.sessionToken().reveal())
+        .setExpiration(ProtoValues.timestamp(c.expiration()))
+        .setAssumedRoleArn(c.assumedRoleArn())
+        .setRegion(region)
+        .setRole(alias)
+        .setSessionName(v.sessionName())
+        .setSourceIdentity(c.sourceIdentity().orElse(""))
+        .build();
+  }
+
+  private static void requireAlias(String field, String value) {
+    if (value.isEmpty()) {
+      throw Status.INVALID_ARGUMENT.withDescription(field + " is required").asRuntimeException();
+    }
+    if (value.length() > MAX_ALIAS_CHARS) {
+      throw Status.INVALID_ARGUMENT.withDescription(field + " is longer than " + MAX_ALIAS_CHARS
+          + " characters").asRuntimeException();
+    }
+  }
+
+  private static Optional<Duration> duration(GetAwsCredentialsRequest request) {
+    if (!request.hasDuration()) {
+      return Optional.empty();
+    }
+    Duration d = Duration.ofSeconds(request.getDuration().getSeconds(), request.getDuration().getNanos());
+    if (d.compareTo(MIN_DURATION) < 0) {
+      throw Status.INVALID_ARGUMENT.withDescription("duration must be at least 15 minutes (STS's"
+          + " minimum); omit it for the role's default").asRuntimeException();
+    }
+    return Optional.of(d);
   }
 
   @Override

@@ -1,6 +1,8 @@
 package dev.credbroker.server.grpc;
 
 import dev.credbroker.server.auth.AuthenticationException;
+import dev.credbroker.server.aws.AwsCallException;
+import dev.credbroker.server.policy.NotEntitledException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.concurrent.CompletionException;
@@ -26,6 +28,21 @@ final class StatusMapping {
         default -> Status.UNAUTHENTICATED;
       };
       return status.withDescription(auth.getMessage()).asRuntimeException();
+    }
+    if (cause instanceof NotEntitledException denied) {
+      return Status.PERMISSION_DENIED.withDescription(denied.getMessage()).asRuntimeException();
+    }
+    if (cause instanceof AwsCallException aws) {
+      Status status = switch (aws.kind()) {
+        case DENIED -> Status.PERMISSION_DENIED.withDescription("AWS refused the request: "
+            + aws.getMessage());
+        case INVALID, REGION_DISABLED -> Status.FAILED_PRECONDITION.withDescription(
+            "AWS rejected the request: " + aws.getMessage());
+        case THROTTLED, UNAVAILABLE -> Status.UNAVAILABLE.withDescription(
+            "AWS is unavailable and nothing valid is cached; retry with backoff ("
+                + aws.getMessage() + ")");
+      };
+      return status.asRuntimeException();
     }
     if (cause instanceof StatusRuntimeException s) {
       return s;

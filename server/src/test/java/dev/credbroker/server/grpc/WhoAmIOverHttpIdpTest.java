@@ -77,7 +77,7 @@ class WhoAmIOverHttpIdpTest {
     ServerConfig config = new ServerConfig(new ListenAddress("127.0.0.1", 0), Optional.empty(),
         ServerLimits.DEFAULTS, Duration.ofSeconds(5), true, Duration.ZERO);
     broker = BrokerServer.builder(config).addService(new CredentialBrokerService(
-        () -> new BrokerState(authenticator, new PolicyEngine(policyConfig())), clock))
+        () -> new BrokerState(authenticator, new PolicyEngine(policyConfig())), null, "", clock))
         .build().start();
     channel = Grpc.newChannelBuilderForAddress("127.0.0.1", broker.address().getPort(),
         InsecureChannelCredentials.create()).build();

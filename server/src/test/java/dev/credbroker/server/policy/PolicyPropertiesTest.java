@@ -181,6 +181,7 @@ class PolicyPropertiesTest {
       secrets.put(s, new SecretConfig(s, "id/" + s, Duration.ofHours(1)));
     }
     return new PolicyEngine(new BrokerConfig(null, List.of(), roles, secrets, rules,
-        dev.credbroker.server.config.AwsConfig.DEFAULTS, LoggingConfig.DEFAULTS));
+        dev.credbroker.server.config.AwsConfig.DEFAULTS,
+        dev.credbroker.server.config.CredentialsConfig.DEFAULTS, LoggingConfig.DEFAULTS));
   }
 }

@@ -191,7 +191,7 @@ public final class FakeSts implements AutoCloseable {
       error(ex, 400, "ValidationError", problems.size() + " validation error detected: " + problems.get(0));
       return;
     }
-    if (f.containsKey("Policy") && !f.get("Policy").strip().startsWith("{")) {
+    if (f.containsKey("Policy") && !isJsonObject(f.get("Policy"))) {
       error(ex, 400, "MalformedPolicyDocument", "The policy is not in the valid JSON format.");
       return;
     }
@@ -215,6 +215,15 @@ public final class FakeSts implements AutoCloseable {
         + "</AccessKeyId><SecretAccessKey>" + m.secret() + "</SecretAccessKey><SessionToken>"
         + m.sessionToken() + "</SessionToken><Expiration>" + expiration
         + "</Expiration></Credentials><PackedPolicySize>" + Math.min(100, packed / 20) + "</PackedPolicySize>");
+  }
+
+  private static boolean isJsonObject(String text) {
+    try {
+      com.nimbusds.jose.util.JSONObjectUtils.parse(text);
+      return true;
+    } catch (java.text.ParseException e) {
+      return false;
+    }
   }
 
   private String secretFor(String keyId) {

@@ -1,0 +1,49 @@
+package dev.credbroker.server.cache;
+
+import dev.credbroker.server.aws.AssumeRoleCall;
+import dev.credbroker.server.aws.SessionNames;
+import dev.credbroker.server.model.IssuedCredentials;
+import dev.credbroker.server.policy.Decision;
+import dev.credbroker.server.policy.NotEntitledException;
+import dev.credbroker.server.policy.PolicyEngine;
+import dev.credbroker.server.policy.PolicyInput;
+import dev.credbroker.server.policy.RoleGrant;
+import dev.credbroker.server.policy.Target;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Turns an entitled request into credentials: decide, derive the session name and duration from
+ * the grant, then take them from the cache or STS. Nothing reaches STS without an allow decision.
+ */
+public final class CredentialVendor {
+  private final CredentialCache cache;
+  private final Duration defaultDuration;
+
+  public CredentialVendor(CredentialCache cache, Duration defaultDuration) {
+    this.cache = cache;
+    this.defaultDuration = defaultDuration;
+  }
+
+  /** What was handed out, and on what grounds (for the response and the audit record). */
+  public record Vended(IssuedCredentials credentials, boolean cacheHit, Decision decision,
+      String sessionName) {}
+
+  public CompletableFuture<Vended> vend(PolicyEngine policy, PolicyInput in, String subject,
+      String roleAlias, Optional<Duration> requested) {
+    Decision decision = policy.decide(in, Target.role(roleAlias));
+    if (!decision.allowed()) {
+      return CompletableFuture.failedFuture(new NotEntitledException(decision));
+    }
+    RoleGrant grant = decision.roleGrant().orElseThrow();
+    Duration wanted = requested.orElse(defaultDuration);
+    Duration duration = wanted.compareTo(grant.maxDuration()) < 0 ? wanted : grant.maxDuration();
+    String sessionName = SessionNames.of(in.issuer(), subject);
+    AssumeRoleCall call = new AssumeRoleCall(grant.roleArn(), sessionName, duration,
+        grant.sessionTags(), grant.role().transitiveTagKeys(), grant.sourceIdentity(),
+        grant.role().sessionPolicy(), grant.role().policyArns(), grant.role().externalId());
+    return cache.get(call).thenApply(l -> new Vended(l.credentials(), l.cacheHit(), decision,
+        sessionName));
+  }
+}
