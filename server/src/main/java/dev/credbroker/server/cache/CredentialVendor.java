@@ -2,6 +2,8 @@ package dev.credbroker.server.cache;
 
 import dev.credbroker.server.aws.AssumeRoleCall;
 import dev.credbroker.server.aws.SessionNames;
+import dev.credbroker.server.config.RoleConfig;
+import dev.credbroker.server.model.Secret;
 import dev.credbroker.server.model.IssuedCredentials;
 import dev.credbroker.server.policy.Decision;
 import dev.credbroker.server.policy.NotEntitledException;
@@ -30,8 +32,12 @@ public final class CredentialVendor {
   public record Vended(IssuedCredentials credentials, boolean cacheHit, Decision decision,
       String sessionName) {}
 
+  /**
+   * {@code callerToken} is used only for roles in {@code web_identity} mode, where it becomes the
+   * WebIdentityToken; its hash keys the cache so each token gets its own session.
+   */
   public CompletableFuture<Vended> vend(PolicyEngine policy, PolicyInput in, String subject,
-      String roleAlias, Optional<Duration> requested) {
+      String roleAlias, Optional<Duration> requested, Secret callerToken, String tokenHash) {
     Decision decision = policy.decide(in, Target.role(roleAlias));
     if (!decision.allowed()) {
       return CompletableFuture.failedFuture(new NotEntitledException(decision));
@@ -40,7 +46,9 @@ public final class CredentialVendor {
     Duration wanted = requested.orElse(defaultDuration);
     Duration duration = wanted.compareTo(grant.maxDuration()) < 0 ? wanted : grant.maxDuration();
     String sessionName = SessionNames.of(in.issuer(), subject);
-    AssumeRoleCall call = new AssumeRoleCall(grant.roleArn(), sessionName, duration,
+    Optional<AssumeRoleCall.WebIdentity> web = grant.role().mode() == RoleConfig.Mode.WEB_IDENTITY
+        ? Optional.of(new AssumeRoleCall.WebIdentity(callerToken, tokenHash)) : Optional.empty();
+    AssumeRoleCall call = new AssumeRoleCall(web, grant.roleArn(), sessionName, duration,
         grant.sessionTags(), grant.role().transitiveTagKeys(), grant.sourceIdentity(),
         grant.role().sessionPolicy(), grant.role().policyArns(), grant.role().externalId());
     return cache.get(call).thenApply(l -> new Vended(l.credentials(), l.cacheHit(), decision,

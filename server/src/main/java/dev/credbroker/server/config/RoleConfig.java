@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 public record RoleConfig(
     String alias,
     String arn,
+    Mode mode,
     Duration maxDuration,
     Map<String, String> sessionTags,
     List<String> transitiveTagKeys,
@@ -22,6 +23,14 @@ public record RoleConfig(
     Optional<String> sessionPolicy,
     List<String> policyArns,
     Optional<String> externalId) {
+
+  /**
+   * {@code assume_role}: the broker assumes the role with its own credentials. {@code
+   * web_identity}: the broker passes the caller's own token to AssumeRoleWithWebIdentity, so the
+   * role's trust policy checks the caller's IdP directly; the broker still decides, caches and
+   * audits.
+   */
+  public enum Mode { ASSUME_ROLE, WEB_IDENTITY }
 
   public static final Duration MIN_SESSION = Duration.ofMinutes(15);
   public static final Duration MAX_SESSION = Duration.ofHours(12);
@@ -96,7 +105,17 @@ public record RoleConfig(
     if (sourceIdentity.isPresent()) {
       claimReference(n.pathOf("source_identity"), sourceIdentity.get());
     }
-    RoleConfig role = new RoleConfig(alias, arn, max, tags, transitive, sourceIdentity,
+    Mode mode = n.enumValue("mode", Mode.class).orElse(Mode.ASSUME_ROLE);
+    if (mode == Mode.WEB_IDENTITY) {
+      // AssumeRoleWithWebIdentity takes tags and source identity from the token, not the request.
+      for (String key : List.of("session_tags", "transitive_tag_keys", "source_identity", "external_id")) {
+        if (n.has(key)) {
+          throw new ConfigException(n.pathOf(key), "not available with mode: web_identity (STS takes"
+              + " these from the caller's token); remove it or use mode: assume_role");
+        }
+      }
+    }
+    RoleConfig role = new RoleConfig(alias, arn, mode, max, tags, transitive, sourceIdentity,
         policy, policyArns, externalId);
     n.rejectUnknownKeys();
     return role;

@@ -18,6 +18,7 @@ import dev.credbroker.server.policy.PolicyInput;
 import dev.credbroker.server.policy.RoleGrant;
 import dev.credbroker.server.policy.Target;
 import dev.credbroker.server.cache.CredentialVendor;
+import dev.credbroker.server.model.Secret;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -69,7 +70,8 @@ public final class CredentialBrokerService extends CredentialBrokerGrpc.Credenti
       return;
     }
     CompletableFuture<CredentialVendor.Vended> vended = authenticate(now, call).thenCompose(id ->
-        vendor.vend(now.policy(), input(id, call), id.subject(), request.getRole(), duration));
+        vendor.vend(now.policy(), input(id, call), id.subject(), request.getRole(), duration,
+            Secret.of(bearer(call)), id.tokenHash()));
     respond(call, vended, v -> credentials(v, request.getRole()), responses);
   }
 
@@ -86,6 +88,15 @@ public final class CredentialBrokerService extends CredentialBrokerGrpc.Credenti
         .setSessionName(v.sessionName())
         .setSourceIdentity(c.sourceIdentity().orElse(""))
         .build();
+  }
+
+  /** The already-verified bearer token, for web identity roles. */
+  private static String bearer(CallInfo call) {
+    try {
+      return BearerToken.fromAuthorization(call.authorization());
+    } catch (AuthenticationException e) {
+      throw new IllegalStateException("verified calls carry a token", e);
+    }
   }
 
   private static void requireAlias(String field, String value) {

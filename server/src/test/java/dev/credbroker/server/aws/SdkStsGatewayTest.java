@@ -46,7 +46,7 @@ class SdkStsGatewayTest {
   @Test
   void assumeRole_sendsEveryGrantedParameterAndReturnsTheCredentials() throws Exception {
     Instant before = Instant.now();
-    IssuedCredentials c = gateway.assumeRole(new AssumeRoleCall(ROLE, "alice@corp", Duration.ofMinutes(30),
+    IssuedCredentials c = gateway.assumeRole(AssumeRoleCall.assumeRole(ROLE, "alice@corp", Duration.ofMinutes(30),
         Map.of("team", "payments"), List.of("team"), Optional.of("alice"),
         Optional.of("{\"Version\":\"2012-10-17\",\"Statement\":[]}"),
         List.of("arn:aws:iam::aws:policy/ReadOnlyAccess"), Optional.of("ext-42")));
@@ -146,7 +146,7 @@ class SdkStsGatewayTest {
   }
 
   private static AssumeRoleCall call(String session, Duration duration) {
-    return new AssumeRoleCall(ROLE, session, duration, Map.of(), List.of(), Optional.empty(),
+    return AssumeRoleCall.assumeRole(ROLE, session, duration, Map.of(), List.of(), Optional.empty(),
         Optional.empty(), List.of(), Optional.empty());
   }
 }

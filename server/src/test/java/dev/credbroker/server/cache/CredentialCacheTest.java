@@ -77,7 +77,7 @@ class CredentialCacheTest {
   void differentCallersOrGrants_neverShareACredential() throws Exception {
     String alice = get(call("alice", Duration.ofHours(1))).credentials().accessKeyId();
     String bob = get(call("bob", Duration.ofHours(1))).credentials().accessKeyId();
-    String aliceTagged = get(new AssumeRoleCall(ROLE, "alice", Duration.ofHours(1), Map.of("team", "x"),
+    String aliceTagged = get(AssumeRoleCall.assumeRole(ROLE, "alice", Duration.ofHours(1), Map.of("team", "x"),
         List.of(), Optional.empty(), Optional.empty(), List.of(), Optional.empty())).credentials().accessKeyId();
 
     assertEquals(3, Set.of(alice, bob, aliceTagged).size());
@@ -160,7 +160,7 @@ class CredentialCacheTest {
   }
 
   private static AssumeRoleCall call(String session, Duration duration) {
-    return new AssumeRoleCall(ROLE, session, duration, Map.of(), List.of(), Optional.empty(),
+    return AssumeRoleCall.assumeRole(ROLE, session, duration, Map.of(), List.of(), Optional.empty(),
         Optional.empty(), List.of(), Optional.empty());
   }
 }

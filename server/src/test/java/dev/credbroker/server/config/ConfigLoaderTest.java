@@ -161,6 +161,7 @@ class ConfigLoaderTest {
       typo in an issuer key       | 'issuers: [{issuer: "https://a.example", audiences: [b], clock_skw: 1m}]\\nserver: {listen: 127.0.0.1:1}' | issuers[0].clock_skw: unknown key; did you mean 'clock_skew'?
       http to a name, not literal | 'issuers: [{issuer: "http://localhost.example.com", audiences: [b]}]\\nserver: {listen: 127.0.0.1:1}' | issuers[0].issuer: must be an https:// URL (http:// only for loopback hosts)
       refetch interval of zero    | 'issuers: [{issuer: "https://a.example", audiences: [b], jwks_min_refetch_interval: 0s}]\\nserver: {listen: 127.0.0.1:1}' | issuers[0].jwks_min_refetch_interval: must be between 1s and 1h, got 0s
+      web identity with tags      | 'roles: {r: {arn: "arn:aws:iam::123456789012:role/r", mode: web_identity, session_tags: {a: b}}}\\nserver: {listen: 127.0.0.1:1}' | roles.r.session_tags: not available with mode: web_identity
       skew above the cap          | 'issuers: [{issuer: "https://a.example", audiences: [b], clock_skew: 10m}]\\nserver: {listen: 127.0.0.1:1}' | issuers[0].clock_skew: must be between 0s and 5m, got 10m
       """)
   void load_badFile_namesKeyAndFix(String caseName, String yaml, String expected) throws Exception {

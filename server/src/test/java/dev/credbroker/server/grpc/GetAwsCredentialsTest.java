@@ -76,8 +76,9 @@ class GetAwsCredentialsTest {
             arn: arn:aws:iam::123456789012:role/bad
             session_policy: "{not json"
           secret-role: {arn: "arn:aws:iam::123456789012:role/secret"}
+          federated: {arn: "arn:aws:iam::123456789012:role/federated", mode: web_identity}
         rules:
-          - {id: devs, when: {claims: {groups: {contains: developers}}}, roles: [deployer, bad-policy]}
+          - {id: devs, when: {claims: {groups: {contains: developers}}}, roles: [deployer, bad-policy, federated]}
           - {id: nobody, when: {claims: {groups: {contains: nobody}}}, roles: [secret-role]}
         """, "test", Path.of(".")).withIssuer(idp.issuerConfig());
     BrokerState state = new BrokerState(Authenticator.create(config.issuers(), clock, io),
@@ -124,6 +125,25 @@ class GetAwsCredentialsTest {
 
     assertEquals(c.getAccessKeyId(), get(token("alice", "developers"), "deployer", null).getAccessKeyId());
     assertEquals(1, sts.calls("AssumeRole"));
+  }
+
+  @Test
+  void webIdentityRole_passesTheCallersOwnTokenToSts() {
+    String alice = token("alice", "developers");
+    Status untrusted = failure(alice, "federated", null);
+    assertEquals(Status.Code.FAILED_PRECONDITION, untrusted.getCode(), untrusted.toString());
+    assertTrue(untrusted.getDescription().contains("InvalidIdentityToken"), untrusted.getDescription());
+
+    sts.trustIssuer(idp.issuer());
+    AwsCredentials c = get(alice, "federated", null);
+
+    assertEquals("arn:aws:sts::123456789012:assumed-role/federated/" + c.getSessionName(), c.getAssumedRoleArn());
+    Map<String, String> sent = sts.assumeRoleRequests().get(sts.assumeRoleRequests().size() - 1);
+    assertEquals("AssumeRoleWithWebIdentity", sent.get("Action"));
+    assertEquals(alice, sent.get("WebIdentityToken"));
+    assertEquals(c.getAccessKeyId(), get(alice, "federated", null).getAccessKeyId(), "cached per token");
+    assertNotEquals(c.getAccessKeyId(), get(token("alice", "developers"), "federated", null).getAccessKeyId(),
+        "a new token of the same caller gets its own session");
   }
 
   @Test

@@ -173,7 +173,8 @@ class PolicyPropertiesTest {
   private static PolicyEngine engine(List<RuleConfig> rules) {
     Map<String, RoleConfig> roles = new LinkedHashMap<>();
     for (String r : ROLES) {
-      roles.put(r, new RoleConfig(r, "arn:aws:iam::123456789012:role/" + r, Duration.ofHours(1),
+      roles.put(r, new RoleConfig(r, "arn:aws:iam::123456789012:role/" + r, RoleConfig.Mode.ASSUME_ROLE,
+          Duration.ofHours(1),
           Map.of(), List.of(), Optional.empty(), Optional.empty(), List.of(), Optional.empty()));
     }
     Map<String, SecretConfig> secrets = new LinkedHashMap<>();

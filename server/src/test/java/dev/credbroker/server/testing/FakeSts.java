@@ -48,6 +48,7 @@ public final class FakeSts implements AutoCloseable {
   private final List<Map<String, String>> assumeRoleRequests = java.util.Collections.synchronizedList(new ArrayList<>());
   private volatile Duration latency = Duration.ZERO;
   private volatile Duration maxSessionDuration = Duration.ofHours(12);
+  private final java.util.Set<String> trustedIssuers = ConcurrentHashMap.newKeySet();
 
   /** A credential this fake minted: its secret, session token, expiry and assumed-role ARN. */
   public record Minted(String secret, String sessionToken, Instant expiration, String arn) {}
@@ -86,6 +87,11 @@ public final class FakeSts implements AutoCloseable {
     maxSessionDuration = d;
   }
 
+  /** Web identity tokens from this issuer are trusted (as an IAM OIDC provider would be). */
+  public void trustIssuer(String issuer) {
+    trustedIssuers.add(issuer);
+  }
+
   public int calls(String action) {
     return calls.getOrDefault(action, new AtomicInteger()).get();
   }
@@ -121,6 +127,10 @@ public final class FakeSts implements AutoCloseable {
       }
       if (!"POST".equals(ex.getRequestMethod()) || !"2011-06-15".equals(form.get("Version"))) {
         error(ex, 400, "InvalidAction", "expected a POST with Version=2011-06-15");
+        return;
+      }
+      if ("AssumeRoleWithWebIdentity".equals(action)) {
+        assumeRoleWithWebIdentity(ex, form); // authenticated by the token, sent unsigned
         return;
       }
       String keyId = SigV4.verifiedKeyId("POST", ex.getRequestURI().getRawPath(),
@@ -224,6 +234,45 @@ public final class FakeSts implements AutoCloseable {
     } catch (java.text.ParseException e) {
       return false;
     }
+  }
+
+  private void assumeRoleWithWebIdentity(HttpExchange ex, Map<String, String> f) throws IOException {
+    assumeRoleRequests.add(Map.copyOf(f));
+    String token = f.getOrDefault("WebIdentityToken", "");
+    Map<String, Object> claims;
+    try {
+      claims = com.nimbusds.jwt.SignedJWT.parse(token).getJWTClaimsSet().getClaims();
+    } catch (java.text.ParseException | RuntimeException e) {
+      error(ex, 400, "InvalidIdentityToken", "The web identity token that was passed could not be parsed");
+      return;
+    }
+    Object iss = claims.get("iss");
+    if (!trustedIssuers.contains(String.valueOf(iss))) {
+      error(ex, 400, "InvalidIdentityToken", "No OpenIDConnect provider found in your account for " + iss);
+      return;
+    }
+    if (!(claims.get("exp") instanceof java.util.Date exp) || !clock.instant().isBefore(exp.toInstant())) {
+      error(ex, 400, "ExpiredTokenException", "Token is expired");
+      return;
+    }
+    var roleMatch = ROLE_ARN.matcher(f.getOrDefault("RoleArn", ""));
+    String session = f.getOrDefault("RoleSessionName", "");
+    int seconds = Integer.parseInt(f.getOrDefault("DurationSeconds", "3600"));
+    if (!roleMatch.matches() || !SESSION_NAME.matcher(session).matches() || seconds < 900 || seconds > 43200) {
+      error(ex, 400, "ValidationError", "1 validation error detected: RoleArn, RoleSessionName or DurationSeconds");
+      return;
+    }
+    String keyId = "ASIA" + randomText(16).toUpperCase(java.util.Locale.ROOT);
+    Instant expiration = clock.instant().plusSeconds(seconds).truncatedTo(ChronoUnit.SECONDS);
+    String assumed = "arn:aws:sts::" + roleMatch.group(1) + ":assumed-role/" + roleMatch.group(2) + "/" + session;
+    Minted m = new Minted(randomText(40), "FwoG" + randomText(120), expiration, assumed);
+    minted.put(keyId, m);
+    ok(ex, "AssumeRoleWithWebIdentity", "<SubjectFromWebIdentityToken>" + xml(String.valueOf(claims.get("sub")))
+        + "</SubjectFromWebIdentityToken><Audience>" + xml(String.valueOf(claims.get("aud")))
+        + "</Audience><AssumedRoleUser><Arn>" + xml(assumed) + "</Arn><AssumedRoleId>AROATEST:" + xml(session)
+        + "</AssumedRoleId></AssumedRoleUser><Credentials><AccessKeyId>" + keyId + "</AccessKeyId><SecretAccessKey>"
+        + m.secret() + "</SecretAccessKey><SessionToken>" + m.sessionToken() + "</SessionToken><Expiration>"
+        + expiration + "</Expiration></Credentials><Provider>" + xml(String.valueOf(iss)) + "</Provider>");
   }
 
   private String secretFor(String keyId) {
