@@ -147,6 +147,20 @@ class GetAwsCredentialsTest {
   }
 
   @Test
+  void callerDeadline_isRespectedWhileTheSharedStsCallFinishesForOthers() {
+    sts.latency(java.time.Duration.ofMillis(1500));
+    String alice = token("alice", "developers");
+    StatusRuntimeException impatient = assertThrows(StatusRuntimeException.class, () -> stub(alice)
+        .withDeadlineAfter(200, TimeUnit.MILLISECONDS)
+        .getAwsCredentials(GetAwsCredentialsRequest.newBuilder().setRole("deployer").build()));
+    assertEquals(Status.Code.DEADLINE_EXCEEDED, impatient.getStatus().getCode());
+
+    AwsCredentials patient = get(alice, "deployer", null);
+    assertTrue(patient.getAccessKeyId().startsWith("ASIA"));
+    assertEquals(1, sts.calls("AssumeRole"), "the patient caller joined the call already in flight");
+  }
+
+  @Test
   void twoCallers_sameRole_getTwoSessions() {
     AwsCredentials alice = get(token("alice", "developers"), "deployer", null);
     AwsCredentials bob = get(token("bob", "developers"), "deployer", null);
