@@ -2,12 +2,9 @@ package dev.credbroker.server.auth;
 
 import dev.credbroker.server.auth.AuthenticationException.Reason;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /** Extracts the token from {@code Authorization: Bearer <token>} (RFC 6750 section 2.1). */
 public final class BearerToken {
-  /** b64token from RFC 6750; a JWT uses a subset of it. */
-  private static final Pattern B64TOKEN = Pattern.compile("[A-Za-z0-9\\-._~+/]+=*");
 
   private BearerToken() {}
 
@@ -37,10 +34,31 @@ public final class BearerToken {
       throw new AuthenticationException(Reason.MALFORMED,
           "token longer than " + TokenVerifier.MAX_TOKEN_CHARS + " characters");
     }
-    if (!B64TOKEN.matcher(token).matches()) {
+    if (!isB64Token(token)) {
       throw new AuthenticationException(Reason.MALFORMED,
           "bearer token contains characters a JWT cannot contain");
     }
     return token;
+  }
+
+  /** b64token from RFC 6750 ({@code 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="}). */
+  private static boolean isB64Token(String s) {
+    int i = 0;
+    while (i < s.length()) {
+      char c = s.charAt(i);
+      boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+          || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+      if (!ok) {
+        break;
+      }
+      i++;
+    }
+    if (i == 0) {
+      return false;
+    }
+    while (i < s.length() && s.charAt(i) == '=') {
+      i++;
+    }
+    return i == s.length();
   }
 }

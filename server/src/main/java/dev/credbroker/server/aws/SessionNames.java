@@ -17,9 +17,13 @@ public final class SessionNames {
   private SessionNames() {}
 
   public static String of(String issuer, String subject) {
-    String readable = subject.replaceAll("[^\\w+=,.@-]", "-");
-    if (readable.length() > READABLE_PART) {
-      readable = readable.substring(0, READABLE_PART);
+    int n = Math.min(subject.length(), READABLE_PART);
+    char[] readable = new char[n];
+    for (int i = 0; i < n; i++) {
+      char c = subject.charAt(i);
+      boolean allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+          || "_+=,.@-".indexOf(c) >= 0;
+      readable[i] = allowed ? c : '-';
     }
     byte[] digest;
     try {
@@ -28,6 +32,6 @@ public final class SessionNames {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }
-    return readable + "." + HexFormat.of().formatHex(digest, 0, 8);
+    return new String(readable) + "." + HexFormat.of().formatHex(digest, 0, 8);
   }
 }

@@ -32,7 +32,7 @@ final class CallInfoInterceptor implements ServerInterceptor {
     SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
     java.util.Optional<java.net.InetAddress> ip = remote instanceof InetSocketAddress inet
         ? java.util.Optional.ofNullable(inet.getAddress()) : java.util.Optional.empty();
-    CallInfo info = new CallInfo(authorization, peer(call), ip, requestId);
+    CallInfo info = CallInfo.of(authorization, peer(call), ip, requestId);
     ServerCall<Q, R> withId = new io.grpc.ForwardingServerCall.SimpleForwardingServerCall<>(call) {
       @Override
       public void sendHeaders(Metadata responseHeaders) {
@@ -55,6 +55,14 @@ final class CallInfoInterceptor implements ServerInterceptor {
   /** 128 random bits as hex: unique enough to correlate, cheap enough for every call. */
   private static String newRequestId() {
     ThreadLocalRandom r = ThreadLocalRandom.current();
-    return String.format("%016x%016x", r.nextLong(), r.nextLong());
+    char[] out = new char[32];
+    long[] halves = {r.nextLong(), r.nextLong()};
+    for (int h = 0; h < 2; h++) {
+      for (int i = 15; i >= 0; i--) {
+        out[h * 16 + i] = Character.forDigit((int) (halves[h] & 0xf), 16);
+        halves[h] >>>= 4;
+      }
+    }
+    return new String(out);
   }
 }

@@ -9,8 +9,6 @@ import dev.credbroker.proto.v1.RoleEntitlement;
 import dev.credbroker.proto.v1.SecretEntitlement;
 import dev.credbroker.proto.v1.WhoAmIRequest;
 import dev.credbroker.proto.v1.WhoAmIResponse;
-import dev.credbroker.server.auth.AuthenticationException;
-import dev.credbroker.server.auth.BearerToken;
 import dev.credbroker.server.auth.VerifiedIdentity;
 import dev.credbroker.server.policy.Decision;
 import dev.credbroker.server.policy.PolicyEngine;
@@ -71,7 +69,7 @@ public final class CredentialBrokerService extends CredentialBrokerGrpc.Credenti
     }
     CompletableFuture<CredentialVendor.Vended> vended = authenticate(now, call).thenCompose(id ->
         vendor.vend(now.policy(), input(id, call), id.subject(), request.getRole(), duration,
-            Secret.of(bearer(call)), id.tokenHash()));
+            Secret.of(call.bearer()), id.tokenHash()));
     respond(call, vended, v -> credentials(v, request.getRole()), responses);
   }
 
@@ -88,15 +86,6 @@ public final class CredentialBrokerService extends CredentialBrokerGrpc.Credenti
         .setSessionName(v.sessionName())
         .setSourceIdentity(c.sourceIdentity().orElse(""))
         .build();
-  }
-
-  /** The already-verified bearer token, for web identity roles. */
-  private static String bearer(CallInfo call) {
-    try {
-      return BearerToken.fromAuthorization(call.authorization());
-    } catch (AuthenticationException e) {
-      throw new IllegalStateException("verified calls carry a token", e);
-    }
   }
 
   private static void requireAlias(String field, String value) {
@@ -157,11 +146,10 @@ public final class CredentialBrokerService extends CredentialBrokerGrpc.Credenti
   }
 
   private static CompletableFuture<VerifiedIdentity> authenticate(BrokerState now, CallInfo call) {
-    try {
-      return now.authenticator().authenticate(BearerToken.fromAuthorization(call.authorization()));
-    } catch (AuthenticationException e) {
-      return CompletableFuture.failedFuture(e);
+    if (call.bearerProblem() != null) {
+      return CompletableFuture.failedFuture(call.bearerProblem());
     }
+    return now.authenticator().authenticate(call.bearer());
   }
 
   private static WhoAmIResponse whoAmI(VerifiedIdentity identity, CallInfo call) {

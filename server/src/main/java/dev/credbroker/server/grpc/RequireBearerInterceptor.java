@@ -1,14 +1,10 @@
 package dev.credbroker.server.grpc;
 
-import dev.credbroker.server.auth.AuthenticationException;
-import dev.credbroker.server.auth.BearerToken;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Refuses any call to the broker's own services that carries no well-formed bearer token, before
@@ -20,15 +16,10 @@ final class RequireBearerInterceptor implements ServerInterceptor {
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
       ServerCallHandler<Q, R> next) {
-    Iterable<String> values = headers.getAll(CallInfoInterceptor.AUTHORIZATION);
-    List<String> list = new ArrayList<>(1);
-    if (values != null) {
-      values.forEach(list::add);
-    }
-    try {
-      BearerToken.fromAuthorization(list);
-    } catch (AuthenticationException e) {
-      call.close(Status.UNAUTHENTICATED.withDescription(e.getMessage()), new Metadata());
+    CallInfo info = CallInfo.current(); // set by CallInfoInterceptor, which runs first
+    if (info.bearerProblem() != null) {
+      call.close(Status.UNAUTHENTICATED.withDescription(info.bearerProblem().getMessage()),
+          new Metadata());
       return new ServerCall.Listener<>() {};
     }
     return next.startCall(call, headers);

@@ -15,6 +15,9 @@ import java.util.regex.Pattern;
 final class SessionValues {
   /** STS SourceIdentity (AssumeRole API reference). */
   static final Pattern SOURCE_IDENTITY = Pattern.compile("[\\w+=,.@-]{2,64}");
+  /** Claim references from the config, parsed once (bounded by the config's size). */
+  private static final java.util.concurrent.ConcurrentHashMap<String, ClaimPath> PATHS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private SessionValues() {}
 
@@ -69,7 +72,7 @@ final class SessionValues {
     if (!spec.startsWith("$.")) {
       return Optional.of(spec);
     }
-    Optional<Object> value = ClaimPath.parse(spec).lookup(claims);
+    Optional<Object> value = PATHS.computeIfAbsent(spec, ClaimPath::parse).lookup(claims);
     if (value.isEmpty()) {
       return Optional.empty();
     }
