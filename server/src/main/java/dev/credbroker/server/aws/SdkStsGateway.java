@@ -114,11 +114,15 @@ public final class SdkStsGateway implements StsGateway, AutoCloseable {
       throw new AwsCallException(AwsCallException.Kind.UNAVAILABLE, "",
           "STS call failed: " + e.getClass().getSimpleName());
     }
-    var c = response.credentials();
+    return issued(response.credentials(), response.assumedRoleUser().arn(),
+        response.sourceIdentity(), response.responseMetadata().requestId(), issuedAt);
+  }
+
+  private static IssuedCredentials issued(software.amazon.awssdk.services.sts.model.Credentials c,
+      String assumedRoleArn, String sourceIdentity, String requestId, java.time.Instant issuedAt) {
     return new IssuedCredentials(c.accessKeyId(), Secret.of(c.secretAccessKey()),
-        Secret.of(c.sessionToken()), issuedAt, c.expiration(), response.assumedRoleUser().arn(),
-        Optional.ofNullable(response.sourceIdentity()),
-        Optional.ofNullable(response.responseMetadata().requestId()).orElse(""));
+        Secret.of(c.sessionToken()), issuedAt, c.expiration(), assumedRoleArn,
+        Optional.ofNullable(sourceIdentity), Optional.ofNullable(requestId).orElse(""));
   }
 
   /** STS authenticates this call by the caller's token alone; the SDK sends it unsigned. */
@@ -143,11 +147,8 @@ public final class SdkStsGateway implements StsGateway, AutoCloseable {
       throw new AwsCallException(AwsCallException.Kind.UNAVAILABLE, "",
           "STS unreachable: " + e.getClass().getSimpleName());
     }
-    var c = response.credentials();
-    return new IssuedCredentials(c.accessKeyId(), Secret.of(c.secretAccessKey()),
-        Secret.of(c.sessionToken()), issuedAt, c.expiration(), response.assumedRoleUser().arn(),
-        Optional.ofNullable(response.sourceIdentity()),
-        Optional.ofNullable(response.responseMetadata().requestId()).orElse(""));
+    return issued(response.credentials(), response.assumedRoleUser().arn(),
+        response.sourceIdentity(), response.responseMetadata().requestId(), issuedAt);
   }
 
   static AwsCallException classify(StsException e) {

@@ -17,15 +17,11 @@ import dev.credbroker.server.cache.CredentialVendor;
 import dev.credbroker.server.config.AwsConfig;
 import dev.credbroker.server.config.BrokerConfig;
 import dev.credbroker.server.config.ConfigLoader;
-import dev.credbroker.server.config.ListenAddress;
-import dev.credbroker.server.config.ServerConfig;
-import dev.credbroker.server.config.ServerLimits;
 import dev.credbroker.server.devmode.DevIssuer;
 import dev.credbroker.server.policy.PolicyEngine;
 import dev.credbroker.server.testing.FakeSts;
 import dev.credbroker.server.testing.LogCapture;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
+import dev.credbroker.server.testing.LoopbackBroker;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -58,7 +54,7 @@ class GetAwsCredentialsTest {
   private DevIssuer idp;
   private FakeSts sts;
   private SdkStsGateway gateway;
-  private BrokerServer broker;
+  private LoopbackBroker broker;
   private ManagedChannel channel;
 
   @BeforeEach
@@ -89,17 +85,13 @@ class GetAwsCredentialsTest {
         clock);
     CredentialVendor vendor = new CredentialVendor(new CredentialCache(gateway, io, clock,
         java.time.Duration.ofMinutes(5), java.time.Duration.ofMinutes(10), 1000), java.time.Duration.ofHours(1));
-    broker = BrokerServer.builder(new ServerConfig(new ListenAddress("127.0.0.1", 0), Optional.empty(),
-            ServerLimits.DEFAULTS, java.time.Duration.ofSeconds(5), true, java.time.Duration.ZERO))
-        .addService(new CredentialBrokerService(() -> state, vendor, "us-east-1", clock)).build().start();
-    channel = Grpc.newChannelBuilderForAddress("127.0.0.1", broker.address().getPort(),
-        InsecureChannelCredentials.create()).build();
+    broker = LoopbackBroker.start(new CredentialBrokerService(() -> state, vendor, "us-east-1", clock));
+    channel = broker.channel();
   }
 
   @AfterEach
   void stop() throws Exception {
-    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    broker.shutdown();
+    broker.close();
     gateway.close();
     sts.close();
     idp.close();

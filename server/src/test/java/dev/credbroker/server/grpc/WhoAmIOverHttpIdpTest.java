@@ -16,15 +16,11 @@ import dev.credbroker.server.config.BrokerConfig;
 import dev.credbroker.server.config.ConfigException;
 import dev.credbroker.server.config.ConfigLoader;
 import dev.credbroker.server.config.IssuerConfig;
-import dev.credbroker.server.config.ListenAddress;
-import dev.credbroker.server.config.ServerConfig;
-import dev.credbroker.server.config.ServerLimits;
 import dev.credbroker.server.devmode.DevIssuer;
 import dev.credbroker.server.policy.PolicyEngine;
 import dev.credbroker.server.testing.LogCapture;
+import dev.credbroker.server.testing.LoopbackBroker;
 import dev.credbroker.server.testing.MutableClock;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -60,7 +56,7 @@ class WhoAmIOverHttpIdpTest {
   private final ExecutorService io = Executors.newCachedThreadPool();
   private MockOAuth2Server idp;
   private DevIssuer dev;
-  private BrokerServer broker;
+  private LoopbackBroker broker;
   private ManagedChannel channel;
   private Authenticator authenticator;
 
@@ -74,19 +70,14 @@ class WhoAmIOverHttpIdpTest {
         Optional.empty(), Duration.ofMinutes(1), Duration.ofSeconds(5), Duration.ofMinutes(5),
         Duration.ofSeconds(2), Duration.ofSeconds(2));
     authenticator = Authenticator.create(List.of(corp, dev.issuerConfig()), clock, io);
-    ServerConfig config = new ServerConfig(new ListenAddress("127.0.0.1", 0), Optional.empty(),
-        ServerLimits.DEFAULTS, Duration.ofSeconds(5), true, Duration.ZERO);
-    broker = BrokerServer.builder(config).addService(new CredentialBrokerService(
-        () -> new BrokerState(authenticator, new PolicyEngine(policyConfig())), null, "", clock))
-        .build().start();
-    channel = Grpc.newChannelBuilderForAddress("127.0.0.1", broker.address().getPort(),
-        InsecureChannelCredentials.create()).build();
+    broker = LoopbackBroker.start(new CredentialBrokerService(
+        () -> new BrokerState(authenticator, new PolicyEngine(policyConfig())), null, "", clock));
+    channel = broker.channel();
   }
 
   @AfterEach
   void stop() throws Exception {
-    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    broker.shutdown();
+    broker.close();
     dev.close();
     idp.shutdown();
     io.shutdownNow();

@@ -213,18 +213,9 @@ public final class FakeSts implements AutoCloseable {
       error(ex, 400, "ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
       return;
     }
-    String keyId = "ASIA" + randomText(16).toUpperCase(java.util.Locale.ROOT);
-    Instant expiration = clock.instant().plusSeconds(seconds).truncatedTo(ChronoUnit.SECONDS);
-    String assumed = "arn:aws:sts::" + roleMatch.group(1) + ":assumed-role/" + roleMatch.group(2) + "/" + session;
-    Minted m = new Minted(randomText(40), "FwoG" + randomText(120), expiration, assumed);
-    minted.put(keyId, m);
     ok(ex, "AssumeRole", (f.containsKey("SourceIdentity") ? "<SourceIdentity>" + xml(f.get("SourceIdentity"))
-        + "</SourceIdentity>" : "")
-        + "<AssumedRoleUser><Arn>" + xml(assumed) + "</Arn><AssumedRoleId>AROATEST:" + xml(session)
-        + "</AssumedRoleId></AssumedRoleUser><Credentials><AccessKeyId>" + keyId
-        + "</AccessKeyId><SecretAccessKey>" + m.secret() + "</SecretAccessKey><SessionToken>"
-        + m.sessionToken() + "</SessionToken><Expiration>" + expiration
-        + "</Expiration></Credentials><PackedPolicySize>" + Math.min(100, packed / 20) + "</PackedPolicySize>");
+        + "</SourceIdentity>" : "") + mintXml(roleMatch, session, seconds)
+        + "<PackedPolicySize>" + Math.min(100, packed / 20) + "</PackedPolicySize>");
   }
 
   private static boolean isJsonObject(String text) {
@@ -262,17 +253,23 @@ public final class FakeSts implements AutoCloseable {
       error(ex, 400, "ValidationError", "1 validation error detected: RoleArn, RoleSessionName or DurationSeconds");
       return;
     }
-    String keyId = "ASIA" + randomText(16).toUpperCase(java.util.Locale.ROOT);
-    Instant expiration = clock.instant().plusSeconds(seconds).truncatedTo(ChronoUnit.SECONDS);
-    String assumed = "arn:aws:sts::" + roleMatch.group(1) + ":assumed-role/" + roleMatch.group(2) + "/" + session;
-    Minted m = new Minted(randomText(40), "FwoG" + randomText(120), expiration, assumed);
-    minted.put(keyId, m);
     ok(ex, "AssumeRoleWithWebIdentity", "<SubjectFromWebIdentityToken>" + xml(String.valueOf(claims.get("sub")))
         + "</SubjectFromWebIdentityToken><Audience>" + xml(String.valueOf(claims.get("aud")))
-        + "</Audience><AssumedRoleUser><Arn>" + xml(assumed) + "</Arn><AssumedRoleId>AROATEST:" + xml(session)
-        + "</AssumedRoleId></AssumedRoleUser><Credentials><AccessKeyId>" + keyId + "</AccessKeyId><SecretAccessKey>"
-        + m.secret() + "</SecretAccessKey><SessionToken>" + m.sessionToken() + "</SessionToken><Expiration>"
-        + expiration + "</Expiration></Credentials><Provider>" + xml(String.valueOf(iss)) + "</Provider>");
+        + "</Audience>" + mintXml(roleMatch, session, seconds)
+        + "<Provider>" + xml(String.valueOf(iss)) + "</Provider>");
+  }
+
+  /** Mints unique credentials for the role and session; returns AssumedRoleUser and Credentials XML. */
+  private String mintXml(java.util.regex.Matcher role, String session, int seconds) {
+    String keyId = "ASIA" + randomText(16).toUpperCase(java.util.Locale.ROOT);
+    Instant expiration = clock.instant().plusSeconds(seconds).truncatedTo(ChronoUnit.SECONDS);
+    String assumed = "arn:aws:sts::" + role.group(1) + ":assumed-role/" + role.group(2) + "/" + session;
+    Minted m = new Minted(randomText(40), "FwoG" + randomText(120), expiration, assumed);
+    minted.put(keyId, m);
+    return "<AssumedRoleUser><Arn>" + xml(assumed) + "</Arn><AssumedRoleId>AROATEST:" + xml(session)
+        + "</AssumedRoleId></AssumedRoleUser><Credentials><AccessKeyId>" + keyId
+        + "</AccessKeyId><SecretAccessKey>" + m.secret() + "</SecretAccessKey><SessionToken>"
+        + m.sessionToken() + "</SessionToken><Expiration>" + expiration + "</Expiration></Credentials>";
   }
 
   private String secretFor(String keyId) {

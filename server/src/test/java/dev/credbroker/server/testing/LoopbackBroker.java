@@ -1,0 +1,32 @@
+package dev.credbroker.server.testing;
+
+import dev.credbroker.server.config.ListenAddress;
+import dev.credbroker.server.config.ServerConfig;
+import dev.credbroker.server.config.ServerLimits;
+import dev.credbroker.server.grpc.BrokerServer;
+import io.grpc.BindableService;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** A broker server on a free loopback port with a plaintext channel to it; closed after a test. */
+public record LoopbackBroker(BrokerServer server, ManagedChannel channel) implements AutoCloseable {
+
+  public static LoopbackBroker start(BindableService service) throws Exception {
+    BrokerServer server = BrokerServer.builder(new ServerConfig(new ListenAddress("127.0.0.1", 0),
+            Optional.empty(), ServerLimits.DEFAULTS, Duration.ofSeconds(5), true, Duration.ZERO))
+        .addService(service).build().start();
+    ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1",
+        server.address().getPort(), InsecureChannelCredentials.create()).build();
+    return new LoopbackBroker(server, channel);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    server.shutdown();
+  }
+}
