@@ -48,10 +48,6 @@ final class BrokerStates implements Supplier<BrokerState> {
     return current.get().state();
   }
 
-  BrokerConfig config() {
-    return current.get().config();
-  }
-
   /** Re-reads the file; returns whether a new configuration took effect. */
   synchronized boolean reload() {
     if (file.isEmpty()) {

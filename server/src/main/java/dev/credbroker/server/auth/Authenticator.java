@@ -3,17 +3,16 @@ package dev.credbroker.server.auth;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
-import com.github.benmanes.caffeine.cache.Ticker;
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.credbroker.server.auth.AuthenticationException.Reason;
 import dev.credbroker.server.config.IssuerConfig;
+import dev.credbroker.server.ops.ClockTicker;
+import dev.credbroker.server.ops.DaemonThreads;
+import dev.credbroker.server.ops.Futures;
+import dev.credbroker.server.ops.Sha256;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +23,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -46,18 +44,16 @@ public final class Authenticator {
   static final int WEIGHT_PER_TOKEN_CHAR = 12;
 
   private final TokenVerifier verifier;
-  private final Map<String, IssuerKeys> keysByIssuer;
   private final Cache<TokenDigest, VerifiedIdentity> verified;
   private final Clock clock;
 
-  private Authenticator(TokenVerifier verifier, Map<String, IssuerKeys> keysByIssuer, Clock clock) {
+  private Authenticator(TokenVerifier verifier, Clock clock) {
     this.verifier = verifier;
-    this.keysByIssuer = keysByIssuer;
     this.clock = clock;
     this.verified = Caffeine.newBuilder()
         .maximumWeight(MAX_CACHE_BYTES)
         .weigher((TokenDigest digest, VerifiedIdentity identity) -> identity.weight())
-        .ticker(tickerOf(clock))
+        .ticker(ClockTicker.of(clock))
         .expireAfter(Expiry.<TokenDigest, VerifiedIdentity>creating((digest, identity) ->
             Duration.between(clock.instant(), identity.acceptUntil())))
         .build();
@@ -79,14 +75,9 @@ public final class Authenticator {
   static Authenticator withKeySources(
       Map<IssuerConfig, Supplier<CompletableFuture<JWKSet>>> sources, Clock clock) {
     Map<String, TokenVerifier.Issuer> byIssuer = new LinkedHashMap<>();
-    Map<String, IssuerKeys> keys = new LinkedHashMap<>();
-    sources.forEach((config, source) -> {
-      IssuerKeys issuerKeys = new IssuerKeys(config, source, clock);
-      byIssuer.put(config.issuer(), new TokenVerifier.Issuer(config, issuerKeys));
-      keys.put(config.issuer(), issuerKeys);
-    });
-    return new Authenticator(new TokenVerifier(byIssuer, clock, verificationPool()),
-        Map.copyOf(keys), clock);
+    sources.forEach((config, source) -> byIssuer.put(config.issuer(),
+        new TokenVerifier.Issuer(config, new IssuerKeys(config, source, clock))));
+    return new Authenticator(new TokenVerifier(byIssuer, clock, verificationPool()), clock);
   }
 
   /**
@@ -98,13 +89,13 @@ public final class Authenticator {
       return CompletableFuture.failedFuture(new AuthenticationException(Reason.MISSING_TOKEN,
           "missing bearer token; send metadata 'authorization: Bearer <JWT>'"));
     }
-    byte[] sha256 = sha256(bearerToken);
+    byte[] sha256 = Sha256.of(bearerToken);
     TokenDigest digest = TokenDigest.of(sha256);
     VerifiedIdentity cached = verified.getIfPresent(digest);
     if (cached != null && clock.instant().isBefore(cached.acceptUntil())) {
       return CompletableFuture.completedFuture(cached);
     }
-    String hash = HexFormat.of().formatHex(sha256, 0, 8);
+    String hash = Sha256.shortHex(sha256);
     int weight = bearerToken.length() * WEIGHT_PER_TOKEN_CHAR;
     return verifier.verify(bearerToken, hash).handle((identity, error) -> {
       if (error == null) {
@@ -112,8 +103,7 @@ public final class Authenticator {
         verified.put(digest, identity);
         return identity;
       }
-      Throwable cause = error instanceof CompletionException && error.getCause() != null
-          ? error.getCause() : error;
+      Throwable cause = Futures.cause(error);
       if (cause instanceof AuthenticationException) {
         throw new CompletionException(cause);
       }
@@ -128,43 +118,21 @@ public final class Authenticator {
 
   /**
    * One thread per core for signature checks, with a bounded queue: when it is full, new tokens
-   * are refused at once (BUSY, retryable) rather than piling up without limit.
+   * are refused at once (BUSY, retryable) rather than piling up without limit. Idle threads end,
+   * so the pool of an authenticator replaced by a config reload leaves nothing behind.
    */
   private static ThreadPoolExecutor verificationPool() {
     int threads = Runtime.getRuntime().availableProcessors();
-    AtomicInteger n = new AtomicInteger();
-    return new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES,
-        new ArrayBlockingQueue<>(VERIFY_QUEUE), r -> {
-          Thread t = new Thread(r, "credbroker-verify-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        }, new ThreadPoolExecutor.AbortPolicy());
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 1, TimeUnit.MINUTES,
+        new ArrayBlockingQueue<>(VERIFY_QUEUE), DaemonThreads.named("credbroker-verify"),
+        new ThreadPoolExecutor.AbortPolicy());
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   /** First 16 hex digits of the token's SHA-256, as recorded for correlation. */
   public static String tokenHash(String bearerToken) {
-    return HexFormat.of().formatHex(sha256(bearerToken), 0, 8);
-  }
-
-  /** JWKS fetches started for {@code issuer} so far. */
-  public long keyFetches(String issuer) {
-    IssuerKeys keys = keysByIssuer.get(issuer);
-    return keys == null ? 0 : keys.fetchCount();
-  }
-
-  private static byte[] sha256(String token) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
-  }
-
-  private static Ticker tickerOf(Clock clock) {
-    return () -> {
-      var now = clock.instant();
-      return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    };
+    return Sha256.shortHex(Sha256.of(bearerToken));
   }
 
   /** A token's SHA-256 as four longs: cheap to hash and compare, and not the token. */

@@ -3,12 +3,12 @@ package dev.credbroker.server.auth;
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.credbroker.server.auth.AuthenticationException.Reason;
 import dev.credbroker.server.config.IssuerConfig;
+import dev.credbroker.server.ops.Futures;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +34,6 @@ final class IssuerKeys {
   private final IssuerConfig config;
   private final Supplier<CompletableFuture<JWKSet>> fetcher;
   private final Clock clock;
-  private final AtomicLong fetches = new AtomicLong();
 
   private volatile Snapshot current;
   private CompletableFuture<Snapshot> inFlight;
@@ -72,11 +71,6 @@ final class IssuerKeys {
     return CompletableFuture.completedFuture(s.keys());
   }
 
-  /** How many fetches were started; for tests and metrics. */
-  long fetchCount() {
-    return fetches.get();
-  }
-
   private synchronized boolean mayAttempt(Instant now) {
     return inFlight != null
         || Duration.between(lastAttempt, now).compareTo(config.jwksMinRefetchInterval()) >= 0;
@@ -91,7 +85,6 @@ final class IssuerKeys {
       return CompletableFuture.failedFuture(unavailable());
     }
     lastAttempt = now;
-    fetches.incrementAndGet();
     CompletableFuture<Snapshot> fetch = fetcher.get()
         .thenApply(keys -> new Snapshot(keys, clock.instant()));
     inFlight = fetch.handle((snapshot, error) -> {
@@ -103,8 +96,7 @@ final class IssuerKeys {
         lastAttemptFailed = error != null;
       }
       if (error != null) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null
-            ? error.getCause() : error;
+        Throwable cause = Futures.cause(error);
         log.warn("cannot refresh signing keys of issuer {}: {}", config.issuer(), cause.getMessage());
         throw new CompletionException(unavailable());
       }

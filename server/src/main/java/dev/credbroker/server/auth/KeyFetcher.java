@@ -3,6 +3,7 @@ package dev.credbroker.server.auth;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.credbroker.server.config.IssuerConfig;
+import dev.credbroker.server.ops.Futures;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
@@ -31,11 +31,9 @@ final class KeyFetcher {
 
   private final IssuerConfig config;
   private final HttpClient http;
-  private final Executor executor;
 
   KeyFetcher(IssuerConfig config, Executor executor) {
     this.config = config;
-    this.executor = executor;
     this.http = HttpClient.newBuilder()
         .connectTimeout(config.connectTimeout())
         .followRedirects(HttpClient.Redirect.NEVER)
@@ -102,7 +100,7 @@ final class KeyFetcher {
           }
         })
         .exceptionally(e -> {
-          Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+          Throwable cause = Futures.cause(e);
           if (cause instanceof KeyFetchException k) {
             throw k;
           }

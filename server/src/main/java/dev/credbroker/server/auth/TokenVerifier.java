@@ -174,14 +174,17 @@ final class TokenVerifier {
     if (iat != null && iat.isAfter(now.plus(skew))) {
       throw fail(Reason.ISSUED_IN_FUTURE, "token issued in the future (iat); check clocks");
     }
+    Instant acceptUntil = exp;
     if (config.maxTokenAge().isPresent()) {
       if (iat == null) {
         throw fail(Reason.MISSING_CLAIM, "token has no iat claim, required by max_token_age");
       }
-      if (now.isAfter(iat.plus(config.maxTokenAge().get()).plus(skew))) {
+      Instant ageLimit = iat.plus(config.maxTokenAge().get()).plus(skew);
+      if (now.isAfter(ageLimit)) {
         throw fail(Reason.TOO_OLD, "token too old (issued more than "
             + config.maxTokenAge().get().toMinutes() + " minutes ago)");
       }
+      acceptUntil = ageLimit.isBefore(exp) ? ageLimit : exp;
     }
     List<String> audiences = c.getAudience();
     if (audiences.stream().noneMatch(config.audiences()::contains)) {
@@ -195,11 +198,6 @@ final class TokenVerifier {
       if (c.getClaim(required) == null) {
         throw fail(Reason.MISSING_CLAIM, "token lacks required claim '" + required + "'");
       }
-    }
-    Instant acceptUntil = exp;
-    if (config.maxTokenAge().isPresent()) {
-      Instant ageLimit = iat.plus(config.maxTokenAge().get()).plus(skew);
-      acceptUntil = ageLimit.isBefore(exp) ? ageLimit : exp;
     }
     return new VerifiedIdentity(c.getIssuer(), sub, exp, Optional.ofNullable(iat), audiences,
         c.getClaims(), tokenHash, acceptUntil);

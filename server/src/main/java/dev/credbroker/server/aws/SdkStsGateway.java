@@ -3,6 +3,7 @@ package dev.credbroker.server.aws;
 import dev.credbroker.server.config.AwsConfig;
 import dev.credbroker.server.model.IssuedCredentials;
 import dev.credbroker.server.model.Secret;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -97,14 +98,20 @@ public final class SdkStsGateway implements StsGateway, AutoCloseable {
     call.sourceIdentity().ifPresent(r::sourceIdentity);
     call.sessionPolicy().ifPresent(r::policy);
     if (!call.policyArns().isEmpty()) {
-      r.policyArns(call.policyArns().stream()
-          .map(arn -> PolicyDescriptorType.builder().arn(arn).build()).toList());
+      r.policyArns(policyArns(call));
     }
     call.externalId().ifPresent(r::externalId);
     java.time.Instant issuedAt = clock.instant();
-    AssumeRoleResponse response;
+    AssumeRoleResponse response = send(sts -> sts.assumeRole(r.build()));
+    return issued(response.credentials(), response.assumedRoleUser().arn(),
+        response.sourceIdentity(), response.responseMetadata().requestId(), issuedAt);
+  }
+
+  /** Runs one STS operation; every failure becomes an {@link AwsCallException} of one kind. */
+  private <T> T send(java.util.function.Function<StsClient, T> operation) throws AwsCallException {
+    StsClient sts = client();
     try {
-      response = client().assumeRole(r.build());
+      return operation.apply(sts);
     } catch (StsException e) {
       throw classify(e);
     } catch (SdkClientException e) {
@@ -114,8 +121,11 @@ public final class SdkStsGateway implements StsGateway, AutoCloseable {
       throw new AwsCallException(AwsCallException.Kind.UNAVAILABLE, "",
           "STS call failed: " + e.getClass().getSimpleName());
     }
-    return issued(response.credentials(), response.assumedRoleUser().arn(),
-        response.sourceIdentity(), response.responseMetadata().requestId(), issuedAt);
+  }
+
+  private static List<PolicyDescriptorType> policyArns(AssumeRoleCall call) {
+    return call.policyArns().stream()
+        .map(arn -> PolicyDescriptorType.builder().arn(arn).build()).toList();
   }
 
   private static IssuedCredentials issued(software.amazon.awssdk.services.sts.model.Credentials c,
@@ -134,19 +144,10 @@ public final class SdkStsGateway implements StsGateway, AutoCloseable {
         .webIdentityToken(call.webIdentity().get().token().reveal());
     call.sessionPolicy().ifPresent(r::policy);
     if (!call.policyArns().isEmpty()) {
-      r.policyArns(call.policyArns().stream()
-          .map(arn -> PolicyDescriptorType.builder().arn(arn).build()).toList());
+      r.policyArns(policyArns(call));
     }
     java.time.Instant issuedAt = clock.instant();
-    AssumeRoleWithWebIdentityResponse response;
-    try {
-      response = client().assumeRoleWithWebIdentity(r.build());
-    } catch (StsException e) {
-      throw classify(e);
-    } catch (SdkException e) {
-      throw new AwsCallException(AwsCallException.Kind.UNAVAILABLE, "",
-          "STS unreachable: " + e.getClass().getSimpleName());
-    }
+    AssumeRoleWithWebIdentityResponse response = send(sts -> sts.assumeRoleWithWebIdentity(r.build()));
     return issued(response.credentials(), response.assumedRoleUser().arn(),
         response.sourceIdentity(), response.responseMetadata().requestId(), issuedAt);
   }

@@ -1,9 +1,6 @@
 package dev.credbroker.server.aws;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.credbroker.server.ops.Sha256;
 
 /**
  * Derives the STS RoleSessionName for a caller: readable in CloudTrail (the subject, cleaned and
@@ -25,13 +22,6 @@ public final class SessionNames {
           || "_+=,.@-".indexOf(c) >= 0;
       readable[i] = allowed ? c : '-';
     }
-    byte[] digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256")
-          .digest((issuer + "\u0000" + subject).getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
-    return new String(readable) + "." + HexFormat.of().formatHex(digest, 0, 8);
+    return new String(readable) + "." + Sha256.shortHex(Sha256.of(issuer + "\u0000" + subject));
   }
 }

@@ -3,13 +3,14 @@ package dev.credbroker.server.cache;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
-import com.github.benmanes.caffeine.cache.Ticker;
 import dev.credbroker.server.aws.AssumeRoleCall;
 import dev.credbroker.server.aws.StsGateway;
 import dev.credbroker.server.model.IssuedCredentials;
+import dev.credbroker.server.ops.ClockTicker;
+import dev.credbroker.server.ops.Futures;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,8 +32,7 @@ public final class CredentialCache {
   private static final Logger log = LoggerFactory.getLogger(CredentialCache.class);
 
   private final AsyncCache<AssumeRoleCall, IssuedCredentials> cache;
-  private final ConcurrentHashMap<AssumeRoleCall, CompletableFuture<IssuedCredentials>> refreshing =
-      new ConcurrentHashMap<>();
+  private final Set<AssumeRoleCall> refreshing = ConcurrentHashMap.newKeySet();
   private final StsGateway sts;
   private final Executor io;
   private final Clock clock;
@@ -48,7 +48,7 @@ public final class CredentialCache {
     this.refreshBefore = refreshBefore;
     this.cache = Caffeine.newBuilder()
         .maximumSize(maxEntries)
-        .ticker(ticker(clock))
+        .ticker(ClockTicker.of(clock))
         .expireAfter(Expiry.<AssumeRoleCall, IssuedCredentials>creating((call, c) -> servableFor(c)))
         .buildAsync();
   }
@@ -77,20 +77,18 @@ public final class CredentialCache {
 
   /** At most one refresh per key; it completes outside any map operation, on {@code io}. */
   private void refreshInBackground(AssumeRoleCall call) {
-    CompletableFuture<IssuedCredentials> mine = new CompletableFuture<>();
-    if (refreshing.putIfAbsent(call, mine) != null) {
+    if (!refreshing.add(call)) {
       return;
     }
     CompletableFuture.supplyAsync(() -> mint(call), io).whenComplete((fresh, error) -> {
       if (error == null) {
         cache.put(call, CompletableFuture.completedFuture(fresh));
       } else {
-        Throwable cause = error.getCause() == null ? error : error.getCause();
+        Throwable cause = Futures.cause(error);
         log.warn("background refresh of credentials for {} failed; serving the current ones: {}",
             call.roleArn(), cause.getMessage());
       }
-      refreshing.remove(call, mine);
-      mine.complete(fresh);
+      refreshing.remove(call);
     });
   }
 
@@ -107,11 +105,7 @@ public final class CredentialCache {
   }
 
   private Duration lifetime(IssuedCredentials c) {
-    return Duration.between(issuedAt(c), c.expiration());
-  }
-
-  private Instant issuedAt(IssuedCredentials c) {
-    return c.issuedAt();
+    return Duration.between(c.issuedAt(), c.expiration());
   }
 
   /** Served only with at least this left: min_remaining, but never more than half the lifetime. */
@@ -131,12 +125,5 @@ public final class CredentialCache {
   private Duration servableFor(IssuedCredentials c) {
     Duration d = remaining(c).minus(hardMargin(c)).plusNanos(1);
     return d.isNegative() ? Duration.ZERO : d;
-  }
-
-  private static Ticker ticker(Clock clock) {
-    return () -> {
-      Instant now = clock.instant();
-      return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    };
   }
 }

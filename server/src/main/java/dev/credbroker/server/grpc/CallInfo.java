@@ -8,23 +8,19 @@ import java.util.List;
  * values, the peer address and a request id. Verification happens in the handler, asynchronously,
  * so a cold key fetch never blocks a transport thread.
  */
-record CallInfo(List<String> authorization, String peerAddress,
-    java.util.Optional<java.net.InetAddress> peerIp, String requestId,
-    dev.credbroker.server.auth.AuthenticationException bearerProblem, String bearer) {
+record CallInfo(String peerAddress, java.util.Optional<java.net.InetAddress> peerIp,
+    String requestId, dev.credbroker.server.auth.AuthenticationException bearerProblem,
+    String bearer) {
   static final Context.Key<CallInfo> KEY = Context.key("credbroker-call-info");
-
-  CallInfo {
-    authorization = List.copyOf(authorization);
-  }
 
   /** Parses the bearer token once per call; the check and the handler both use the result. */
   static CallInfo of(List<String> authorization, String peerAddress,
       java.util.Optional<java.net.InetAddress> peerIp, String requestId) {
     try {
-      return new CallInfo(authorization, peerAddress, peerIp, requestId, null,
+      return new CallInfo(peerAddress, peerIp, requestId, null,
           dev.credbroker.server.auth.BearerToken.fromAuthorization(authorization));
     } catch (dev.credbroker.server.auth.AuthenticationException e) {
-      return new CallInfo(authorization, peerAddress, peerIp, requestId, e, null);
+      return new CallInfo(peerAddress, peerIp, requestId, e, null);
     }
   }
 

@@ -32,7 +32,7 @@ final class CallInfoInterceptor implements ServerInterceptor {
     SocketAddress remote = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
     java.util.Optional<java.net.InetAddress> ip = remote instanceof InetSocketAddress inet
         ? java.util.Optional.ofNullable(inet.getAddress()) : java.util.Optional.empty();
-    CallInfo info = CallInfo.of(authorization, peer(call), ip, requestId);
+    CallInfo info = CallInfo.of(authorization, peer(remote), ip, requestId);
     ServerCall<Q, R> withId = new io.grpc.ForwardingServerCall.SimpleForwardingServerCall<>(call) {
       @Override
       public void sendHeaders(Metadata responseHeaders) {
@@ -43,8 +43,7 @@ final class CallInfoInterceptor implements ServerInterceptor {
     return Contexts.interceptCall(Context.current().withValue(CallInfo.KEY, info), withId, headers, next);
   }
 
-  private static String peer(ServerCall<?, ?> call) {
-    SocketAddress address = call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
+  private static String peer(SocketAddress address) {
     if (address instanceof InetSocketAddress inet) {
       String host = inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
       return (host.contains(":") ? "[" + host + "]" : host) + ":" + inet.getPort();

@@ -2,11 +2,10 @@ package dev.credbroker.server.grpc;
 
 import dev.credbroker.server.auth.AuthenticationException;
 import dev.credbroker.server.aws.AwsCallException;
+import dev.credbroker.server.ops.Futures;
 import dev.credbroker.server.policy.NotEntitledException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +20,7 @@ final class StatusMapping {
   private StatusMapping() {}
 
   static StatusRuntimeException toStatus(Throwable error, CallInfo call) {
-    Throwable cause = unwrap(error);
+    Throwable cause = Futures.cause(error);
     if (cause instanceof AuthenticationException auth) {
       Status status = switch (auth.reason()) {
         case IDP_UNAVAILABLE, BUSY -> Status.UNAVAILABLE;
@@ -51,13 +50,5 @@ final class StatusMapping {
     return Status.INTERNAL
         .withDescription("internal error; quote request id " + call.requestId() + " to the operator")
         .asRuntimeException();
-  }
-
-  private static Throwable unwrap(Throwable e) {
-    Throwable t = e;
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 }
