@@ -240,9 +240,10 @@ class MainProcessTest {
     return ProcessRunner.javaCommand(Main.class.getName(), args);
   }
 
+  /** Writes a config file; every served config needs an audit destination, so one is added. */
   private Path write(String yaml) throws Exception {
     Path file = dir.resolve("config.yaml");
-    Files.writeString(file, yaml);
+    Files.writeString(file, yaml.contains("audit:") ? yaml : yaml + "audit: {file: audit.jsonl}\n");
     return file;
   }
 

@@ -75,6 +75,19 @@ public class CachedCredentialsBenchmark {
       .setFullMethodName("credbroker.bench.Empty/Call")
       .setRequestMarshaller(new Bytes()).setResponseMarshaller(new Bytes()).build();
 
+  /** This benchmark measures the path without audit; the load-generator suite measures both. */
+  private static final dev.credbroker.server.audit.AuditLog DISCARD =
+      new dev.credbroker.server.audit.AuditLog() {
+        @Override
+        public java.util.concurrent.CompletableFuture<Void> append(
+            dev.credbroker.server.audit.AuditEvent event) {
+          return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void close() {}
+      };
+
   private final ExecutorService io = Executors.newCachedThreadPool();
   private DevIssuer idp;
   private FakeSts sts;
@@ -112,7 +125,8 @@ public class CachedCredentialsBenchmark {
         })).build();
     server = BrokerServer.builder(new ServerConfig(new ListenAddress("127.0.0.1", 0), Optional.empty(),
             ServerLimits.DEFAULTS, Duration.ofSeconds(5), false, Duration.ZERO))
-        .addService(new CredentialBrokerService(() -> state, vendor, "us-east-1", clock))
+        .addService(new CredentialBrokerService(() -> state, vendor, "us-east-1", clock,
+            new AuditRecorder(DISCARD, List.of(), clock)))
         .addService(empty).build().start();
     String token = idp.mint("bench-user", Map.of("groups", List.of("developers")), Duration.ofHours(2));
     Metadata bearer = new Metadata();
