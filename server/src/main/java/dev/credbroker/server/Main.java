@@ -84,11 +84,11 @@ public final class Main {
         DevMode.requireLoopback(config);
         dev = Optional.of(DevIssuer.start(clock));
         IssuerConfig devIssuer = dev.get().issuerConfig();
-        adjust = loaded -> loaded.withIssuer(devIssuer);
+        AuditConfig devAudit = config.audit().isPresent() ? config.audit().get()
+            : DevMode.auditConfig();
+        adjust = loaded -> (loaded.audit().isPresent() ? loaded : loaded.withAudit(devAudit))
+            .withIssuer(devIssuer);
         config = adjust.apply(config);
-        if (config.audit().isEmpty()) {
-          config = config.withAudit(DevMode.auditConfig());
-        }
       }
       AuditConfig auditConfig = config.audit().orElseThrow(() -> new ConfigException("audit",
           "required: every decision is recorded; write for example"
