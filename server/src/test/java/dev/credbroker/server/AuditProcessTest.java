@@ -71,25 +71,25 @@ class AuditProcessTest {
 
   @Test
   void configWithoutAudit_exitsTwoAndSaysWhatToWrite() throws Exception {
-    Path config = dir.resolve("config.yaml");
-    Files.writeString(config, "server: {listen: 127.0.0.1:0}\n");
-    try (ProcessRunner p = ProcessRunner.start(ProcessRunner.javaCommand(Main.class.getName(),
-        "--config", config.toString()))) {
-      assertEquals(2, p.awaitExit(WAIT));
-      assertEquals("credbroker: config error: audit: required: every decision is recorded; write"
-          + " for example audit: {file: /var/log/credbroker/audit.jsonl}", p.output().strip());
-    }
+    assertEquals("credbroker: config error: audit: required: every decision is recorded; write"
+        + " for example audit: {file: /var/log/credbroker/audit.jsonl}",
+        runToExit(2, "server: {listen: 127.0.0.1:0}\n"));
   }
 
   @Test
   void auditDirectoryMissing_exitsOneNamingIt() throws Exception {
+    String out = runToExit(1, "server: {listen: 127.0.0.1:0}\naudit: {file: nowhere/audit.jsonl}\n");
+    assertTrue(out.matches("credbroker: cannot start: audit directory \\S+nowhere does not exist"),
+        out);
+  }
+
+  private String runToExit(int expected, String yaml) throws Exception {
     Path config = dir.resolve("config.yaml");
-    Files.writeString(config, "server: {listen: 127.0.0.1:0}\naudit: {file: nowhere/audit.jsonl}\n");
+    Files.writeString(config, yaml);
     try (ProcessRunner p = ProcessRunner.start(ProcessRunner.javaCommand(Main.class.getName(),
         "--config", config.toString()))) {
-      assertEquals(1, p.awaitExit(WAIT));
-      assertTrue(p.output().strip().matches("credbroker: cannot start: audit directory \\S+nowhere"
-          + " does not exist"), p.output());
+      assertEquals(expected, p.awaitExit(WAIT), p.output());
+      return p.output().strip();
     }
   }
 
