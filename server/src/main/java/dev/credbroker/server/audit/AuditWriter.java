@@ -212,7 +212,10 @@ public final class AuditWriter implements AuditLog {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
     closed = true;
     try {
       queue.put(STOP);
