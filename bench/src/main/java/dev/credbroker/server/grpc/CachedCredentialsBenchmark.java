@@ -112,7 +112,7 @@ public class CachedCredentialsBenchmark {
         })).build();
     server = BrokerServer.builder(new ServerConfig(new ListenAddress("127.0.0.1", 0), Optional.empty(),
             ServerLimits.DEFAULTS, Duration.ofSeconds(5), false, Duration.ZERO))
-        .addService(new CredentialBrokerService(() -> state, vendor, "us-east-1", clock))
+        .addService(new CredentialBrokerService(() -> state, vendor, null, "us-east-1", clock))
         .addService(empty).build().start();
     String token = idp.mint("bench-user", Map.of("groups", List.of("developers")), Duration.ofHours(2));
     Metadata bearer = new Metadata();

@@ -3,10 +3,12 @@ package dev.credbroker.server.grpc;
 import dev.credbroker.proto.v1.AwsCredentials;
 import dev.credbroker.proto.v1.CredentialBrokerGrpc;
 import dev.credbroker.proto.v1.GetAwsCredentialsRequest;
+import dev.credbroker.proto.v1.GetSecretValueRequest;
 import dev.credbroker.proto.v1.ListEntitlementsRequest;
 import dev.credbroker.proto.v1.ListEntitlementsResponse;
 import dev.credbroker.proto.v1.RoleEntitlement;
 import dev.credbroker.proto.v1.SecretEntitlement;
+import dev.credbroker.proto.v1.SecretValue;
 import dev.credbroker.proto.v1.WhoAmIRequest;
 import dev.credbroker.proto.v1.WhoAmIResponse;
 import dev.credbroker.server.auth.VerifiedIdentity;
@@ -16,6 +18,7 @@ import dev.credbroker.server.policy.PolicyInput;
 import dev.credbroker.server.policy.RoleGrant;
 import dev.credbroker.server.policy.Target;
 import dev.credbroker.server.cache.CredentialVendor;
+import dev.credbroker.server.cache.SecretVendor;
 import dev.credbroker.server.model.Secret;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -29,15 +32,19 @@ import java.util.function.Supplier;
 
 /**
  * The {@code credbroker.v1.CredentialBroker} service: converts proto to model and back, and leaves
- * every decision to the engines it is given. RPCs whose features have not landed are inherited and
- * answer UNIMPLEMENTED.
+ * every decision to the engines it is given.
  */
 public final class CredentialBrokerService extends CredentialBrokerGrpc.CredentialBrokerImplBase {
   static final int MAX_ALIAS_CHARS = 2048;
   static final Duration MIN_DURATION = Duration.ofMinutes(15);
+  /** Secrets Manager's limits (GetSecretValue API reference). */
+  static final int MIN_VERSION_ID = 32;
+  static final int MAX_VERSION_ID = 64;
+  static final int MAX_VERSION_STAGE = 256;
 
   private final Supplier<BrokerState> state;
   private final CredentialVendor vendor;
+  private final SecretVendor secrets;
   private final String region;
   private final Clock clock;
 
@@ -47,9 +54,10 @@ public final class CredentialBrokerService extends CredentialBrokerGrpc.Credenti
    * callers with their credentials.
    */
   public CredentialBrokerService(Supplier<BrokerState> state, CredentialVendor vendor,
-      String region, Clock clock) {
+      SecretVendor secrets, String region, Clock clock) {
     this.state = state;
     this.vendor = vendor;
+    this.secrets = secrets;
     this.region = region;
     this.clock = clock;
   }
@@ -86,6 +94,47 @@ public final class CredentialBrokerService extends CredentialBrokerGrpc.Credenti
         .setSessionName(v.sessionName())
         .setSourceIdentity(c.sourceIdentity().orElse(""))
         .build();
+  }
+
+  @Override
+  public void getSecretValue(GetSecretValueRequest request, StreamObserver<SecretValue> responses) {
+    CallInfo call = CallInfo.current();
+    BrokerState now = state.get();
+    SecretVendor.Request wanted;
+    try {
+      requireAlias("secret", request.getSecret());
+      wanted = secretRequest(request);
+    } catch (StatusRuntimeException e) {
+      responses.onError(e);
+      return;
+    }
+    CompletableFuture<SecretVendor.Vended> vended = authenticate(now, call).thenCompose(id ->
+        secrets.vend(now.policy(), input(id, call), id.subject(), wanted));
+    respond(call, vended, ProtoValues::secretValue, responses);
+  }
+
+  private static SecretVendor.Request secretRequest(GetSecretValueRequest request) {
+    Optional<String> versionId = Optional.empty();
+    Optional<String> versionStage = Optional.empty();
+    if (request.hasVersionId()) {
+      int n = request.getVersionId().length();
+      if (n < MIN_VERSION_ID || n > MAX_VERSION_ID) {
+        throw Status.INVALID_ARGUMENT.withDescription("version_id must be " + MIN_VERSION_ID
+            + " to " + MAX_VERSION_ID + " characters (a Secrets Manager version id), got " + n)
+            .asRuntimeException();
+      }
+      versionId = Optional.of(request.getVersionId());
+    } else if (request.hasVersionStage()) {
+      int n = request.getVersionStage().length();
+      if (n < 1 || n > MAX_VERSION_STAGE) {
+        throw Status.INVALID_ARGUMENT.withDescription("version_stage must be 1 to "
+            + MAX_VERSION_STAGE + " characters, e.g. AWSCURRENT or AWSPREVIOUS; omit it for"
+            + " AWSCURRENT").asRuntimeException();
+      }
+      versionStage = Optional.of(request.getVersionStage());
+    }
+    return new SecretVendor.Request(request.getSecret(), versionId, versionStage,
+        request.getForceRefresh());
   }
 
   private static void requireAlias(String field, String value) {
