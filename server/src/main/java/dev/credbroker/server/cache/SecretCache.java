@@ -71,7 +71,7 @@ public final class SecretCache {
     this.cache = Caffeine.newBuilder()
         .maximumSize(maxEntries)
         .ticker(ClockTicker.of(clock))
-        .expireAfter(Expiry.<Key, Entry>writing((key, e) -> keepFor(e)))
+        .expireAfter(new KeepForGrace())
         .buildAsync();
   }
 
@@ -156,8 +156,24 @@ public final class SecretCache {
         || aws.kind() == AwsCallException.Kind.THROTTLED);
   }
 
-  private Duration keepFor(Entry e) {
-    Duration left = e.keep().minus(Duration.between(e.readAt(), clock.instant()));
-    return left.isNegative() ? Duration.ZERO : left;
+  /**
+   * Expires an entry once it is past TTL + grace, measured on Caffeine's own reading of the
+   * clock, which may come after the caller has moved on (the load completes callbacks in any order).
+   */
+  private static final class KeepForGrace implements Expiry<Key, Entry> {
+    @Override
+    public long expireAfterCreate(Key key, Entry e, long now) {
+      return Math.max(0, e.keep().toNanos() - (now - ClockTicker.nanos(e.readAt())));
+    }
+
+    @Override
+    public long expireAfterUpdate(Key key, Entry e, long now, long currentDuration) {
+      return expireAfterCreate(key, e, now);
+    }
+
+    @Override
+    public long expireAfterRead(Key key, Entry e, long now, long currentDuration) {
+      return currentDuration;
+    }
   }
 }
