@@ -67,17 +67,12 @@ public final class CredentialBrokerService extends CredentialBrokerGrpc.Credenti
       StreamObserver<AwsCredentials> responses) {
     CallInfo call = CallInfo.current();
     BrokerState now = state.get();
-    Optional<Duration> duration;
-    try {
+    CompletableFuture<CredentialVendor.Vended> vended = checked(() -> {
       requireAlias("role", request.getRole());
-      duration = duration(request);
-    } catch (StatusRuntimeException e) {
-      responses.onError(e);
-      return;
-    }
-    CompletableFuture<CredentialVendor.Vended> vended = authenticate(now, call).thenCompose(id ->
+      return duration(request);
+    }).thenCompose(duration -> authenticate(now, call).thenCompose(id ->
         vendor.vend(now.policy(), input(id, call), id.subject(), request.getRole(), duration,
-            Secret.of(call.bearer()), id.tokenHash()));
+            Secret.of(call.bearer()), id.tokenHash())));
     respond(call, vended, v -> credentials(v, request.getRole()), responses);
   }
 
@@ -100,20 +95,23 @@ public final class CredentialBrokerService extends CredentialBrokerGrpc.Credenti
   public void getSecretValue(GetSecretValueRequest request, StreamObserver<SecretValue> responses) {
     CallInfo call = CallInfo.current();
     BrokerState now = state.get();
-    SecretVendor.Request wanted;
-    try {
-      requireAlias("secret", request.getSecret());
-      wanted = secretRequest(request);
-    } catch (StatusRuntimeException e) {
-      responses.onError(e);
-      return;
-    }
-    CompletableFuture<SecretVendor.Vended> vended = authenticate(now, call).thenCompose(id ->
-        secrets.vend(now.policy(), input(id, call), id.subject(), wanted));
+    CompletableFuture<SecretVendor.Vended> vended = checked(() -> secretRequest(request))
+        .thenCompose(wanted -> authenticate(now, call).thenCompose(id ->
+            secrets.vend(now.policy(), input(id, call), id.subject(), wanted)));
     respond(call, vended, ProtoValues::secretValue, responses);
   }
 
+  /** The request's checked arguments, or its INVALID_ARGUMENT, before anything else runs. */
+  private static <T> CompletableFuture<T> checked(Supplier<T> check) {
+    try {
+      return CompletableFuture.completedFuture(check.get());
+    } catch (StatusRuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
   private static SecretVendor.Request secretRequest(GetSecretValueRequest request) {
+    requireAlias("secret", request.getSecret());
     Optional<String> versionId = Optional.empty();
     Optional<String> versionStage = Optional.empty();
     if (request.hasVersionId()) {

@@ -37,8 +37,8 @@ public final class FakeSecretsManager implements AutoCloseable {
     final Instant created;
     final Map<String, Version> versions = new LinkedHashMap<>();
     final Map<String, String> stages = new LinkedHashMap<>();
-    Instant deleted;
-    String onlyPrincipal;
+    volatile Instant deleted;
+    volatile String onlyPrincipal;
 
     Stored(String name, String arn, Instant created) {
       this.name = name;
