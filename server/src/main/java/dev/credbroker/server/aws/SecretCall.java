@@ -7,7 +7,8 @@ import java.util.Optional;
  * version. Limits are the API reference's: SecretId 1-2048 characters, VersionId 32-64,
  * VersionStage 1-256; AWS takes at most one of the two version selectors from the broker.
  */
-public record SecretCall(String secretId, Optional<String> versionId, Optional<String> versionStage) {
+public record SecretCall(String secretId, Optional<String> versionId,
+    Optional<String> versionStage) {
   /** The stage AWS returns when no version is named; requests without one are keyed by it. */
   public static final String CURRENT = "AWSCURRENT";
 

@@ -100,6 +100,11 @@ public final class SecretCache {
         throw new CompletionException(Futures.cause(error));
       });
     }
+    if (cached != null && cached.isCompletedExceptionally()) {
+      // Caffeine drops a failed load in a callback that may not have run yet; a caller arriving
+      // after the failure must get a read of its own, not the failure.
+      cache.asMap().remove(key, cached);
+    }
     boolean[] loaded = {false};
     return cache.get(key, (k, executor) -> {
       loaded[0] = true;
@@ -122,8 +127,9 @@ public final class SecretCache {
         if (!outage(cause)) {
           cache.synchronous().invalidate(key);
         }
-        log.warn("re-reading secret {} ({}) failed: {}", key.call().secretId(),
-            key.call().versionId().or(() -> key.call().versionStage()).orElse(""), cause.getMessage());
+        SecretCall call = key.call();
+        log.warn("re-reading secret {} ({}) failed: {}", call.secretId(),
+            call.versionId().or(call::versionStage).orElse(""), cause.getMessage());
       }
       rereading.remove(key, mine);
       if (error == null) {
@@ -158,7 +164,7 @@ public final class SecretCache {
 
   /**
    * Expires an entry once it is past TTL + grace, measured on Caffeine's own reading of the
-   * clock, which may come after the caller has moved on (the load completes callbacks in any order).
+   * clock, which may come after the caller has moved on (callbacks of a load run in any order).
    */
   private static final class KeepForGrace implements Expiry<Key, Entry> {
     @Override

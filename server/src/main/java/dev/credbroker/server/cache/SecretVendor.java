@@ -68,8 +68,8 @@ public final class SecretVendor {
     Optional<AssumeRoleCall> role = secret.roleArn().map(arn -> AssumeRoleCall.assumeRole(arn,
         ROLE_SESSION, ROLE_SESSION_DURATION, Map.of(), List.of(), Optional.empty(),
         Optional.empty(), List.of(), secret.externalId()));
-    return cache.get(new SecretCache.Key(call, role),
-            new SecretCache.Freshness(secret.cacheTtl(), secret.staleGrace()), request.forceRefresh())
+    var freshness = new SecretCache.Freshness(secret.cacheTtl(), secret.staleGrace());
+    return cache.get(new SecretCache.Key(call, role), freshness, request.forceRefresh())
         .thenApply(l -> new Vended(l.version(), l.source(), decision, alias, secret.secretId()));
   }
 }

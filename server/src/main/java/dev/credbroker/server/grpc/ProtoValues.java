@@ -28,7 +28,8 @@ final class ProtoValues {
         .addAllVersionStages(s.versionStages());
     s.createdDate().ifPresent(t -> b.setCreatedDate(timestamp(t)));
     s.string().ifPresent(value -> b.setSecretString(value.reveal()));
-    s.binary().ifPresent(value -> b.setSecretBinary(UnsafeByteOperations.unsafeWrap(value.reveal())));
+    s.binary().ifPresent(
+        bytes -> b.setSecretBinary(UnsafeByteOperations.unsafeWrap(bytes.reveal())));
     return b.build();
   }
 

@@ -32,6 +32,7 @@ public record SecretVersion(
 
   /** The value's size in bytes (UTF-8 for strings), for the 64 KiB limit. */
   public int valueBytes() {
-    return string.map(s -> s.reveal().getBytes(java.nio.charset.StandardCharsets.UTF_8).length).orElseGet(() -> binary.orElseThrow().length());
+    return string.map(s -> s.reveal().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+        .orElseGet(() -> binary.orElseThrow().length());
   }
 }
