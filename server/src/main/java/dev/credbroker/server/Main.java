@@ -1,10 +1,13 @@
 package dev.credbroker.server;
 
+import dev.credbroker.server.aws.SdkSecretsGateway;
 import dev.credbroker.server.aws.SdkStsGateway;
 import dev.credbroker.server.audit.AuditWriter;
 import dev.credbroker.server.cache.CredentialCache;
 import dev.credbroker.server.cache.CredentialVendor;
 import dev.credbroker.server.config.AuditConfig;
+import dev.credbroker.server.cache.SecretCache;
+import dev.credbroker.server.cache.SecretVendor;
 import dev.credbroker.server.config.BrokerConfig;
 import dev.credbroker.server.config.CredentialsConfig;
 import dev.credbroker.server.config.ConfigException;
@@ -41,6 +44,8 @@ public final class Main {
   static final int EXIT_OK = 0;
   static final int EXIT_FAILURE = 1;
   static final int EXIT_USAGE = 2;
+  /** Secret versions kept; each configured secret usually needs one or two. */
+  static final long MAX_CACHED_SECRETS = 10_000;
 
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 
@@ -74,6 +79,7 @@ public final class Main {
     Optional<SdkStsGateway> sts = Optional.empty();
     Optional<AuditWriter> audit = Optional.empty();
     Optional<Path> auditFile = Optional.empty();
+    Optional<SdkSecretsGateway> secretsManager = Optional.empty();
     BrokerServer server;
     try {
       BrokerConfig config = cli.config().isPresent()
@@ -99,12 +105,16 @@ public final class Main {
       BrokerStates states = new BrokerStates(cli.config(), config, adjust, clock, io);
       sts = Optional.of(SdkStsGateway.create(config.aws(), clock));
       CredentialsConfig creds = config.credentials();
-      CredentialVendor vendor = new CredentialVendor(new CredentialCache(sts.get(), io, clock,
-          creds.minRemaining(), creds.refreshBefore(), creds.maxCached()), creds.defaultDuration());
+      CredentialCache credentials = new CredentialCache(sts.get(), io, clock,
+          creds.minRemaining(), creds.refreshBefore(), creds.maxCached());
+      CredentialVendor vendor = new CredentialVendor(credentials, creds.defaultDuration());
+      secretsManager = Optional.of(SdkSecretsGateway.create(config.aws()));
+      SecretVendor secrets = new SecretVendor(new SecretCache(secretsManager.get(), credentials, io,
+          clock, MAX_CACHED_SECRETS), clock);
       server = BrokerServer.builder(config.server())
           .insecurePlaintext(cli.insecurePlaintext())
           .audit(recorder)
-          .addService(new CredentialBrokerService(states, vendor,
+          .addService(new CredentialBrokerService(states, vendor, secrets,
               config.aws().region().orElse(""), clock, recorder))
           .addService(new AuditSearchService(states, recorder, auditConfig.file(), io, clock))
           .build();
@@ -141,6 +151,7 @@ public final class Main {
     audit.ifPresent(AuditWriter::close);
     dev.ifPresent(DevIssuer::close);
     sts.ifPresent(SdkStsGateway::close);
+    secretsManager.ifPresent(SdkSecretsGateway::close);
     watch.ifPresent(w -> {
       try {
         w.close();

@@ -3,12 +3,17 @@ package dev.credbroker.server.grpc;
 import dev.credbroker.proto.v1.AwsCredentials;
 import dev.credbroker.proto.v1.CredentialBrokerGrpc;
 import dev.credbroker.proto.v1.GetAwsCredentialsRequest;
+import dev.credbroker.proto.v1.GetSecretValueRequest;
+import dev.credbroker.proto.v1.SecretValue;
 import dev.credbroker.proto.v1.WhoAmIRequest;
 import dev.credbroker.proto.v1.WhoAmIResponse;
 import dev.credbroker.server.auth.Authenticator;
+import dev.credbroker.server.aws.SdkSecretsGateway;
 import dev.credbroker.server.aws.SdkStsGateway;
 import dev.credbroker.server.cache.CredentialCache;
 import dev.credbroker.server.cache.CredentialVendor;
+import dev.credbroker.server.cache.SecretCache;
+import dev.credbroker.server.cache.SecretVendor;
 import dev.credbroker.server.config.AwsConfig;
 import dev.credbroker.server.config.BrokerConfig;
 import dev.credbroker.server.config.ConfigLoader;
@@ -17,6 +22,7 @@ import dev.credbroker.server.config.ServerConfig;
 import dev.credbroker.server.config.ServerLimits;
 import dev.credbroker.server.devmode.DevIssuer;
 import dev.credbroker.server.policy.PolicyEngine;
+import dev.credbroker.server.testing.FakeSecretsManager;
 import dev.credbroker.server.testing.FakeSts;
 import io.grpc.BindableService;
 import io.grpc.CallOptions;
@@ -55,8 +61,9 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Cached GetAwsCredentials against an empty unary RPC on the same server (same transport,
- * executor and interceptors: call info and bearer check), plus WhoAmI (authentication only), all
+ * Cached GetAwsCredentials and cached GetSecretValue against an empty unary RPC on the same
+ * server (same transport, executor and interceptors: call info and bearer check), plus WhoAmI
+ * (authentication only), all
  * in one run so the ratios hold on a noisy machine. Plaintext on loopback; client and server share
  * the machine's cores. Throughput and the latency distribution (p50/p99/p99.9) per call.
  *
@@ -92,6 +99,9 @@ public class CachedCredentialsBenchmark {
   private DevIssuer idp;
   private FakeSts sts;
   private SdkStsGateway gateway;
+  private FakeSecretsManager sm;
+  private SdkSecretsGateway secretsGateway;
+  private GetSecretValueRequest secretRequest;
   private BrokerServer server;
   private ManagedChannel channel;
   private CredentialBrokerGrpc.CredentialBrokerBlockingStub broker;
@@ -103,12 +113,16 @@ public class CachedCredentialsBenchmark {
     Clock clock = Clock.systemUTC();
     idp = DevIssuer.start(clock);
     sts = FakeSts.start(clock);
+    sm = FakeSecretsManager.start(clock);
+    sm.putString("payments/db", "bench-password");
     BrokerConfig config = ConfigLoader.parse("""
         server: {listen: 127.0.0.1:0}
         roles:
           deployer: {arn: "arn:aws:iam::123456789012:role/deployer", session_tags: {team: "$.groups[0]"}}
+        secrets:
+          payments-db: {id: payments/db}
         rules:
-          - {id: devs, when: {claims: {groups: {contains: developers}}}, roles: [deployer]}
+          - {id: devs, when: {claims: {groups: {contains: developers}}}, roles: [deployer], secrets: [payments-db]}
         """, "bench", Path.of(".")).withIssuer(idp.issuerConfig());
     BrokerState state = new BrokerState(Authenticator.create(config.issuers(), clock, io),
         new PolicyEngine(config));
@@ -118,6 +132,12 @@ public class CachedCredentialsBenchmark {
                 FakeSts.BROKER_SECRET)), clock);
     CredentialVendor vendor = new CredentialVendor(new CredentialCache(gateway, io, clock,
         Duration.ofMinutes(5), Duration.ofMinutes(10), 10_000), Duration.ofHours(1));
+    secretsGateway = SdkSecretsGateway.create(new AwsConfig(Optional.of("us-east-1"), Optional.empty(),
+        Duration.ofSeconds(20)).withSecretsManagerEndpoint(sm.endpoint()),
+        software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(FakeSts.BROKER_KEY_ID,
+                FakeSts.BROKER_SECRET)));
+    SecretVendor secrets = new SecretVendor(new SecretCache(secretsGateway, null, io, clock, 10_000), clock);
     BindableService empty = () -> ServerServiceDefinition.builder("credbroker.bench.Empty")
         .addMethod(EMPTY, ServerCalls.asyncUnaryCall((req, out) -> {
           out.onNext(new byte[0]);
@@ -125,7 +145,7 @@ public class CachedCredentialsBenchmark {
         })).build();
     server = BrokerServer.builder(new ServerConfig(new ListenAddress("127.0.0.1", 0), Optional.empty(),
             ServerLimits.DEFAULTS, Duration.ofSeconds(5), false, Duration.ZERO))
-        .addService(new CredentialBrokerService(() -> state, vendor, "us-east-1", clock,
+        .addService(new CredentialBrokerService(() -> state, vendor, secrets, "us-east-1", clock,
             new AuditRecorder(DISCARD, List.of(), clock)))
         .addService(empty).build().start();
     String token = idp.mint("bench-user", Map.of("groups", List.of("developers")), Duration.ofHours(2));
@@ -136,7 +156,9 @@ public class CachedCredentialsBenchmark {
     broker = CredentialBrokerGrpc.newBlockingStub(channel);
     emptyOptions = CallOptions.DEFAULT;
     request = GetAwsCredentialsRequest.newBuilder().setRole("deployer").build();
-    if (broker.getAwsCredentials(request).getAccessKeyId().isEmpty()) {
+    secretRequest = GetSecretValueRequest.newBuilder().setSecret("payments-db").build();
+    if (broker.getAwsCredentials(request).getAccessKeyId().isEmpty()
+        || broker.getSecretValue(secretRequest).getSecretString().isEmpty()) {
       throw new IllegalStateException("no credentials in setup");
     }
   }
@@ -147,11 +169,17 @@ public class CachedCredentialsBenchmark {
     server.shutdown();
     gateway.close();
     sts.close();
+    secretsGateway.close();
+    sm.close();
     idp.close();
     io.shutdownNow();
     if (sts.calls("AssumeRole") != 1) {
       throw new IllegalStateException("expected one STS call for one (role, caller), got "
           + sts.calls("AssumeRole"));
+    }
+    if (sm.calls("GetSecretValue") != 1) {
+      throw new IllegalStateException("expected one Secrets Manager call within the TTL, got "
+          + sm.calls("GetSecretValue"));
     }
   }
 
@@ -168,6 +196,11 @@ public class CachedCredentialsBenchmark {
   @Benchmark
   public AwsCredentials cachedGetAwsCredentials() {
     return broker.getAwsCredentials(request);
+  }
+
+  @Benchmark
+  public SecretValue cachedGetSecretValue() {
+    return broker.getSecretValue(secretRequest);
   }
 
   /** Raw bytes both ways: the cheapest possible payload for the baseline. */

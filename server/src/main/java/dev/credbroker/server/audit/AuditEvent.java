@@ -36,8 +36,11 @@ public record AuditEvent(
   /** Allow: something was handed out or shown. Deny: policy or authentication said no. */
   public enum Decision { ALLOW, DENY, ERROR }
 
-  /** Whether the answer came from the broker's cache. */
-  public enum Cache { NOT_APPLICABLE, HIT, MISS }
+  /**
+   * Whether the answer came from the broker's cache; {@code STALE}: from the cache past its TTL,
+   * within the stale grace, because AWS was unreachable.
+   */
+  public enum Cache { NOT_APPLICABLE, HIT, MISS, STALE }
 
   /** The verified caller: the claims kept are the ones the configuration chose. */
   public record Caller(String issuer, String subject, String clientId, Map<String, Object> claims) {

@@ -78,6 +78,17 @@ public record BrokerConfig(
     for (String alias : n.keys()) {
       secrets.put(alias, SecretConfig.read(alias, n.mapping(alias)));
     }
+    // A request names one secret: an id accepted in place of an alias must be unambiguous.
+    Map<String, String> owners = new LinkedHashMap<>();
+    for (SecretConfig s : secrets.values()) {
+      for (String id : s.idsAccepted()) {
+        String other = secrets.containsKey(id) ? id : owners.putIfAbsent(id, s.alias());
+        if (other != null && !other.equals(s.alias())) {
+          throw new ConfigException(n.pathOf(s.alias()) + ".allow_request_by_id", "'" + id
+              + "' would name both this secret and '" + other + "'; allow it on one of them only");
+        }
+      }
+    }
     return secrets;
   }
 

@@ -38,6 +38,7 @@ final class AuditRecords {
         .setCache(switch (e.field("cache")) {
           case "hit" -> CacheResult.CACHE_RESULT_HIT;
           case "miss" -> CacheResult.CACHE_RESULT_MISS;
+          case "stale" -> CacheResult.CACHE_RESULT_STALE;
           default -> CacheResult.CACHE_RESULT_NOT_APPLICABLE;
         })
         .setAwsRequestId(e.field("aws_request_id"))

@@ -72,18 +72,18 @@ final class CallAudit {
     return this;
   }
 
-  CallAudit credential(AuditEvent.IssuedCredential issued, boolean cacheHit, String requestId) {
+  CallAudit credential(AuditEvent.IssuedCredential issued, AuditEvent.Cache from, String requestId) {
     credential = Optional.of(issued);
-    return served(cacheHit, requestId);
+    return served(from, requestId);
   }
 
-  CallAudit secretRead(AuditEvent.SecretRead read, boolean cacheHit, String requestId) {
+  CallAudit secretRead(AuditEvent.SecretRead read, AuditEvent.Cache from, String requestId) {
     secretRead = Optional.of(read);
-    return served(cacheHit, requestId);
+    return served(from, requestId);
   }
 
-  private CallAudit served(boolean cacheHit, String requestId) {
-    cache = cacheHit ? AuditEvent.Cache.HIT : AuditEvent.Cache.MISS;
+  private CallAudit served(AuditEvent.Cache from, String requestId) {
+    cache = from;
     awsRequestId = requestId == null ? "" : requestId;
     return this;
   }

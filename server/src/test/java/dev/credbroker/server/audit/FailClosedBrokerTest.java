@@ -66,7 +66,7 @@ class FailClosedBrokerTest {
         new PolicyEngine(ConfigLoader.parse("server: {listen: 127.0.0.1:0}\n", "test", Path.of("."))));
     AuditRecorder recorder = new AuditRecorder(writer, List.of(), clock);
     broker = LoopbackBroker.start(Optional.of(recorder),
-        new CredentialBrokerService(() -> state, null, "", clock, recorder));
+        new CredentialBrokerService(() -> state, null, null, "", clock, recorder));
     Metadata h = new Metadata();
     h.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
         "Bearer " + idp.mint("alice", Map.of(), Duration.ofHours(1)));

@@ -101,11 +101,11 @@ class AuditTrailTest {
     AuditRecorder recorder = new AuditRecorder(writer, List.of("groups"), clock);
     Supplier<BrokerState> states = () -> state;
     broker = LoopbackBroker.start(Optional.of(recorder),
-        new CredentialBrokerService(states, vendor, "us-east-1", clock, recorder),
+        new CredentialBrokerService(states, vendor, null, "us-east-1", clock, recorder),
         new AuditSearchService(states, recorder, Optional.of(file), io, clock));
     AuditRecorder unwritable = new AuditRecorder(failingLog, List.of(), clock);
     failingBroker = LoopbackBroker.start(Optional.of(unwritable),
-        new CredentialBrokerService(states, vendor, "us-east-1", clock, unwritable));
+        new CredentialBrokerService(states, vendor, null, "us-east-1", clock, unwritable));
   }
 
   @AfterEach
