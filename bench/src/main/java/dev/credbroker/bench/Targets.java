@@ -14,7 +14,7 @@ final class Targets {
   static final double MAX_P99_RATIO = 1.5;
   static final long MAX_HEAP_BYTES = 256L * 1024 * 1024;
   static final Duration MAX_STARTUP = Duration.ofSeconds(2);
-  private static final Pattern STS_NOTE = Pattern.compile("^(\\d+) STS calls .* at most (\\d+) allowed");
+  private static final Pattern STS_NOTE = Pattern.compile("^(\\d+) STS calls .*at most (\\d+) allowed");
 
   private Targets() {}
 

@@ -64,5 +64,7 @@ class SuiteSmokeTest {
     assertEquals(text.indexOf(Report.BEGIN), text.lastIndexOf(Report.BEGIN), "section duplicated");
     assertTrue(text.contains("| (c) cached GetAwsCredentials"), text);
     assertTrue(text.contains("### Targets"), text);
+    assertTrue(Pattern.compile("\\| \\(e\\) at most one STS call per \\(role, caller\\) pair per credential"
+        + " lifetime \\| \\d+ calls, at most \\d+ allowed \\| \\*\\*met\\*\\* \\|").matcher(text).find(), text);
   }
 }
