@@ -63,9 +63,11 @@ final class Fixture implements AutoCloseable {
   /**
    * Writes a broker config: TLS on, the dev issuer trusted, STS at the fake, {@code roles} role
    * aliases besides {@value #CACHED_ROLE} (they all map to distinct ARNs), room for
-   * {@code maxCached} sessions, and an audit file when {@code audit}.
+   * {@code maxCached} sessions, and the audit log (which the broker requires) in the fixture's
+   * folder, on disk, with the given {@code durability} ({@code fsync} or {@code os_buffered}).
    */
-  Path writeConfig(String name, List<String> roles, boolean audit, long maxCached) throws IOException {
+  Path writeConfig(String name, List<String> roles, String durability, long maxCached)
+      throws IOException {
     StringBuilder y = new StringBuilder();
     y.append("server:\n  listen: 127.0.0.1:0\n")
         .append("  tls: {cert: \"").append(pki.serverCert()).append("\", key: \"")
@@ -82,9 +84,8 @@ final class Fixture implements AutoCloseable {
     y.append("secrets:\n  ").append(SECRET).append(": {id: bench/db, cache_ttl: 1h}\n")
         .append("rules:\n  - {id: bench, when: {claims: {groups: {contains: ").append(GROUP)
         .append("}}}, roles: [\"*\"], secrets: [\"*\"]}\n");
-    if (audit) {
-      y.append("audit: {file: \"").append(dir.resolve(name + "-audit.jsonl")).append("\"}\n");
-    }
+    y.append("audit: {file: \"").append(dir.resolve(name + "-audit.jsonl")).append("\", durability: ")
+        .append(durability).append("}\n");
     return Files.writeString(dir.resolve(name + ".yaml"), y.toString());
   }
 
@@ -92,9 +93,15 @@ final class Fixture implements AutoCloseable {
     return "arn:aws:iam::" + FakeSts.ACCOUNT + ":role/" + role;
   }
 
+  /** Stops the fakes and deletes the folder: the audit logs of a full run take a few hundred MB. */
   @Override
-  public void close() {
+  public void close() throws IOException {
     sts.close();
     idp.close();
+    try (var files = Files.walk(dir)) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 }

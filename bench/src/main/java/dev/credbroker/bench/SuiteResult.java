@@ -8,12 +8,11 @@ import java.util.Optional;
 /**
  * Everything one run of the suite measured, for the report.
  *
- * @param audit whether the broker that ran (a)-(e) had its audit log on
  * @param heap the live heap with {@code options.sessions()} sessions cached, if that ran
  * @param profile markdown summary of the JFR recording of (c), if one was taken
  */
 record SuiteResult(Instant finished, Machine machine, String loadAverageAfter, SuiteOptions options,
-    boolean audit, Duration startup, List<ScenarioResult> scenarios, long peakRssBytes,
+    Duration startup, List<ScenarioResult> scenarios, long peakRssBytes,
     Optional<HeapResult> heap, Optional<String> profile) {
 
   /** The broker's heap after a full collection with {@code sessions} cached sessions. */

@@ -1,8 +1,10 @@
 package dev.credbroker.server;
 
 import dev.credbroker.server.aws.SdkStsGateway;
+import dev.credbroker.server.audit.AuditWriter;
 import dev.credbroker.server.cache.CredentialCache;
 import dev.credbroker.server.cache.CredentialVendor;
+import dev.credbroker.server.config.AuditConfig;
 import dev.credbroker.server.config.BrokerConfig;
 import dev.credbroker.server.config.CredentialsConfig;
 import dev.credbroker.server.config.ConfigException;
@@ -10,6 +12,8 @@ import dev.credbroker.server.config.ConfigLoader;
 import dev.credbroker.server.config.IssuerConfig;
 import dev.credbroker.server.devmode.DevIssuer;
 import dev.credbroker.server.devmode.DevModeBanner;
+import dev.credbroker.server.grpc.AuditRecorder;
+import dev.credbroker.server.grpc.AuditSearchService;
 import dev.credbroker.server.grpc.BrokerServer;
 import dev.credbroker.server.grpc.CredentialBrokerService;
 import dev.credbroker.server.grpc.ServerStartException;
@@ -19,6 +23,7 @@ import dev.credbroker.server.ops.LogSetup;
 import dev.credbroker.server.ops.Signals;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -67,6 +72,8 @@ public final class Main {
     Optional<DevIssuer> dev = Optional.empty();
     Optional<FileWatch> watch = Optional.empty();
     Optional<SdkStsGateway> sts = Optional.empty();
+    Optional<AuditWriter> audit = Optional.empty();
+    Optional<Path> auditFile = Optional.empty();
     BrokerServer server;
     try {
       BrokerConfig config = cli.config().isPresent()
@@ -77,9 +84,18 @@ public final class Main {
         DevMode.requireLoopback(config);
         dev = Optional.of(DevIssuer.start(clock));
         IssuerConfig devIssuer = dev.get().issuerConfig();
-        adjust = loaded -> loaded.withIssuer(devIssuer);
+        AuditConfig devAudit = config.audit().isPresent() ? config.audit().get()
+            : DevMode.auditConfig();
+        adjust = loaded -> (loaded.audit().isPresent() ? loaded : loaded.withAudit(devAudit))
+            .withIssuer(devIssuer);
         config = adjust.apply(config);
       }
+      AuditConfig auditConfig = config.audit().orElseThrow(() -> new ConfigException("audit",
+          "required: every decision is recorded; write for example"
+              + " audit: {file: /var/log/credbroker/audit.jsonl}"));
+      audit = Optional.of(AuditWriter.open(auditConfig, clock));
+      auditFile = auditConfig.file();
+      AuditRecorder recorder = new AuditRecorder(audit.get(), auditConfig.claims(), clock);
       BrokerStates states = new BrokerStates(cli.config(), config, adjust, clock, io);
       sts = Optional.of(SdkStsGateway.create(config.aws(), clock));
       CredentialsConfig creds = config.credentials();
@@ -87,8 +103,10 @@ public final class Main {
           creds.minRemaining(), creds.refreshBefore(), creds.maxCached()), creds.defaultDuration());
       server = BrokerServer.builder(config.server())
           .insecurePlaintext(cli.insecurePlaintext())
+          .audit(recorder)
           .addService(new CredentialBrokerService(states, vendor,
-              config.aws().region().orElse(""), clock))
+              config.aws().region().orElse(""), clock, recorder))
+          .addService(new AuditSearchService(states, recorder, auditConfig.file(), io, clock))
           .build();
       Signals.onTerminate(server::shutdown, server::shutdownNow);
       Signals.onHangup(states::reload);
@@ -104,6 +122,7 @@ public final class Main {
       return EXIT_FAILURE;
     } catch (IOException e) {
       err.println("credbroker: cannot start: " + e.getMessage());
+      audit.ifPresent(AuditWriter::close);
       return EXIT_FAILURE;
     } catch (RuntimeException e) {
       log.error("unexpected {} while starting: {}", e.getClass().getName(), e.getMessage());
@@ -111,13 +130,15 @@ public final class Main {
           + "; please report it with the log line above");
       return EXIT_FAILURE;
     }
-    dev.ifPresent(issuer -> DevModeBanner.print(out, issuer, server.address()));
+    Optional<Path> devAuditFile = auditFile;
+    dev.ifPresent(issuer -> DevModeBanner.print(out, issuer, server.address(), devAuditFile));
     try {
       server.awaitStopped();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       server.shutdown();
     }
+    audit.ifPresent(AuditWriter::close);
     dev.ifPresent(DevIssuer::close);
     sts.ifPresent(SdkStsGateway::close);
     watch.ifPresent(w -> {

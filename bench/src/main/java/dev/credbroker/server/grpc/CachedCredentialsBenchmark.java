@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -61,6 +62,19 @@ public class CachedCredentialsBenchmark {
       .setFullMethodName("credbroker.bench.Empty/Call")
       .setRequestMarshaller(new Bytes()).setResponseMarshaller(new Bytes()).build();
 
+  /** This benchmark measures the path without audit; the load-generator suite measures both. */
+  private static final dev.credbroker.server.audit.AuditLog DISCARD =
+      new dev.credbroker.server.audit.AuditLog() {
+        @Override
+        public java.util.concurrent.CompletableFuture<Void> append(
+            dev.credbroker.server.audit.AuditEvent event) {
+          return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void close() {}
+      };
+
   private VendingStack stack;
   private BrokerServer server;
   private ManagedChannel channel;
@@ -79,7 +93,8 @@ public class CachedCredentialsBenchmark {
         })).build();
     server = BrokerServer.builder(new ServerConfig(new ListenAddress("127.0.0.1", 0), Optional.empty(),
             ServerLimits.DEFAULTS, Duration.ofSeconds(5), false, Duration.ZERO))
-        .addService(new CredentialBrokerService(() -> state, stack.vendor(), "us-east-1", Clock.systemUTC()))
+        .addService(new CredentialBrokerService(() -> state, stack.vendor(), "us-east-1", Clock.systemUTC(),
+            new AuditRecorder(DISCARD, List.of(), Clock.systemUTC())))
         .addService(empty).build().start();
     Metadata bearer = new Metadata();
     bearer.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + stack.token());

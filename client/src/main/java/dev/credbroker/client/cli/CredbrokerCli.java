@@ -31,6 +31,14 @@ public final class CredbrokerCli {
                      check expected decisions (exit 1 on any mismatch)
         policy lint --config FILE
                      rules that can never match, shadowed allows, unreachable roles
+        audit verify FILE...
+                     check audit files against their hash chain; names the first
+                     edited, missing, inserted or reordered record (exit 1 if broken)
+        audit search [--file LIVE_FILE] [--since 24h|TIME] [--until TIME] [--subject S]
+                     [--issuer I] [--role R] [--secret S] [--decision allow|deny|error]
+                     [--limit N] [--after REQUEST_ID] [--format table|json]
+                     decisions from a local log (--file: the live file and its rotated
+                     segments) or, without --file, from the broker (auditor entitlement)
       connection options (or CREDBROKER_<NAME> environment variables):
         --target HOST:PORT   broker address (default 127.0.0.1:8443; dns:///host:port for replicas)
         --plaintext          no TLS; allowed only for a loopback target
@@ -71,6 +79,8 @@ public final class CredbrokerCli {
           return WhoAmICommand.run(rest, env, out);
         case "policy":
           return PolicyCommand.run(rest, env, out, err);
+        case "audit":
+          return AuditCommand.run(rest, env, out, java.time.Clock.systemUTC());
         default:
           err.println("credbroker: unknown command '" + CliOptions.abbreviate(args[0]) + "'; see --help");
           return EXIT_USAGE;

@@ -9,6 +9,7 @@ import dev.credbroker.proto.v1.RoleEntitlement;
 import dev.credbroker.proto.v1.SecretEntitlement;
 import dev.credbroker.proto.v1.WhoAmIRequest;
 import dev.credbroker.proto.v1.WhoAmIResponse;
+import dev.credbroker.server.audit.AuditEvent;
 import dev.credbroker.server.auth.VerifiedIdentity;
 import dev.credbroker.server.policy.Decision;
 import dev.credbroker.server.policy.PolicyEngine;
@@ -40,37 +41,43 @@ public final class CredentialBrokerService extends CredentialBrokerGrpc.Credenti
   private final CredentialVendor vendor;
   private final String region;
   private final Clock clock;
+  private final AuditRecorder audit;
 
   /**
    * {@code state} is read once per request, so a reloaded configuration applies to new requests
    * while requests in flight finish on the one they started with. {@code region} is reported to
-   * callers with their credentials.
+   * callers with their credentials. Every call is recorded in {@code audit} before it is answered.
    */
   public CredentialBrokerService(Supplier<BrokerState> state, CredentialVendor vendor,
-      String region, Clock clock) {
+      String region, Clock clock, AuditRecorder audit) {
     this.state = state;
     this.vendor = vendor;
     this.region = region;
     this.clock = clock;
+    this.audit = audit;
   }
 
   @Override
   public void getAwsCredentials(GetAwsCredentialsRequest request,
       StreamObserver<AwsCredentials> responses) {
     CallInfo call = CallInfo.current();
+    CallAudit record = audit.start(call, "GetAwsCredentials");
     BrokerState now = state.get();
-    Optional<Duration> duration;
-    try {
-      requireAlias("role", request.getRole());
-      duration = duration(request);
-    } catch (StatusRuntimeException e) {
-      responses.onError(e);
-      return;
-    }
-    CompletableFuture<CredentialVendor.Vended> vended = authenticate(now, call).thenCompose(id ->
-        vendor.vend(now.policy(), input(id, call), id.subject(), request.getRole(), duration,
-            Secret.of(call.bearer()), id.tokenHash()));
-    respond(call, vended, v -> credentials(v, request.getRole()), responses);
+    CompletableFuture<CredentialVendor.Vended> vended = authenticate(now, call, record)
+        .thenCompose(id -> {
+          requireAlias("role", request.getRole());
+          record.role(request.getRole());
+          return vendor.vend(now.policy(), input(id, call), id.subject(), request.getRole(),
+              duration(request), Secret.of(call.bearer()), id.tokenHash());
+        })
+        .thenApply(v -> {
+          var c = v.credentials();
+          record.decision(v.decision()).credential(new AuditEvent.IssuedCredential(
+              c.accessKeyId(), v.sessionName(), c.sourceIdentity().orElse(""), c.expiration(),
+              c.assumedRoleArn()), v.cacheHit(), c.awsRequestId());
+          return v;
+        });
+    respond(record, vended, v -> credentials(v, request.getRole()), responses);
   }
 
   private AwsCredentials credentials(CredentialVendor.Vended v, String alias) {
@@ -114,9 +121,14 @@ public final class CredentialBrokerService extends CredentialBrokerGrpc.Credenti
   public void listEntitlements(ListEntitlementsRequest request,
       StreamObserver<ListEntitlementsResponse> responses) {
     CallInfo call = CallInfo.current();
+    CallAudit record = audit.start(call, "ListEntitlements");
     BrokerState now = state.get();
-    respond(call, authenticate(now, call), identity -> entitlements(now.policy(), input(identity, call)),
-        responses);
+    respond(record, authenticate(now, call, record), identity -> {
+      ListEntitlementsResponse listed = entitlements(now.policy(), input(identity, call));
+      record.reason("listed " + listed.getRolesCount() + " roles and " + listed.getSecretsCount()
+          + " secrets");
+      return listed;
+    }, responses);
   }
 
   private PolicyInput input(VerifiedIdentity identity, CallInfo call) {
@@ -142,14 +154,17 @@ public final class CredentialBrokerService extends CredentialBrokerGrpc.Credenti
   @Override
   public void whoAmI(WhoAmIRequest request, StreamObserver<WhoAmIResponse> responses) {
     CallInfo call = CallInfo.current();
-    respond(call, authenticate(state.get(), call), identity -> whoAmI(identity, call), responses);
+    CallAudit record = audit.start(call, "WhoAmI").reason("authenticated");
+    respond(record, authenticate(state.get(), call, record), identity -> whoAmI(identity, call),
+        responses);
   }
 
-  private static CompletableFuture<VerifiedIdentity> authenticate(BrokerState now, CallInfo call) {
+  static CompletableFuture<VerifiedIdentity> authenticate(BrokerState now, CallInfo call,
+      CallAudit record) {
     if (call.bearerProblem() != null) {
       return CompletableFuture.failedFuture(call.bearerProblem());
     }
-    return now.authenticator().authenticate(call.bearer());
+    return now.authenticator().authenticate(call.bearer()).thenApply(record::identity);
   }
 
   private static WhoAmIResponse whoAmI(VerifiedIdentity identity, CallInfo call) {
@@ -164,15 +179,11 @@ public final class CredentialBrokerService extends CredentialBrokerGrpc.Credenti
     return b.build();
   }
 
-  private static <T, R> void respond(CallInfo call, CompletableFuture<T> work,
+  private static <T, R> void respond(CallAudit record, CompletableFuture<T> work,
       Function<T, R> toResponse, StreamObserver<R> responses) {
-    work.thenApply(toResponse).whenComplete((response, error) -> {
-      if (error != null) {
-        responses.onError(StatusMapping.toStatus(error, call));
-      } else {
-        responses.onNext(response);
-        responses.onCompleted();
-      }
-    });
+    record.answer(work.thenApply(toResponse), response -> {
+      responses.onNext(response);
+      responses.onCompleted();
+    }, responses);
   }
 }

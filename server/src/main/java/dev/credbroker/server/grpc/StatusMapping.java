@@ -1,5 +1,6 @@
 package dev.credbroker.server.grpc;
 
+import dev.credbroker.server.audit.AuditUnavailableException;
 import dev.credbroker.server.auth.AuthenticationException;
 import dev.credbroker.server.aws.AwsCallException;
 import dev.credbroker.server.ops.Futures;
@@ -42,6 +43,10 @@ final class StatusMapping {
                 + aws.getMessage() + ")");
       };
       return status.asRuntimeException();
+    }
+    if (cause instanceof AuditUnavailableException) {
+      return Status.UNAVAILABLE.withDescription("the broker cannot write its audit log, so it"
+          + " refuses every decision; nothing was issued. Retry later").asRuntimeException();
     }
     if (cause instanceof StatusRuntimeException s) {
       return s;

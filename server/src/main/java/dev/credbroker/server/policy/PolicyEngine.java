@@ -35,6 +35,7 @@ public final class PolicyEngine {
       covering.put(Target.secret(alias), config.rules().stream()
           .filter(r -> r.coversSecret(alias)).toList());
     }
+    covering.put(Target.AUDITOR, config.rules().stream().filter(RuleConfig::coversAuditor).toList());
   }
 
   public Decision decide(PolicyInput in, Target target) {
@@ -70,7 +71,7 @@ public final class PolicyEngine {
           + " for this caller", Optional.empty(), trace);
     }
     String reason = target + " allowed by rule " + String.join(", ", allows);
-    if (target.kind() == Target.Kind.SECRET) {
+    if (target.kind() != Target.Kind.ROLE) {
       return new Decision(target, true, List.copyOf(allows), reason, Optional.empty(), trace);
     }
     RoleConfig role = roles.get(target.alias());

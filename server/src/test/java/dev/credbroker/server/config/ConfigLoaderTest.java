@@ -128,7 +128,7 @@ class ConfigLoaderTest {
   @CsvSource(delimiter = '|', textBlock = """
       typo in a nested key        | server: {listen: 127.0.0.1:1, lsten: x}                 | server.lsten: unknown key; did you mean 'listen'?
       typo in a top-level key     | {server: {listen: 127.0.0.1:1}, loging: {}}             | loging: unknown key; did you mean 'logging'?
-      unrelated unknown key       | {server: {listen: 127.0.0.1:1}, zzzzzzzzzz: 1}          | zzzzzzzzzz: unknown key; known keys here: server, issuers, roles, secrets, aws, credentials, logging, rules
+      unrelated unknown key       | {server: {listen: 127.0.0.1:1}, zzzzzzzzzz: 1}          | zzzzzzzzzz: unknown key; known keys here: server, issuers, roles, secrets, aws, credentials, logging, audit, rules
       missing server              | logging: {level: info}                                  | server: required
       missing listen              | server: {reflection: true}                              | server.listen: required; write for example listen: 127.0.0.1:8443
       listen without port         | server: {listen: localhost}                             | server.listen: expected host:port
@@ -163,6 +163,12 @@ class ConfigLoaderTest {
       refetch interval of zero    | 'issuers: [{issuer: "https://a.example", audiences: [b], jwks_min_refetch_interval: 0s}]\\nserver: {listen: 127.0.0.1:1}' | issuers[0].jwks_min_refetch_interval: must be between 1s and 1h, got 0s
       web identity with tags      | 'roles: {r: {arn: "arn:aws:iam::123456789012:role/r", mode: web_identity, session_tags: {a: b}}}\\nserver: {listen: 127.0.0.1:1}' | roles.r.session_tags: not available with mode: web_identity
       skew above the cap          | 'issuers: [{issuer: "https://a.example", audiences: [b], clock_skew: 10m}]\\nserver: {listen: 127.0.0.1:1}' | issuers[0].clock_skew: must be between 0s and 5m, got 10m
+      audit file missing          | '{server: {listen: 127.0.0.1:1}, audit: {fail_closed: true}}' | audit.file: required for the file sink; write for example file: /var/log/credbroker/audit.jsonl (or sink: stdout)
+      stdout sink with a file     | '{server: {listen: 127.0.0.1:1}, audit: {sink: stdout, file: a.jsonl}}' | audit.file: only the file sink takes a file; remove it or remove sink: stdout
+      stdout sink with rotation   | '{server: {listen: 127.0.0.1:1}, audit: {sink: stdout, rotate_every: 1h}}' | audit: rotation applies to the file sink only
+      sample rate without sample  | '{server: {listen: 127.0.0.1:1}, audit: {file: a.jsonl, sample_percent: 5}}' | audit.sample_percent: only used with informational: sample
+      unknown durability          | '{server: {listen: 127.0.0.1:1}, audit: {file: a.jsonl, durability: maybe}}' | audit.durability: expected one of fsync, os_buffered
+      allow rule granting nothing | '{server: {listen: 127.0.0.1:1}, rules: [{id: r, auditor: false}]}' | rules[0]: an allow rule needs roles, secrets or auditor: true to grant
       """)
   void load_badFile_namesKeyAndFix(String caseName, String yaml, String expected) throws Exception {
     Path file = write(yaml.replace("\\n", "\n").replace("\\0", "\\u0000"));

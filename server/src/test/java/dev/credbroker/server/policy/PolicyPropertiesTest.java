@@ -183,6 +183,7 @@ class PolicyPropertiesTest {
     }
     return new PolicyEngine(new BrokerConfig(null, List.of(), roles, secrets, rules,
         dev.credbroker.server.config.AwsConfig.DEFAULTS,
-        dev.credbroker.server.config.CredentialsConfig.DEFAULTS, LoggingConfig.DEFAULTS));
+        dev.credbroker.server.config.CredentialsConfig.DEFAULTS, LoggingConfig.DEFAULTS,
+        java.util.Optional.empty()));
   }
 }
