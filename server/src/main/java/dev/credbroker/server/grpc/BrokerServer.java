@@ -215,7 +215,9 @@ public final class BrokerServer {
         nb.addService(ServerInterceptors.intercept(definition, bearer, callInfo));
       }
       HealthWatchers watchers = new HealthWatchers();
-      nb.addService(ServerInterceptors.intercept(health.getHealthService(), watchers));
+      // Health needs no token, but gets a request id like every call (and so is the benchmarks'
+      // baseline: same transport, executor and call-info work as the broker's own RPCs).
+      nb.addService(ServerInterceptors.intercept(health.getHealthService(), watchers, callInfo));
       if (config.reflection()) {
         nb.addService(ProtoReflectionServiceV1.newInstance());
         nb.addService(legacyReflection());
