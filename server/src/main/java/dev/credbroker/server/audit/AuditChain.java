@@ -1,8 +1,8 @@
 package dev.credbroker.server.audit;
 
+import dev.credbroker.server.ops.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -17,15 +17,23 @@ final class AuditChain {
   /** The {@code prev} of the very first record of a log. */
   static final String GENESIS = "0".repeat(64);
   private static final byte[] HASH_FIELD = ",\"hash\":\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] LINE_END = "\"}\n".getBytes(StandardCharsets.US_ASCII);
   /** {@code ,"hash":"} + 64 hex digits + {@code "}}. */
   private static final int SUFFIX = HASH_FIELD.length + 64 + 2;
 
   private AuditChain() {}
 
-  /** Closes {@code body} (an unterminated JSON object ending with its prev field) with its hash. */
-  static String seal(StringBuilder body) {
-    String hash = hex(digest(body.toString().getBytes(StandardCharsets.UTF_8)));
-    body.append(",\"hash\":\"").append(hash).append("\"}");
+  /**
+   * Appends {@code body} (an unterminated JSON object ending with its prev field), sealed with its
+   * hash, and a newline to {@code out}; returns the hash.
+   */
+  static String sealInto(StringBuilder body, java.io.ByteArrayOutputStream out) {
+    byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+    String hash = hex(Sha256.of(bytes));
+    out.writeBytes(bytes);
+    out.writeBytes(HASH_FIELD);
+    out.writeBytes(hash.getBytes(StandardCharsets.US_ASCII));
+    out.writeBytes(LINE_END);
     return hash;
   }
 
@@ -38,17 +46,9 @@ final class AuditChain {
       return Optional.empty();
     }
     String claimed = new String(line, bodyEnd + HASH_FIELD.length, 64, StandardCharsets.US_ASCII);
-    String actual = hex(digest(Arrays.copyOf(line, bodyEnd)));
+    String actual = hex(Sha256.of(line, bodyEnd));
     return MessageDigest.isEqual(claimed.getBytes(StandardCharsets.US_ASCII),
         actual.getBytes(StandardCharsets.US_ASCII)) ? Optional.of(actual) : Optional.empty();
-  }
-
-  private static byte[] digest(byte[] bytes) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(bytes);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
   }
 
   private static String hex(byte[] digest) {

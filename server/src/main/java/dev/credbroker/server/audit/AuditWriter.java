@@ -2,7 +2,7 @@ package dev.credbroker.server.audit;
 
 import dev.credbroker.server.config.AuditConfig;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.ByteArrayOutputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,9 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The audit log's single writer: one thread takes whatever records are queued, chains them, writes
- * them in one batch and syncs once (group commit), so durability costs one flush per batch rather
- * than one per request. Every caller waits for its own batch. A failed batch is rolled back from the
+ * The audit log's writer. With {@code fsync} durability one thread takes whatever records are
+ * queued, chains them, writes them in one batch and syncs once (group commit), so durability costs
+ * one flush per batch rather than one per request; every caller waits for its own batch. With
+ * {@code os_buffered} there is nothing to wait for but a write to the OS, so the caller's own
+ * thread chains and writes its record under a lock: no hand-off between threads, which on the
+ * cached path costs more than the record itself. Either way a failed write is rolled back from the
  * file and its callers are told, so the chain on disk never holds a record whose decision was
  * refused.
  */
@@ -37,8 +40,9 @@ public final class AuditWriter implements AuditLog {
   private final Clock clock;
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(MAX_QUEUED);
   private final Thread thread;
+  private final boolean inline;
   private volatile boolean closed;
-  // Writer thread only:
+  // Writer thread only (inline: under this object's lock):
   private long seq;
   private String prev;
   private boolean failing;
@@ -54,6 +58,7 @@ public final class AuditWriter implements AuditLog {
     this.prev = head.hash();
     this.thread = new Thread(this::run, "credbroker-audit");
     thread.setDaemon(true);
+    this.inline = config.durability() == AuditConfig.Durability.OS_BUFFERED;
   }
 
   /** Opens the configured sink, resumes its chain and starts writing. */
@@ -70,7 +75,9 @@ public final class AuditWriter implements AuditLog {
       log.warn("audit.fail_closed is false: decisions are served even when their records cannot"
           + " be written; use this for development only");
     }
-    writer.thread.start();
+    if (!writer.inline) {
+      writer.thread.start();
+    }
     return writer;
   }
 
@@ -80,6 +87,15 @@ public final class AuditWriter implements AuditLog {
       return DONE;
     }
     Pending p = new Pending(event, new CompletableFuture<>());
+    if (inline) {
+      synchronized (this) {
+        if (closed) {
+          return failed("the audit log is closed");
+        }
+        commit(List.of(p)); // completes p before anyone can attach to it: dependents run unlocked
+      }
+      return p.written();
+    }
     if (closed || !queue.offer(p)) {
       return failed(closed ? "the audit log is closed" : "the audit log is overloaded");
     }
@@ -130,14 +146,12 @@ public final class AuditWriter implements AuditLog {
     }
     long seqBefore = seq;
     String prevBefore = prev;
-    StringBuilder text = new StringBuilder(batch.size() * 600);
+    ByteArrayOutputStream lines = new ByteArrayOutputStream(batch.size() * 700);
     for (Pending p : batch) {
-      StringBuilder record = AuditJson.decision(p.event(), ++seq, prev);
-      prev = AuditChain.seal(record);
-      text.append(record).append('\n');
+      prev = AuditChain.sealInto(AuditJson.decision(p.event(), ++seq, prev), lines);
     }
     try {
-      writeDurably(text);
+      writeDurably(lines);
     } catch (IOException | RuntimeException e) {
       seq = seqBefore;
       prev = prevBefore;
@@ -152,13 +166,13 @@ public final class AuditWriter implements AuditLog {
     batch.forEach(p -> p.written().complete(null));
   }
 
-  private void writeDurably(StringBuilder text) throws IOException {
+  private void writeDurably(ByteArrayOutputStream lines) throws IOException {
     if (needsRollback) {
       sink.rollback();
       needsRollback = false;
     }
     try {
-      sink.write(text.toString().getBytes(StandardCharsets.UTF_8));
+      sink.write(lines.toByteArray());
       if (config.durability() == AuditConfig.Durability.FSYNC) {
         sink.sync();
       }
@@ -192,10 +206,10 @@ public final class AuditWriter implements AuditLog {
     if (!sink.rotationDue(now)) {
       return;
     }
-    StringBuilder end = AuditJson.segmentEnd(seq + 1, now, prev);
-    String hash = AuditChain.seal(end);
+    ByteArrayOutputStream end = new ByteArrayOutputStream(256);
+    String hash = AuditChain.sealInto(AuditJson.segmentEnd(seq + 1, now, prev), end);
     try {
-      writeDurably(end.append('\n'));
+      writeDurably(end);
     } catch (IOException e) {
       log.error("cannot seal the audit segment for rotation ({}); will retry", e.getMessage());
       return;
@@ -218,8 +232,10 @@ public final class AuditWriter implements AuditLog {
     }
     closed = true;
     try {
-      queue.put(STOP);
-      thread.join(TimeUnit.SECONDS.toMillis(30));
+      if (!inline) {
+        queue.put(STOP);
+        thread.join(TimeUnit.SECONDS.toMillis(30));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

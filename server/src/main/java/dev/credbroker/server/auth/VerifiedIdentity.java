@@ -81,12 +81,11 @@ public final class VerifiedIdentity {
 
   /** The OAuth client the token was issued to ({@code azp}, else {@code client_id}), if any. */
   public Optional<String> clientId() {
-    for (String name : new String[] {"azp", "client_id"}) {
-      if (claims.get(name) instanceof String s && !s.isEmpty()) {
-        return Optional.of(s);
-      }
+    if (claims.get("azp") instanceof String azp && !azp.isEmpty()) {
+      return Optional.of(azp);
     }
-    return Optional.empty();
+    return claims.get("client_id") instanceof String id && !id.isEmpty() ? Optional.of(id)
+        : Optional.empty();
   }
 
   /** First 16 hex digits of SHA-256 over the token: correlates records, reveals nothing. */

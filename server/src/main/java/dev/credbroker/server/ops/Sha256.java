@@ -22,7 +22,17 @@ public final class Sha256 {
   private Sha256() {}
 
   public static byte[] of(String text) {
-    return DIGEST.get().digest(text.getBytes(StandardCharsets.UTF_8));
+    return of(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  public static byte[] of(byte[] bytes) {
+    return DIGEST.get().digest(bytes);
+  }
+
+  public static byte[] of(byte[] bytes, int length) {
+    MessageDigest digest = DIGEST.get();
+    digest.update(bytes, 0, length);
+    return digest.digest();
   }
 
   /** The first 16 hex digits (64 bits) of a digest. */

@@ -89,8 +89,9 @@ class AuditVerifierTest {
     List<String> lines = lines(file);
     String edited = lines.get(1).replace("user6", "userX");
     StringBuilder body = new StringBuilder(edited.substring(0, edited.indexOf(",\"hash\":")));
-    AuditChain.seal(body);
-    lines.set(1, body.toString());
+    java.io.ByteArrayOutputStream sealed = new java.io.ByteArrayOutputStream();
+    AuditChain.sealInto(body, sealed);
+    lines.set(1, sealed.toString(StandardCharsets.UTF_8).strip());
     write(file, lines);
 
     AuditVerifier.Problem p = problem();

@@ -30,6 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class AuditWriterTest {
   private static final long NO_ROTATION = Long.MAX_VALUE;
@@ -60,6 +62,11 @@ class AuditWriterTest {
         FileAuditSink.FILES));
   }
 
+  private AuditConfig config(AuditConfig.Durability durability) {
+    return new AuditConfig(AuditConfig.Sink.FILE, Optional.of(live()), true, durability,
+        NO_ROTATION, Optional.empty(), AuditConfig.Informational.RECORD, 1.0, List.of());
+  }
+
   private void close(AuditWriter w) {
     w.close();
     writers.remove(w);
@@ -73,9 +80,12 @@ class AuditWriterTest {
     f.get(30, TimeUnit.SECONDS);
   }
 
-  @Test
-  void append_fromEightThreads_writesOneValidChain() throws Exception {
-    AuditWriter w = open(NO_ROTATION, Optional.empty());
+  @ParameterizedTest
+  @EnumSource(AuditConfig.Durability.class)
+  void append_fromEightThreads_writesOneValidChain(AuditConfig.Durability durability)
+      throws Exception {
+    AuditWriter w = open(config(durability), new FileAuditSink(live(), NO_ROTATION,
+        Optional.empty(), FileAuditSink.FILES));
     List<CompletableFuture<Void>> written = new ArrayList<>();
     List<java.util.concurrent.Future<?>> submitted = new ArrayList<>();
     for (int t = 0; t < 8; t++) {
@@ -252,14 +262,16 @@ class AuditWriterTest {
     assertTrue(e.getMessage().contains("another broker is writing"), e.getMessage());
   }
 
-  @Test
-  void diskFull_failsTheWaitingCallers_andLeavesNoPartialRecord() throws Exception {
+  @ParameterizedTest
+  @EnumSource(AuditConfig.Durability.class)
+  void diskFull_failsTheWaitingCallers_andLeavesNoPartialRecord(AuditConfig.Durability durability)
+      throws Exception {
     FullDiskChannel[] channel = new FullDiskChannel[1];
     FileAuditSink sink = new FileAuditSink(live(), NO_ROTATION, Optional.empty(), file -> {
       channel[0] = new FullDiskChannel(FileAuditSink.FILES.open(file));
       return channel[0];
     });
-    AuditWriter w = open(AuditConfig.toFile(live()), sink);
+    AuditWriter w = open(config(durability), sink);
     await(w.append(AuditEvents.issued("before", "r", ALLOW, clock.instant())));
 
     channel[0].full(true);
