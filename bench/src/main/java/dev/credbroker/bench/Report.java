@@ -35,7 +35,7 @@ final class Report {
         DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").format(r.finished().atOffset(ZoneOffset.UTC)),
         m.cores(), m.cpuModel(), m.memoryBytes() / (MIB * 1024), m.jvm(), m.os(), m.loadAverage(),
         r.loadAverageAfter()));
-    b.append(f("Settings: the real broker jar as a child process (TLS on, audit log on disk with fsync, `-Xmx%s`, direct"
+    b.append(f("Settings: the real broker jar as a child process (TLS on, audit log on disk with the default OS-buffered durability, `-Xmx%s`, direct"
             + " executor), the STS fake and the dev OIDC issuer in the suite's process, the load"
             + " generator in the suite's process too (client and broker share the cores). Closed loop:"
             + " %d calls in flight over %d TLS connections for (a)-(d) and (f), %s warm-up then %s"
@@ -53,8 +53,9 @@ final class Report {
       b.append(row(s, base, o.load().concurrency()));
     }
     b.append("\n(f): the broker refuses to start without its audit log, so (f) is (c) against a second"
-        + " broker whose log is OS-buffered rather than fsync'd (`audit.durability`): the share of the"
-        + " audit cost a setting removes. Building and writing one record per call is in both (c) and (f).");
+        + " broker whose log is fsync'd (group commit) rather than OS-buffered (`audit.durability`):"
+        + " what durability against power loss costs. Building and writing one record per call is in"
+        + " both (c) and (f); `CachedCredentialsBenchmark` (JMH) measures (c) without any audit log.");
     for (ScenarioResult s : r.scenarios()) {
       s.note().ifPresent(n -> b.append("\n(").append(s.id()).append("): ").append(n).append("."));
       s.skipped().ifPresent(n -> b.append("\n(").append(s.id()).append(") not run: ").append(n).append("."));

@@ -8,6 +8,7 @@ import dev.credbroker.proto.v1.SecretValue;
 import dev.credbroker.proto.v1.WhoAmIRequest;
 import dev.credbroker.proto.v1.WhoAmIResponse;
 import dev.credbroker.server.cache.VendingStack;
+import dev.credbroker.server.config.AuditConfig;
 import dev.credbroker.server.config.ListenAddress;
 import dev.credbroker.server.config.ServerConfig;
 import dev.credbroker.server.config.ServerLimits;
@@ -36,6 +37,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -46,11 +48,13 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Cached GetAwsCredentials and cached GetSecretValue against an empty unary RPC on the same
  * server (same transport, executor and interceptors: call info and bearer check), plus WhoAmI
- * (authentication only), all
- * in one run so the ratios hold on a noisy machine. Plaintext on loopback; client and server share
- * the machine's cores. Throughput and the latency distribution (p50/p99/p99.9) per call.
+ * (authentication only), all in one run so the ratios hold on a noisy machine; each without an
+ * audit log and with the real one in both durabilities, which is the audit log's cost. Plaintext
+ * on loopback; client and server share the machine's cores. Throughput and the latency
+ * distribution (p50/p99/p99.9) per call.
  *
- * <p>Run: {@code java -jar bench/target/benchmarks.jar CachedCredentials}
+ * <p>Run: {@code java -jar bench/target/benchmarks.jar CachedCredentials} (add
+ * {@code -p audit=none} for the path without audit only)
  */
 @State(Scope.Benchmark)
 @BenchmarkMode({Mode.Throughput, Mode.SampleTime})
@@ -65,7 +69,10 @@ public class CachedCredentialsBenchmark {
       .setFullMethodName("credbroker.bench.Empty/Call")
       .setRequestMarshaller(new Bytes()).setResponseMarshaller(new Bytes()).build();
 
-  /** This benchmark measures the path without audit; the load-generator suite measures both. */
+  /** {@code none} measures the path without an audit log, the others with the real writer. */
+  @Param({"none", "OS_BUFFERED", "FSYNC"})
+  public String audit;
+
   private static final dev.credbroker.server.audit.AuditLog DISCARD =
       new dev.credbroker.server.audit.AuditLog() {
         @Override
@@ -79,6 +86,8 @@ public class CachedCredentialsBenchmark {
       };
 
   private VendingStack stack;
+  private dev.credbroker.server.audit.AuditLog auditLog;
+  private java.nio.file.Path auditDir;
   private GetSecretValueRequest secretRequest;
   private BrokerServer server;
   private ManagedChannel channel;
@@ -89,6 +98,16 @@ public class CachedCredentialsBenchmark {
   @Setup
   public void setUp() throws Exception {
     stack = VendingStack.start();
+    auditLog = DISCARD;
+    if (!"none".equals(audit)) {
+      java.nio.file.Path base = java.nio.file.Path.of("bench/target").toAbsolutePath();
+      java.nio.file.Files.createDirectories(base);
+      auditDir = java.nio.file.Files.createTempDirectory(base, "audit-");
+      auditLog = dev.credbroker.server.audit.AuditWriter.open(new AuditConfig(AuditConfig.Sink.FILE,
+          Optional.of(auditDir.resolve("audit.jsonl")), true, AuditConfig.Durability.valueOf(audit),
+          AuditConfig.DEFAULT_MAX_FILE_BYTES, Optional.empty(), AuditConfig.Informational.RECORD,
+          1.0, List.of()), Clock.systemUTC());
+    }
     BrokerState state = new BrokerState(stack.authenticator(), stack.policy());
     BindableService empty = () -> ServerServiceDefinition.builder("credbroker.bench.Empty")
         .addMethod(EMPTY, ServerCalls.asyncUnaryCall((req, out) -> {
@@ -98,7 +117,7 @@ public class CachedCredentialsBenchmark {
     server = BrokerServer.builder(new ServerConfig(new ListenAddress("127.0.0.1", 0), Optional.empty(),
             ServerLimits.DEFAULTS, Duration.ofSeconds(5), false, Duration.ZERO))
         .addService(new CredentialBrokerService(() -> state, stack.vendor(), stack.secrets(),
-            "us-east-1", Clock.systemUTC(), new AuditRecorder(DISCARD, List.of(), Clock.systemUTC())))
+            "us-east-1", Clock.systemUTC(), new AuditRecorder(auditLog, List.of(), Clock.systemUTC())))
         .addService(empty).build().start();
     Metadata bearer = new Metadata();
     bearer.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + stack.token());
@@ -118,7 +137,13 @@ public class CachedCredentialsBenchmark {
   public void tearDown() throws Exception {
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     server.shutdown();
+    auditLog.close();
     stack.close();
+    if (auditDir != null) {
+      try (var files = java.nio.file.Files.walk(auditDir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
     if (stack.sts().calls("AssumeRole") != 1) {
       throw new IllegalStateException("expected one STS call for one (role, caller), got "
           + stack.sts().calls("AssumeRole"));

@@ -25,7 +25,11 @@ public record AuditConfig(
   /** Where records go. */
   public enum Sink { FILE, STDOUT }
 
-  /** What "written" means before a response leaves: on disk, or handed to the OS. */
+  /**
+   * What "written" means before a response leaves: handed to the OS (survives a broker crash; the
+   * default, as in Vault's file audit device), or flushed to disk (survives a power loss; flushes
+   * are shared by the records waiting together).
+   */
   public enum Durability { FSYNC, OS_BUFFERED }
 
   /** What happens to records of WhoAmI and ListEntitlements calls that succeed. */
@@ -37,9 +41,9 @@ public record AuditConfig(
     claims = List.copyOf(claims);
   }
 
-  /** Records to {@code file}, fail closed, fsync per group commit: the production defaults. */
+  /** Records to {@code file}, fail closed, written to the OS before answering: the defaults. */
   public static AuditConfig toFile(Path file) {
-    return new AuditConfig(Sink.FILE, Optional.of(file), true, Durability.FSYNC,
+    return new AuditConfig(Sink.FILE, Optional.of(file), true, Durability.OS_BUFFERED,
         DEFAULT_MAX_FILE_BYTES, Optional.empty(), Informational.RECORD, 1.0, List.of());
   }
 
@@ -62,7 +66,7 @@ public record AuditConfig(
     }
     AuditConfig config = new AuditConfig(sink, file,
         n.bool("fail_closed").orElse(true),
-        n.enumValue("durability", Durability.class).orElse(Durability.FSYNC),
+        n.enumValue("durability", Durability.class).orElse(Durability.OS_BUFFERED),
         n.dataSize("max_file_size", 64 * 1024, 1L << 40).orElse(DEFAULT_MAX_FILE_BYTES),
         n.duration("rotate_every", Duration.ofMinutes(1), Duration.ofDays(366)),
         informational,

@@ -137,7 +137,7 @@ class AuditWriterTest {
         super.sync();
       }
     };
-    AuditWriter w = open(AuditConfig.toFile(live()), counting);
+    AuditWriter w = open(config(AuditConfig.Durability.FSYNC), counting);
     CompletableFuture<Void> first = w.append(AuditEvents.issued("first", "r", ALLOW, clock.instant()));
     assertTrue(firstWriteStarted.await(30, TimeUnit.SECONDS));
     List<CompletableFuture<Void>> queued = new ArrayList<>();
