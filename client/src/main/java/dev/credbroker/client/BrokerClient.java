@@ -11,6 +11,7 @@ import dev.credbroker.proto.v1.GetSecretValueRequest;
 import dev.credbroker.proto.v1.ListEntitlementsRequest;
 import dev.credbroker.proto.v1.WhoAmIRequest;
 import io.grpc.ChannelCredentials;
+import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -21,7 +22,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * A connection to the credential broker (one or many replicas) that sends the caller's bearer
@@ -74,7 +75,7 @@ public final class BrokerClient implements AutoCloseable {
       }
       request.setDuration(com.google.protobuf.Duration.newBuilder().setSeconds(d.getSeconds()));
     });
-    return call(() -> ProtoConversions.credentials(stub().getAwsCredentials(request.build())));
+    return call(s -> ProtoConversions.credentials(s.getAwsCredentials(request.build())));
   }
 
   /** The current version of the secret with this alias. */
@@ -88,18 +89,18 @@ public final class BrokerClient implements AutoCloseable {
         .setSecret(request.secret()).setForceRefresh(request.forceRefresh());
     request.versionId().ifPresent(r::setVersionId);
     request.versionStage().ifPresent(r::setVersionStage);
-    return call(() -> ProtoConversions.secret(stub().getSecretValue(r.build())));
+    return call(s -> ProtoConversions.secret(s.getSecretValue(r.build())));
   }
 
   /** The roles and secrets this caller may request now. */
   public Entitlements listEntitlements() {
-    return call(() -> ProtoConversions.entitlements(
-        stub().listEntitlements(ListEntitlementsRequest.getDefaultInstance())));
+    return call(s -> ProtoConversions.entitlements(
+        s.listEntitlements(ListEntitlementsRequest.getDefaultInstance())));
   }
 
   /** What the broker sees in this caller's token. */
   public Identity whoAmI() {
-    return call(() -> ProtoConversions.identity(stub().whoAmI(WhoAmIRequest.getDefaultInstance())));
+    return call(s -> ProtoConversions.identity(s.whoAmI(WhoAmIRequest.getDefaultInstance())));
   }
 
   public String target() {
@@ -125,15 +126,22 @@ public final class BrokerClient implements AutoCloseable {
     return "BrokerClient[" + target + "]";
   }
 
-  private CredentialBrokerGrpc.CredentialBrokerBlockingStub stub() {
-    return stub.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
-  }
-
-  private static <T> T call(Supplier<T> rpc) {
+  /**
+   * Runs one call. After an outage gRPC waits out its own reconnect backoff (growing to two
+   * minutes) and fails calls fast until then. Broker calls are rare and their callers back off
+   * already, so a call in that state first reconnects (within its deadline): a restarted broker
+   * is seen on the next attempt, not minutes later.
+   */
+  private <T> T call(Function<CredentialBrokerGrpc.CredentialBrokerBlockingStub, T> rpc) {
+    Deadline end = Deadline.after(deadline.toNanos(), TimeUnit.NANOSECONDS);
     try {
-      return rpc.get();
+      BrokerChannels.reconnectIfFailed(channel, end);
+      return rpc.apply(stub.withDeadline(end));
     } catch (StatusRuntimeException e) {
       throw failure(e.getStatus());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BrokerException(BrokerException.Reason.OTHER, "interrupted", e);
     }
   }
 

@@ -2,6 +2,8 @@ package dev.credbroker.client.internal;
 
 import dev.credbroker.proto.v1.CredentialBrokerGrpc;
 import io.grpc.ChannelCredentials;
+import io.grpc.ConnectivityState;
+import io.grpc.Deadline;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -11,6 +13,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Channels to the broker. Load balancing and retries come from a default service config, as gRPC
@@ -31,6 +35,32 @@ public final class BrokerChannels {
         .enableRetry()
         .maxRetryAttempts(MAX_ATTEMPTS)
         .build();
+  }
+
+  /** How long a call waits for the reconnect it starts; a broker that is up connects far sooner. */
+  static final long RECONNECT_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+  /**
+   * If the channel is in TRANSIENT_FAILURE, reconnects now instead of after gRPC's reconnect
+   * backoff, and waits briefly (never past {@code end}) for it to become READY. The channel state
+   * cannot say that the attempt failed (round_robin stays in TRANSIENT_FAILURE until a replica is
+   * READY), hence the bounded wait.
+   */
+  public static void reconnectIfFailed(ManagedChannel channel, Deadline end) throws InterruptedException {
+    ConnectivityState state = channel.getState(false);
+    if (state != ConnectivityState.TRANSIENT_FAILURE) {
+      return;
+    }
+    long until = System.nanoTime() + Math.min(RECONNECT_WAIT_NANOS, end.timeRemaining(TimeUnit.NANOSECONDS));
+    channel.resetConnectBackoff();
+    while (state != ConnectivityState.READY && state != ConnectivityState.SHUTDOWN) {
+      CountDownLatch changed = new CountDownLatch(1);
+      channel.notifyWhenStateChanged(state, changed::countDown);
+      if (!changed.await(until - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+        return;
+      }
+      state = channel.getState(false);
+    }
   }
 
   /** TLS with the JVM's or the given trust anchors, optionally a client certificate (mTLS). */

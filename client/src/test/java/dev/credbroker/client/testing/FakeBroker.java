@@ -45,7 +45,8 @@ public final class FakeBroker extends CredentialBrokerGrpc.CredentialBrokerImplB
   private final AtomicInteger secretCalls = new AtomicInteger();
   private final AtomicInteger minted = new AtomicInteger();
   private volatile Duration lifetime = Duration.ofHours(1);
-  private volatile CountDownLatch gate;
+  private final List<Runnable> held = new ArrayList<>();
+  private boolean holding;
   private volatile CountDownLatch arrived = new CountDownLatch(1);
   private volatile Function<GetSecretValueRequest, SecretValue> secrets =
       r -> { throw Status.NOT_FOUND.withDescription("no such secret").asRuntimeException(); };
@@ -98,10 +99,14 @@ public final class FakeBroker extends CredentialBrokerGrpc.CredentialBrokerImplB
     secrets = answer;
   }
 
-  /** From now on calls wait until {@link #release()}; {@link #awaitArrival()} sees the first one. */
-  public void hold() {
+  /**
+   * From now on calls get no answer until {@link #release()}; {@link #awaitArrival()} sees the
+   * first one. Held calls are parked, never blocked on: the server runs handlers on its transport
+   * threads, which in a test JVM the client's channels share.
+   */
+  public synchronized void hold() {
     arrived = new CountDownLatch(1);
-    gate = new CountDownLatch(1);
+    holding = true;
   }
 
   public void awaitArrival() throws InterruptedException {
@@ -111,11 +116,13 @@ public final class FakeBroker extends CredentialBrokerGrpc.CredentialBrokerImplB
   }
 
   public void release() {
-    CountDownLatch g = gate;
-    gate = null;
-    if (g != null) {
-      g.countDown();
+    List<Runnable> answers;
+    synchronized (this) {
+      holding = false;
+      answers = List.copyOf(held);
+      held.clear();
     }
+    answers.forEach(Runnable::run);
   }
 
   public int credentialCalls() {
@@ -158,25 +165,29 @@ public final class FakeBroker extends CredentialBrokerGrpc.CredentialBrokerImplB
   }
 
   private <T> void answer(StreamObserver<T> out, java.util.function.Supplier<T> value) {
-    arrived.countDown();
-    CountDownLatch g = gate;
-    try {
-      if (g != null && !g.await(30, TimeUnit.SECONDS)) {
-        throw new AssertionError("held call never released");
-      }
+    Runnable answer = () -> {
       Status failure = failures.poll();
-      if (failure != null) {
-        out.onError(failure.asRuntimeException());
+      try {
+        if (failure != null) {
+          out.onError(failure.asRuntimeException());
+          return;
+        }
+        out.onNext(value.get());
+        out.onCompleted();
+      } catch (io.grpc.StatusRuntimeException e) {
+        out.onError(e);
+      } catch (IllegalStateException cancelled) {
+        // the caller gave up while the call was held
+      }
+    };
+    synchronized (this) {
+      arrived.countDown();
+      if (holding) {
+        held.add(answer);
         return;
       }
-      out.onNext(value.get());
-      out.onCompleted();
-    } catch (io.grpc.StatusRuntimeException e) {
-      out.onError(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      out.onError(Status.CANCELLED.asRuntimeException());
     }
+    answer.run();
   }
 
   @Override

@@ -1,0 +1,106 @@
+package dev.credbroker.client.testing;
+
+import dev.credbroker.server.auth.Authenticator;
+import dev.credbroker.server.aws.SdkStsGateway;
+import dev.credbroker.server.cache.CredentialCache;
+import dev.credbroker.server.cache.CredentialVendor;
+import dev.credbroker.server.config.AwsConfig;
+import dev.credbroker.server.config.BrokerConfig;
+import dev.credbroker.server.config.ConfigLoader;
+import dev.credbroker.server.config.CredentialsConfig;
+import dev.credbroker.server.devmode.DevIssuer;
+import dev.credbroker.server.grpc.BrokerServer;
+import dev.credbroker.server.grpc.BrokerState;
+import dev.credbroker.server.grpc.CredentialBrokerService;
+import dev.credbroker.server.policy.PolicyEngine;
+import dev.credbroker.server.testing.FakeSts;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+
+/**
+ * The broker's real service (token validation, policy, credential cache, STS over the AWS SDK) on
+ * loopback, with the development issuer for tokens and {@link FakeSts} as AWS, all on one clock.
+ * {@link #stop()} and {@link #restart()} keep the port; a restart starts with an empty cache, as
+ * a new broker process would.
+ */
+public final class RealBroker implements AutoCloseable {
+  public static final String CONFIG = """
+      server: {listen: 127.0.0.1:0}
+      credentials: {default_duration: 15m}
+      roles:
+        deployer: {arn: "arn:aws:iam::123456789012:role/deployer"}
+      rules:
+        - {id: devs, when: {claims: {groups: {contains: developers}}}, roles: [deployer]}
+      """;
+
+  private final Clock clock;
+  private final ExecutorService io = Executors.newCachedThreadPool();
+  private final DevIssuer idp;
+  private final FakeSts sts;
+  private final BrokerConfig config;
+  private final BrokerState state;
+  private SdkStsGateway gateway;
+  private BrokerServer server;
+  private int port;
+
+  private RealBroker(Clock clock) throws Exception {
+    this.clock = clock;
+    this.idp = DevIssuer.start(clock);
+    this.sts = FakeSts.start(clock);
+    this.config = ConfigLoader.parse(CONFIG, "test", Path.of(".")).withIssuer(idp.issuerConfig());
+    this.state = new BrokerState(Authenticator.create(config.issuers(), clock, io), new PolicyEngine(config));
+    restart();
+  }
+
+  public static RealBroker start(Clock clock) throws Exception {
+    return new RealBroker(clock);
+  }
+
+  public String target() {
+    return "127.0.0.1:" + port;
+  }
+
+  public FakeSts sts() {
+    return sts;
+  }
+
+  /** A token of the development issuer for {@code subject} in the "developers" group. */
+  public String token(String subject) {
+    return idp.mint(subject, Map.of("groups", List.of("developers"), "preferred_username", subject),
+        Duration.ofHours(8));
+  }
+
+  public void stop() {
+    server.shutdown();
+    gateway.close();
+  }
+
+  /** Starts (again) on the same port, with a fresh credential cache. */
+  public void restart() throws Exception {
+    gateway = SdkStsGateway.create(new AwsConfig(Optional.of("us-east-1"), Optional.of(sts.endpoint()),
+            Duration.ofSeconds(20)),
+        StaticCredentialsProvider.create(AwsBasicCredentials.create(FakeSts.BROKER_KEY_ID, FakeSts.BROKER_SECRET)),
+        clock);
+    CredentialsConfig c = config.credentials();
+    CredentialVendor vendor = new CredentialVendor(new CredentialCache(gateway, io, clock, c.minRemaining(),
+        c.refreshBefore(), c.maxCached()), c.defaultDuration());
+    server = Servers.start(new CredentialBrokerService(() -> state, vendor, "us-east-1", clock), "127.0.0.1", port);
+    port = server.address().getPort();
+  }
+
+  @Override
+  public void close() {
+    stop();
+    sts.close();
+    idp.close();
+    io.shutdownNow();
+  }
+}
