@@ -2,6 +2,7 @@ package dev.credbroker.client.cli;
 
 import dev.credbroker.client.BrokerClient;
 import dev.credbroker.client.provider.BrokerCredentialsProvider;
+import dev.credbroker.server.ops.Signals;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -40,20 +41,10 @@ final class ServeCommand {
   private ServeCommand() {}
 
   static int run(List<String> args, Io io) throws Exception {
-    CountDownLatch stop = new CountDownLatch(1);
-    CountDownLatch stopped = new CountDownLatch(1);
     try (Running running = start(args, io)) {
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        stop.countDown();
-        try {
-          stopped.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "credbroker-serve-stop"));
+      CountDownLatch stop = new CountDownLatch(1);
+      Signals.onTerminate(stop::countDown, () -> System.exit(CredbrokerCli.EXIT_UNAVAILABLE));
       stop.await();
-    } finally {
-      stopped.countDown();
     }
     return CredbrokerCli.EXIT_OK;
   }
