@@ -34,7 +34,13 @@ import java.util.function.Supplier;
 final class CredentialRefresher<T> implements AutoCloseable {
   private static final System.Logger log = System.getLogger(BrokerCredentialsProvider.class.getName());
 
-  record Held<T>(T value, SessionCredentials credentials, Instant refreshAt, Instant staleAt) {
+  /** What callers get, and when it needs refreshing (also in epoch millis, for the hot path). */
+  record Held<T>(T value, SessionCredentials credentials, Instant refreshAt, Instant staleAt,
+      long refreshAtMillis) {
+    Held(T value, SessionCredentials credentials, Instant refreshAt, Instant staleAt) {
+      this(value, credentials, refreshAt, staleAt, refreshAt.toEpochMilli());
+    }
+
     Instant expiration() {
       return credentials.expiration();
     }
@@ -79,6 +85,9 @@ final class CredentialRefresher<T> implements AutoCloseable {
   Held<T> get() {
     Held<T> h = held;
     if (h != null) {
+      if (clock.millis() < h.refreshAtMillis()) {
+        return h;
+      }
       Instant now = clock.instant();
       if (now.isBefore(h.refreshAt())) {
         return h;
