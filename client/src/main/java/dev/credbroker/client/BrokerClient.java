@@ -1,6 +1,7 @@
 package dev.credbroker.client;
 
 import dev.credbroker.client.internal.BrokerChannels;
+import dev.credbroker.client.internal.Checks;
 import dev.credbroker.client.internal.ProtoConversions;
 import dev.credbroker.client.internal.Targets;
 import dev.credbroker.client.token.BearerCallCredentials;
@@ -213,11 +214,7 @@ public final class BrokerClient implements AutoCloseable {
 
     /** Deadline of each call, retries included (default 10 seconds). */
     public Builder deadline(Duration d) {
-      Objects.requireNonNull(d, "deadline");
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException("deadline must be positive, got " + d);
-      }
-      deadline = once(deadline, d, "deadline");
+      deadline = once(deadline, Checks.positive(d, "deadline"), "deadline");
       return this;
     }
 

@@ -112,7 +112,7 @@ final class CliOptions {
   }
 
   static String abbreviate(String s) {
-    return s.length() > 24 ? s.substring(0, 24) + "..." : s;
+    return dev.credbroker.client.internal.Targets.abbreviate(s);
   }
 
   /** Bad usage; exit code 2. */

@@ -2,6 +2,7 @@ package dev.credbroker.client.provider;
 
 import dev.credbroker.client.BrokerClient;
 import dev.credbroker.client.SessionCredentials;
+import dev.credbroker.client.internal.Checks;
 import dev.credbroker.client.internal.DaemonThreads;
 import java.time.Clock;
 import java.time.Duration;
@@ -158,9 +159,7 @@ public final class BrokerCredentialsProvider implements AwsCredentialsProvider, 
       if (client == null || role == null) {
         throw new IllegalStateException("client and role are required");
       }
-      if (stale.isNegative() || stale.isZero()) {
-        throw new IllegalArgumentException("staleTime must be positive, got " + stale);
-      }
+      Checks.positive(stale, "staleTime");
       if (prefetch.compareTo(stale) <= 0) {
         throw new IllegalArgumentException("prefetchTime (" + prefetch + ") must be longer than staleTime ("
             + stale + ")");

@@ -7,6 +7,7 @@ import dev.credbroker.client.BrokerClient;
 import dev.credbroker.client.BrokerException;
 import dev.credbroker.client.SecretRequest;
 import dev.credbroker.client.SecretValue;
+import dev.credbroker.client.internal.Checks;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -126,13 +127,13 @@ public final class SecretCache implements AutoCloseable {
 
     /** The longest a value is served (default 1 hour). */
     public Builder ttl(Duration d) {
-      this.ttl = positive(d, "ttl");
+      this.ttl = Checks.positive(d, "ttl");
       return this;
     }
 
     /** Age after which a read triggers a background refresh (default 5 minutes). */
     public Builder refreshAfter(Duration d) {
-      this.refreshAfter = positive(d, "refreshAfter");
+      this.refreshAfter = Checks.positive(d, "refreshAfter");
       return this;
     }
 
@@ -165,13 +166,6 @@ public final class SecretCache implements AutoCloseable {
             + ttl + "), or values would expire before a refresh could replace them");
       }
       return new SecretCache(this);
-    }
-
-    private static Duration positive(Duration d, String name) {
-      if (d == null || d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, got " + d);
-      }
-      return d;
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.credbroker.client.token;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.credbroker.client.internal.Checks;
 import dev.credbroker.client.internal.Targets;
 import java.io.IOException;
 import java.io.InputStream;
@@ -234,13 +235,13 @@ public final class OAuth2ClientCredentials implements TokenSource {
 
     /** Fetch a new token this long before the current one expires (default 60s). */
     public Builder refreshBefore(Duration d) {
-      this.refreshBefore = requirePositive(d, "refreshBefore");
+      this.refreshBefore = Checks.positive(d, "refreshBefore");
       return this;
     }
 
     /** Connect and response timeout of the token request (default 10s). */
     public Builder timeout(Duration d) {
-      this.timeout = requirePositive(d, "timeout");
+      this.timeout = Checks.positive(d, "timeout");
       return this;
     }
 
@@ -260,13 +261,6 @@ public final class OAuth2ClientCredentials implements TokenSource {
       if (field != null) {
         throw new IllegalStateException(name + " is already set");
       }
-    }
-
-    private static Duration requirePositive(Duration d, String name) {
-      if (d == null || d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, got " + d);
-      }
-      return d;
     }
   }
 }

@@ -1,16 +1,22 @@
 package dev.credbroker.client.provider;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.credbroker.client.BrokerClient;
+import dev.credbroker.client.testing.JulCapture;
 import dev.credbroker.client.testing.RealBroker;
 import dev.credbroker.client.token.TokenSource;
+import dev.credbroker.server.testing.FakeSts;
+import dev.credbroker.server.testing.LogCapture;
 import dev.credbroker.server.testing.MutableClock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,6 +78,33 @@ class ProviderWithAwsSdkTest {
 
   @Test
   void brokerRestartedMidRun_sdkCallsKeepSucceedingWhileTheCredentialIsValid() throws Exception {
+    // The AWS SDK's own DEBUG output (canonical requests of the test's STS client) is not ours to scan.
+    ch.qos.logback.classic.Logger sdk = (ch.qos.logback.classic.Logger)
+        org.slf4j.LoggerFactory.getLogger("software.amazon.awssdk");
+    ch.qos.logback.classic.Level previous = sdk.getLevel();
+    sdk.setLevel(ch.qos.logback.classic.Level.INFO);
+    try (JulCapture clientLogs = new JulCapture(); LogCapture brokerLogs = new LogCapture()) {
+      restartMidRun();
+      // this library and gRPC (the JDK's own FINE traces of HTTP headers are the JVM owner's choice)
+      List<String> lines = new ArrayList<>(clientLogs.lines().stream()
+          .filter(l -> l.split(" ")[1].startsWith("dev.credbroker") || l.split(" ")[1].startsWith("io.grpc"))
+          .toList());
+      lines.addAll(brokerLogs.lines());
+      assertTrue(lines.stream().anyMatch(l -> l.contains("still serving the current ones")), lines.toString());
+      for (String keyId : keys) {
+        FakeSts.Minted m = broker.sts().minted(keyId);
+        for (String line : lines) {
+          assertFalse(line.contains(m.secret()) || line.contains(m.sessionToken()), line);
+        }
+      }
+    } finally {
+      sdk.setLevel(previous);
+    }
+  }
+
+  private final Set<String> keys = new LinkedHashSet<>();
+
+  private void restartMidRun() throws Exception {
     sdk.getCallerIdentity();
     String first = provider.resolveCredentials().accessKeyId();
 
@@ -88,6 +121,7 @@ class ProviderWithAwsSdkTest {
     sdk.getCallerIdentity(); // triggers the refresh that now succeeds
     String second = provider.resolveCredentials().accessKeyId();
     assertNotEquals(first, second);
+    keys.addAll(List.of(first, second));
 
     clock.advance(Duration.ofMinutes(3)); // the first credential has expired
     assertTrue(sdk.getCallerIdentity().arn().startsWith(ARN_PREFIX));
