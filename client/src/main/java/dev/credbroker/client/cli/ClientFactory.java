@@ -26,6 +26,8 @@ final class ClientFactory {
       "timeout", "oauth-token-url", "client-id", "client-secret-file", "client-key-file", "client-key-id",
       "client-auth", "scope", "audience", "client-config");
   static final Set<String> SWITCHES = Set.of("plaintext");
+  /** Environment variables that hold secrets of the caller (never passed on to other programs). */
+  static final Set<String> SECRET_VARIABLES = Set.of("CREDBROKER_TOKEN", "CREDBROKER_CLIENT_SECRET");
 
   private ClientFactory() {}
 

@@ -9,8 +9,8 @@ import java.util.Set;
 /**
  * {@code credbroker exec --role R -- CMD ARGS...}: runs a command with the role's credentials in
  * its environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,
- * AWS_CREDENTIAL_EXPIRATION, and AWS_REGION/AWS_DEFAULT_REGION unless already set) and exits with
- * its exit code. The credentials are not refreshed: for commands that outlive them, use serve.
+ * AWS_CREDENTIAL_EXPIRATION, and AWS_REGION/AWS_DEFAULT_REGION unless already set; never the
+ * broker token or client secret) and exits with its exit code. The credentials are not refreshed: for commands that outlive them, use serve.
  */
 final class ExecCommand {
   static final Set<String> VALUED = Set.of("role", "duration");
@@ -35,6 +35,8 @@ final class ExecCommand {
     ProcessBuilder child = new ProcessBuilder(command).inheritIO();
     child.environment().clear();
     child.environment().putAll(io.env());
+    // The command gets AWS credentials, never what identifies the caller to the broker.
+    child.environment().keySet().removeAll(ClientFactory.SECRET_VARIABLES);
     child.environment().putAll(CredentialFormats.environment(c, io.env()));
     Process p;
     try {

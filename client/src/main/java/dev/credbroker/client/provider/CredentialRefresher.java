@@ -100,11 +100,6 @@ final class CredentialRefresher<T> implements AutoCloseable {
     return awaitFresh();
   }
 
-  /** Starts a refresh now, whatever the windows say (e.g. after the credentials were revoked). */
-  CompletableFuture<Held<T>> refreshNow() {
-    return start();
-  }
-
   @Override
   public void close() {
     closed = true;

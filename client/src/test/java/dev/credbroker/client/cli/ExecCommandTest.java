@@ -43,8 +43,10 @@ class ExecCommandTest {
   @Test
   void child_getsTheCredentialsAndItsExitCodeIsPassedOn() throws Exception {
     Path seen = dir.resolve("env");
-    CliRun r = exec(Map.of("KEEP", "kept"), "sh", "-c", "echo \"$AWS_ACCESS_KEY_ID $AWS_SESSION_TOKEN"
-        + " $AWS_REGION $AWS_DEFAULT_REGION $AWS_CREDENTIAL_EXPIRATION $KEEP\" > " + seen + "; exit 7");
+    CliRun r = exec(Map.of("KEEP", "kept", "CREDBROKER_CLIENT_SECRET", "s3cret"), "sh", "-c",
+        "echo \"$AWS_ACCESS_KEY_ID $AWS_SESSION_TOKEN $AWS_REGION $AWS_DEFAULT_REGION"
+            + " $AWS_CREDENTIAL_EXPIRATION $KEEP ${CREDBROKER_TOKEN:-no-token} ${CREDBROKER_CLIENT_SECRET:-none}\" > "
+            + seen + "; exit 7");
 
     assertEquals(7, r.exit(), r.toString());
     String[] values = Files.readString(seen).strip().split(" ");
@@ -54,6 +56,8 @@ class ExecCommandTest {
     assertEquals("eu-west-1", values[3]);
     assertTrue(values[4].endsWith("Z"));
     assertEquals("kept", values[5]);
+    assertEquals("no-token", values[6], "the broker token stays with credbroker");
+    assertEquals("none", values[7]);
   }
 
   @Test
