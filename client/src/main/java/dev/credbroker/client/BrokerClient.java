@@ -3,6 +3,7 @@ package dev.credbroker.client;
 import dev.credbroker.client.internal.BrokerChannels;
 import dev.credbroker.client.internal.Checks;
 import dev.credbroker.client.internal.ProtoConversions;
+import dev.credbroker.client.internal.Statuses;
 import dev.credbroker.client.internal.Targets;
 import dev.credbroker.client.token.BearerCallCredentials;
 import dev.credbroker.client.token.TokenSource;
@@ -14,7 +15,6 @@ import dev.credbroker.proto.v1.WhoAmIRequest;
 import io.grpc.ChannelCredentials;
 import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -139,23 +139,11 @@ public final class BrokerClient implements AutoCloseable {
       BrokerChannels.reconnectIfFailed(channel, end);
       return rpc.apply(stub.withDeadline(end));
     } catch (StatusRuntimeException e) {
-      throw failure(e.getStatus());
+      throw Statuses.exception(e.getStatus());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new BrokerException(BrokerException.Reason.OTHER, "interrupted", e);
     }
-  }
-
-  static BrokerException failure(Status status) {
-    BrokerException.Reason reason;
-    try {
-      reason = BrokerException.Reason.valueOf(status.getCode().name());
-    } catch (IllegalArgumentException notInContract) {
-      reason = BrokerException.Reason.OTHER;
-    }
-    String description = status.getDescription() != null ? status.getDescription()
-        : status.getCode() == Status.Code.UNAVAILABLE ? "the broker is unreachable" : status.getCode().name();
-    return new BrokerException(reason, description);
   }
 
   private static void requireAlias(String alias, String what) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.credbroker.client.testing.Commands;
+import dev.credbroker.server.testing.FakeSecretsManager;
 import dev.credbroker.server.testing.FakeSts;
 import dev.credbroker.server.testing.ProcessRunner;
 import java.net.URI;
@@ -33,8 +34,9 @@ import software.amazon.awssdk.services.sts.StsClient;
 /**
  * Real consumers of the shipped CLI: Debian's AWS CLI ({@code /usr/bin/aws}, installed by
  * scripts/install-test-deps.sh) through credential_process, the container endpoint, exec and the
- * shared credentials file; and the AWS SDK for Java's ProcessCredentialsProvider. Behind them: the
- * shipped broker jar in --dev mode, using FakeSts (SigV4-verifying) as STS.
+ * shared credentials file; the AWS SDK for Java's ProcessCredentialsProvider; get-secret. Behind
+ * them: the shipped broker jar in --dev mode, with FakeSts and FakeSecretsManager (both verifying
+ * SigV4) as AWS.
  */
 class AwsCliIT {
   private static final Duration WAIT = Duration.ofSeconds(90);
@@ -43,6 +45,7 @@ class AwsCliIT {
 
   @TempDir static Path dir;
   private static FakeSts sts;
+  private static FakeSecretsManager secretsManager;
   private static ProcessRunner broker;
   private static String target;
   private static String token;
@@ -50,14 +53,18 @@ class AwsCliIT {
   @BeforeAll
   static void startBroker() throws Exception {
     sts = FakeSts.start(Clock.systemUTC());
+    secretsManager = FakeSecretsManager.start(Clock.systemUTC());
+    secretsManager.putString("payments/db", "{\"username\":\"payments\",\"password\":\"pw-from-sm\"}");
     Path config = Files.writeString(dir.resolve("broker.yaml"), """
         server: {listen: 127.0.0.1:0}
-        aws: {region: us-east-1, endpoint: "%s"}
+        aws: {region: us-east-1, endpoint: "%s", secrets_manager_endpoint: "%s"}
         roles:
           deployer: {arn: "arn:aws:iam::123456789012:role/deployer"}
+        secrets:
+          payments-db: {id: payments/db}
         rules:
-          - {id: devs, when: {claims: {groups: {contains: developers}}}, roles: [deployer]}
-        """.formatted(sts.endpoint()));
+          - {id: devs, when: {claims: {groups: {contains: developers}}}, roles: [deployer], secrets: [payments-db]}
+        """.formatted(sts.endpoint(), secretsManager.endpoint()));
     broker = ProcessRunner.start(List.of(ProcessRunner.javaBin(), "-jar",
         System.getProperty("credbroker.serverJar"), "--dev", "--config", config.toString()),
         Map.of("AWS_ACCESS_KEY_ID", FakeSts.BROKER_KEY_ID, "AWS_SECRET_ACCESS_KEY", FakeSts.BROKER_SECRET,
@@ -73,6 +80,9 @@ class AwsCliIT {
     }
     if (sts != null) {
       sts.close();
+    }
+    if (secretsManager != null) {
+      secretsManager.close();
     }
   }
 
@@ -207,7 +217,7 @@ class AwsCliIT {
   }
 
   @Test
-  void javaSdkProcessProvider_andWhoamiAndEntitlements() throws Exception {
+  void javaSdkProcessProvider_andWhoamiEntitlementsAndGetSecret() throws Exception {
     Path tokenFile = Files.writeString(dir.resolve("token"), token);
     String command = launcher() + " credential-process --role deployer --no-cache --target " + target
         + " --plaintext --token-file " + tokenFile;
@@ -226,5 +236,8 @@ class AwsCliIT {
     Commands.Result whoami = Commands.run(List.of(launcher(), "whoami", "--target", target, "--plaintext"),
         env, WAIT);
     assertTrue(whoami.output().contains("\"subject\": \"dev-user\""), whoami.toString());
+    Commands.Result secret = Commands.run(List.of(launcher(), "get-secret", "payments-db", "--field", "password",
+        "--target", target, "--plaintext"), env, WAIT);
+    assertEquals(new Commands.Result(0, "pw-from-sm\n"), secret);
   }
 }

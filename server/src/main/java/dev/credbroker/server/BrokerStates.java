@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * Holds the broker's current {@link BrokerState} and replaces it when the config file changes.
  * A file that does not validate changes nothing: the running configuration stays, and the log
  * says why, with the key path. The authenticator (and its key and token caches) is kept when
- * the issuers did not change. Changes under {@code server:} need a restart and are reported.
+ * the issuers did not change. Changes under {@code server:} and
+ * {@code audit:} need a restart and are reported.
  */
 final class BrokerStates implements Supplier<BrokerState> {
   private static final Logger log = LoggerFactory.getLogger(BrokerStates.class);
@@ -68,6 +69,9 @@ final class BrokerStates implements Supplier<BrokerState> {
     }
     if (!next.server().equals(before.config().server())) {
       log.warn("server settings changed in {}; they take effect only after a restart", file.get());
+    }
+    if (!next.audit().equals(before.config().audit())) {
+      log.warn("audit settings changed in {}; they take effect only after a restart", file.get());
     }
     current.set(new Loaded(next, build(next, before)));
     log.info("config reloaded: {} issuers, {} roles, {} secrets, {} rules", next.issuers().size(),

@@ -1,8 +1,13 @@
 package dev.credbroker.server;
 
+import dev.credbroker.server.aws.SdkSecretsGateway;
 import dev.credbroker.server.aws.SdkStsGateway;
+import dev.credbroker.server.audit.AuditWriter;
 import dev.credbroker.server.cache.CredentialCache;
 import dev.credbroker.server.cache.CredentialVendor;
+import dev.credbroker.server.config.AuditConfig;
+import dev.credbroker.server.cache.SecretCache;
+import dev.credbroker.server.cache.SecretVendor;
 import dev.credbroker.server.config.BrokerConfig;
 import dev.credbroker.server.config.CredentialsConfig;
 import dev.credbroker.server.config.ConfigException;
@@ -10,6 +15,8 @@ import dev.credbroker.server.config.ConfigLoader;
 import dev.credbroker.server.config.IssuerConfig;
 import dev.credbroker.server.devmode.DevIssuer;
 import dev.credbroker.server.devmode.DevModeBanner;
+import dev.credbroker.server.grpc.AuditRecorder;
+import dev.credbroker.server.grpc.AuditSearchService;
 import dev.credbroker.server.grpc.BrokerServer;
 import dev.credbroker.server.grpc.CredentialBrokerService;
 import dev.credbroker.server.grpc.ServerStartException;
@@ -19,6 +26,7 @@ import dev.credbroker.server.ops.LogSetup;
 import dev.credbroker.server.ops.Signals;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -36,6 +44,8 @@ public final class Main {
   static final int EXIT_OK = 0;
   static final int EXIT_FAILURE = 1;
   static final int EXIT_USAGE = 2;
+  /** Secret versions kept; each configured secret usually needs one or two. */
+  static final long MAX_CACHED_SECRETS = 10_000;
 
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 
@@ -67,6 +77,9 @@ public final class Main {
     Optional<DevIssuer> dev = Optional.empty();
     Optional<FileWatch> watch = Optional.empty();
     Optional<SdkStsGateway> sts = Optional.empty();
+    Optional<AuditWriter> audit = Optional.empty();
+    Optional<Path> auditFile = Optional.empty();
+    Optional<SdkSecretsGateway> secretsManager = Optional.empty();
     BrokerServer server;
     try {
       BrokerConfig config = cli.config().isPresent()
@@ -77,18 +90,33 @@ public final class Main {
         DevMode.requireLoopback(config);
         dev = Optional.of(DevIssuer.start(clock));
         IssuerConfig devIssuer = dev.get().issuerConfig();
-        adjust = loaded -> loaded.withIssuer(devIssuer);
+        AuditConfig devAudit = config.audit().isPresent() ? config.audit().get()
+            : DevMode.auditConfig();
+        adjust = loaded -> (loaded.audit().isPresent() ? loaded : loaded.withAudit(devAudit))
+            .withIssuer(devIssuer);
         config = adjust.apply(config);
       }
+      AuditConfig auditConfig = config.audit().orElseThrow(() -> new ConfigException("audit",
+          "required: every decision is recorded; write for example"
+              + " audit: {file: /var/log/credbroker/audit.jsonl}"));
+      audit = Optional.of(AuditWriter.open(auditConfig, clock));
+      auditFile = auditConfig.file();
+      AuditRecorder recorder = new AuditRecorder(audit.get(), auditConfig.claims(), clock);
       BrokerStates states = new BrokerStates(cli.config(), config, adjust, clock, io);
       sts = Optional.of(SdkStsGateway.create(config.aws(), clock));
       CredentialsConfig creds = config.credentials();
-      CredentialVendor vendor = new CredentialVendor(new CredentialCache(sts.get(), io, clock,
-          creds.minRemaining(), creds.refreshBefore(), creds.maxCached()), creds.defaultDuration());
+      CredentialCache credentials = new CredentialCache(sts.get(), io, clock,
+          creds.minRemaining(), creds.refreshBefore(), creds.maxCached());
+      CredentialVendor vendor = new CredentialVendor(credentials, creds.defaultDuration());
+      secretsManager = Optional.of(SdkSecretsGateway.create(config.aws()));
+      SecretVendor secrets = new SecretVendor(new SecretCache(secretsManager.get(), credentials, io,
+          clock, MAX_CACHED_SECRETS), clock);
       server = BrokerServer.builder(config.server())
           .insecurePlaintext(cli.insecurePlaintext())
-          .addService(new CredentialBrokerService(states, vendor,
-              config.aws().region().orElse(""), clock))
+          .audit(recorder)
+          .addService(new CredentialBrokerService(states, vendor, secrets,
+              config.aws().region().orElse(""), clock, recorder))
+          .addService(new AuditSearchService(states, recorder, auditConfig.file(), io, clock))
           .build();
       Signals.onTerminate(server::shutdown, server::shutdownNow);
       Signals.onHangup(states::reload);
@@ -104,6 +132,7 @@ public final class Main {
       return EXIT_FAILURE;
     } catch (IOException e) {
       err.println("credbroker: cannot start: " + e.getMessage());
+      audit.ifPresent(AuditWriter::close);
       return EXIT_FAILURE;
     } catch (RuntimeException e) {
       log.error("unexpected {} while starting: {}", e.getClass().getName(), e.getMessage());
@@ -111,15 +140,18 @@ public final class Main {
           + "; please report it with the log line above");
       return EXIT_FAILURE;
     }
-    dev.ifPresent(issuer -> DevModeBanner.print(out, issuer, server.address()));
+    Optional<Path> devAuditFile = auditFile;
+    dev.ifPresent(issuer -> DevModeBanner.print(out, issuer, server.address(), devAuditFile));
     try {
       server.awaitStopped();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       server.shutdown();
     }
+    audit.ifPresent(AuditWriter::close);
     dev.ifPresent(DevIssuer::close);
     sts.ifPresent(SdkStsGateway::close);
+    secretsManager.ifPresent(SdkSecretsGateway::close);
     watch.ifPresent(w -> {
       try {
         w.close();

@@ -56,7 +56,9 @@ class MainProcessTest {
 
       assertEquals(0, broker.awaitExit(WAIT), broker.output());
       assertTrue(broker.output().contains("received SIGTERM"), broker.output());
-      assertTrue(broker.output().endsWith("stopped"), broker.output());
+      assertTrue(broker.output().contains("BrokerServer - stopped\n"), broker.output());
+      assertTrue(broker.output().strip().endsWith("audit log closed; chain head seq 0 hash "
+          + "0".repeat(64)), "the audit log closes last, naming its chain head: " + broker.output());
     }
   }
 
@@ -240,9 +242,10 @@ class MainProcessTest {
     return ProcessRunner.javaCommand(Main.class.getName(), args);
   }
 
+  /** Writes a config file; every served config needs an audit destination, so one is added. */
   private Path write(String yaml) throws Exception {
     Path file = dir.resolve("config.yaml");
-    Files.writeString(file, yaml);
+    Files.writeString(file, yaml.contains("audit:") ? yaml : yaml + "audit: {file: audit.jsonl}\n");
     return file;
   }
 

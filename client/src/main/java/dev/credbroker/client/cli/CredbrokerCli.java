@@ -1,7 +1,9 @@
 package dev.credbroker.client.cli;
 
 import dev.credbroker.client.BrokerException;
+import dev.credbroker.client.internal.Statuses;
 import dev.credbroker.client.provider.CredentialsUnavailableException;
+import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -45,6 +47,14 @@ public final class CredbrokerCli {
                      check expected decisions (exit 1 on any mismatch)
         policy lint --config FILE
                      rules that can never match, shadowed allows, unreachable roles
+        audit verify FILE...
+                     check audit files against their hash chain; names the first
+                     edited, missing, inserted or reordered record (exit 1 if broken)
+        audit search [--file LIVE_FILE] [--since 24h|TIME] [--until TIME] [--subject S]
+                     [--issuer I] [--role R] [--secret S] [--decision allow|deny|error]
+                     [--limit N] [--after REQUEST_ID] [--format table|json]
+                     decisions from a local log (--file: the live file and its rotated
+                     segments) or, without --file, from the broker (auditor entitlement)
       connection options (or CREDBROKER_<NAME> environment variables, or the settings file):
         --target HOST:PORT   broker address (default 127.0.0.1:8443; dns:///host:port for replicas)
         --plaintext          no TLS; allowed only for a loopback target
@@ -105,6 +115,7 @@ public final class CredbrokerCli {
         case "whoami" -> WhoAmICommand.whoami(rest, io);
         case "entitlements" -> WhoAmICommand.entitlements(rest, io);
         case "policy" -> PolicyCommand.run(rest, io.env(), out, err);
+        case "audit" -> AuditCommand.run(rest, io.env(), out, io.clock());
         default -> {
           err.println("credbroker: unknown command '" + CliOptions.abbreviate(args[0]) + "'; see --help");
           yield EXIT_USAGE;
@@ -115,6 +126,8 @@ public final class CredbrokerCli {
       return EXIT_USAGE;
     } catch (BrokerException e) {
       return report(e, err);
+    } catch (StatusRuntimeException e) {
+      return report(Statuses.exception(e.getStatus()), err);
     } catch (CredentialsUnavailableException e) {
       err.println("credbroker: " + e.getMessage());
       return e.getCause() instanceof BrokerException b ? exitCode(b) : EXIT_UNAVAILABLE;

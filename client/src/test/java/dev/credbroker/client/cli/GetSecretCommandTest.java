@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.google.protobuf.ByteString;
 import dev.credbroker.client.testing.FakeBroker;
+import dev.credbroker.client.testing.RealBroker;
 import dev.credbroker.proto.v1.SecretValue;
 import dev.credbroker.server.testing.MutableClock;
 import io.grpc.Status;
@@ -50,6 +51,19 @@ class GetSecretCommandTest {
     broker.answerSecrets(r -> SecretValue.newBuilder().setSecret("blob")
         .setSecretBinary(ByteString.copyFrom(new byte[] {1, 2, 3})).build());
     assertEquals("\u0001\u0002\u0003", run("blob").out());
+  }
+
+  @Test
+  void realBroker_printsTheSecretsField() throws Exception {
+    try (RealBroker real = RealBroker.start(clock)) {
+      CliRun r = CliRun.run(Map.of("CREDBROKER_TOKEN", real.token("alice")), clock, "get-secret",
+          "payments-db", "--field", "password", "--target", real.target(), "--plaintext");
+      assertEquals(0, r.exit(), r.toString());
+      assertEquals("pw-from-secrets-manager\n", r.out());
+      CliRun denied = CliRun.run(Map.of("CREDBROKER_TOKEN", real.token("alice")), clock, "get-secret",
+          "other", "--target", real.target(), "--plaintext");
+      assertEquals(4, denied.exit(), denied.toString());
+    }
   }
 
   @Test

@@ -19,11 +19,13 @@ import dev.credbroker.server.auth.Authenticator;
 import dev.credbroker.server.config.BrokerConfig;
 import dev.credbroker.server.config.ConfigLoader;
 import dev.credbroker.server.config.IssuerConfig;
+import dev.credbroker.server.grpc.AuditRecorder;
 import dev.credbroker.server.grpc.BrokerServer;
 import dev.credbroker.server.grpc.BrokerState;
 import dev.credbroker.server.grpc.CredentialBrokerService;
 import dev.credbroker.server.policy.PolicyEngine;
 import dev.credbroker.server.testing.MutableClock;
+import dev.credbroker.server.testing.RecordingAuditLog;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -222,8 +224,9 @@ class OAuth2ClientCredentialsTest {
     BrokerConfig config = ConfigLoader.parse("server: {listen: 127.0.0.1:0}\n", "test", Path.of("."));
     BrokerState state = new BrokerState(Authenticator.create(List.of(corp), java.time.Clock.systemUTC(), io),
         new PolicyEngine(config));
-    BrokerServer server = Servers.start(new CredentialBrokerService(() -> state, null, "",
-        java.time.Clock.systemUTC()), "127.0.0.1", 0);
+    java.time.Clock utc = java.time.Clock.systemUTC();
+    BrokerServer server = Servers.start(new CredentialBrokerService(() -> state, null, null, "", utc,
+        new AuditRecorder(new RecordingAuditLog(), List.of(), utc)), "127.0.0.1", 0);
     try (BrokerClient client = BrokerClient.builder().target("127.0.0.1:" + server.address().getPort())
         .plaintext().tokenSource(OAuth2ClientCredentials.builder().tokenEndpoint(endpoint)
             .clientId("svc-payments").clientSecret("s3cret").scope(AUDIENCE).build()).build()) {

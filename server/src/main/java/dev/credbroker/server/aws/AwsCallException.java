@@ -11,6 +11,8 @@ public final class AwsCallException extends Exception {
   public enum Kind {
     /** AWS refused: AccessDenied and the like. */
     DENIED,
+    /** The resource or the requested version does not exist (Secrets Manager ResourceNotFound). */
+    NOT_FOUND,
     /** AWS rejected the request's content: ValidationError, MalformedPolicyDocument, ... */
     INVALID,
     /** The region is not enabled for the account. */

@@ -3,13 +3,13 @@ package dev.credbroker.server.aws;
 import dev.credbroker.server.config.AwsConfig;
 import dev.credbroker.server.model.IssuedCredentials;
 import dev.credbroker.server.model.Secret;
+import dev.credbroker.server.aws.AwsCallException.Kind;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -19,46 +19,38 @@ import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
 import software.amazon.awssdk.services.sts.model.AssumeRoleWithWebIdentityRequest;
 import software.amazon.awssdk.services.sts.model.AssumeRoleWithWebIdentityResponse;
 import software.amazon.awssdk.services.sts.model.PolicyDescriptorType;
-import software.amazon.awssdk.services.sts.model.StsException;
 import software.amazon.awssdk.services.sts.model.Tag;
 
 /**
  * STS through the AWS SDK for Java v2: the SDK's standard retry mode retries throttling and 5xx
  * with jittered backoff, bounded by {@code aws.call_timeout}. AWS error codes become the few
- * kinds the broker acts on (STS API reference, "Errors" of AssumeRole).
+ * kinds the broker acts on (STS API reference, "Errors" of AssumeRole). The client is built on
+ * first use.
  */
 public final class SdkStsGateway implements StsGateway, AutoCloseable {
-  private static final Set<String> DENIED = Set.of("AccessDenied", "AccessDeniedException",
-      "ExpiredToken", "InvalidClientTokenId", "SignatureDoesNotMatch");
-  private static final Set<String> INVALID = Set.of("ValidationError", "MalformedPolicyDocument",
-      "PackedPolicyTooLarge", "InvalidParameterValue", "InvalidIdentityToken", "IDPRejectedClaim");
+  private static final Map<String, Kind> KINDS = kinds();
 
-  private final java.util.function.Supplier<StsClientBuilder> builder;
+  private final LazyClient<StsClient> client;
   private final java.time.Clock clock;
-  private volatile StsClient sts;
 
-  /** The client is built on first use, so a broker that vends nothing never needs AWS settings. */
-  private SdkStsGateway(java.util.function.Supplier<StsClientBuilder> builder, java.time.Clock clock) {
-    this.builder = builder;
+  private SdkStsGateway(LazyClient<StsClient> client, java.time.Clock clock) {
+    this.client = client;
     this.clock = clock;
   }
 
-  private StsClient client() throws AwsCallException {
-    StsClient c = sts;
-    if (c == null) {
-      synchronized (this) {
-        if (sts == null) {
-          try {
-            sts = builder.get().build();
-          } catch (SdkClientException e) {
-            throw new AwsCallException(AwsCallException.Kind.INVALID, "",
-                "cannot set up the STS client (" + e.getMessage() + "); set aws.region or AWS_REGION");
-          }
-        }
-        c = sts;
-      }
+  private static Map<String, Kind> kinds() {
+    Map<String, Kind> kinds = new HashMap<>();
+    for (String code : List.of("AccessDenied", "AccessDeniedException", "ExpiredToken",
+        "InvalidClientTokenId", "SignatureDoesNotMatch")) {
+      kinds.put(code, Kind.DENIED);
     }
-    return c;
+    for (String code : List.of("ValidationError", "MalformedPolicyDocument", "PackedPolicyTooLarge",
+        "InvalidParameterValue", "InvalidIdentityToken", "IDPRejectedClaim")) {
+      kinds.put(code, Kind.INVALID);
+    }
+    kinds.put("RegionDisabledException", Kind.REGION_DISABLED);
+    kinds.put("RegionDisabled", Kind.REGION_DISABLED);
+    return Map.copyOf(kinds);
   }
 
   /** With the broker's own credentials from the AWS SDK default chain. */
@@ -68,15 +60,15 @@ public final class SdkStsGateway implements StsGateway, AutoCloseable {
 
   public static SdkStsGateway create(AwsConfig config, AwsCredentialsProvider credentials,
       java.time.Clock clock) {
-    return new SdkStsGateway(() -> {
+    return new SdkStsGateway(new LazyClient<>("STS", () -> {
       StsClientBuilder b = StsClient.builder()
           .httpClientBuilder(UrlConnectionHttpClient.builder())
           .credentialsProvider(credentials)
           .overrideConfiguration(o -> o.apiCallTimeout(config.callTimeout()));
       config.region().map(Region::of).ifPresent(b::region);
       config.endpoint().ifPresent(b::endpointOverride);
-      return b;
-    }, clock);
+      return b.build();
+    }), clock);
   }
 
   @Override
@@ -107,20 +99,8 @@ public final class SdkStsGateway implements StsGateway, AutoCloseable {
         response.sourceIdentity(), response.responseMetadata().requestId(), issuedAt);
   }
 
-  /** Runs one STS operation; every failure becomes an {@link AwsCallException} of one kind. */
   private <T> T send(java.util.function.Function<StsClient, T> operation) throws AwsCallException {
-    StsClient sts = client();
-    try {
-      return operation.apply(sts);
-    } catch (StsException e) {
-      throw classify(e);
-    } catch (SdkClientException e) {
-      throw new AwsCallException(AwsCallException.Kind.UNAVAILABLE, "",
-          "STS unreachable: " + e.getClass().getSimpleName());
-    } catch (SdkException e) {
-      throw new AwsCallException(AwsCallException.Kind.UNAVAILABLE, "",
-          "STS call failed: " + e.getClass().getSimpleName());
-    }
+    return AwsErrors.send("STS", client.get(), operation, KINDS);
   }
 
   private static List<PolicyDescriptorType> policyArns(AssumeRoleCall call) {
@@ -152,29 +132,8 @@ public final class SdkStsGateway implements StsGateway, AutoCloseable {
         response.sourceIdentity(), response.responseMetadata().requestId(), issuedAt);
   }
 
-  static AwsCallException classify(StsException e) {
-    String code = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode();
-    String message = e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorMessage();
-    AwsCallException.Kind kind;
-    if (DENIED.contains(code)) {
-      kind = AwsCallException.Kind.DENIED;
-    } else if (INVALID.contains(code)) {
-      kind = AwsCallException.Kind.INVALID;
-    } else if ("RegionDisabledException".equals(code) || "RegionDisabled".equals(code)) {
-      kind = AwsCallException.Kind.REGION_DISABLED;
-    } else if (e.isThrottlingException()) {
-      kind = AwsCallException.Kind.THROTTLED;
-    } else {
-      kind = AwsCallException.Kind.UNAVAILABLE;
-    }
-    return new AwsCallException(kind, code, "STS " + code + ": " + message);
-  }
-
   @Override
   public void close() {
-    StsClient c = sts;
-    if (c != null) {
-      c.close();
-    }
+    client.close();
   }
 }

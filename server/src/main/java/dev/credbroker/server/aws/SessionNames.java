@@ -1,19 +1,32 @@
 package dev.credbroker.server.aws;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.credbroker.server.ops.Sha256;
 
 /**
  * Derives the STS RoleSessionName for a caller: readable in CloudTrail (the subject, cleaned and
  * shortened) and unique (16 hex digits of SHA-256 over issuer and subject), always within STS's
  * {@code [\w+=,.@-]{2,64}}. Stable for a caller, different for subjects that are long, share a
- * prefix, or differ only in characters STS does not allow.
+ * prefix, or differ only in characters STS does not allow. Names are remembered per caller, so a
+ * repeat request costs a map lookup instead of a SHA-256 (the suite's profile of cached requests).
  */
 public final class SessionNames {
   static final int READABLE_PART = 40;
+  /** Callers remembered: the credential cache's default size; beyond it names are derived again. */
+  static final long REMEMBERED = 10_000;
+
+  private static final Cache<Caller, String> NAMES = Caffeine.newBuilder().maximumSize(REMEMBERED).build();
+
+  private record Caller(String issuer, String subject) {}
 
   private SessionNames() {}
 
   public static String of(String issuer, String subject) {
+    return NAMES.get(new Caller(issuer, subject), c -> derive(c.issuer(), c.subject()));
+  }
+
+  private static String derive(String issuer, String subject) {
     int n = Math.min(subject.length(), READABLE_PART);
     char[] readable = new char[n];
     for (int i = 0; i < n; i++) {

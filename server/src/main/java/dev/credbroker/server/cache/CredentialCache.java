@@ -110,13 +110,13 @@ public final class CredentialCache {
 
   /** Served only with at least this left: min_remaining, but never more than half the lifetime. */
   Duration hardMargin(IssuedCredentials c) {
-    Duration half = lifetime(c).dividedBy(2);
+    Duration half = Duration.ofNanos(lifetime(c).toNanos() / 2); // Duration.dividedBy goes via BigDecimal
     return minRemaining.compareTo(half) < 0 ? minRemaining : half;
   }
 
   /** Refreshed in the background below this: refresh_before, at least the hard margin. */
   Duration softMargin(IssuedCredentials c) {
-    Duration threeQuarters = lifetime(c).multipliedBy(3).dividedBy(4);
+    Duration threeQuarters = Duration.ofNanos(lifetime(c).toNanos() * 3 / 4); // fits: STS caps at 12h
     Duration soft = refreshBefore.compareTo(threeQuarters) < 0 ? refreshBefore : threeQuarters;
     return soft.compareTo(hardMargin(c)) > 0 ? soft : hardMargin(c);
   }

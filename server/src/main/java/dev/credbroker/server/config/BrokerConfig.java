@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -20,7 +21,8 @@ public record BrokerConfig(
     List<RuleConfig> rules,
     AwsConfig aws,
     CredentialsConfig credentials,
-    LoggingConfig logging) {
+    LoggingConfig logging,
+    Optional<AuditConfig> audit) {
 
   public BrokerConfig {
     issuers = List.copyOf(issuers);
@@ -33,7 +35,13 @@ public record BrokerConfig(
   public BrokerConfig withIssuer(IssuerConfig extra) {
     List<IssuerConfig> all = new ArrayList<>(issuers);
     all.add(extra);
-    return new BrokerConfig(server, all, roles, secrets, rules, aws, credentials, logging);
+    return new BrokerConfig(server, all, roles, secrets, rules, aws, credentials, logging, audit);
+  }
+
+  /** The same configuration recording to {@code where} (dev mode's default). */
+  public BrokerConfig withAudit(AuditConfig where) {
+    return new BrokerConfig(server, issuers, roles, secrets, rules, aws, credentials, logging,
+        Optional.of(where));
   }
 
   static BrokerConfig read(ConfigNode root) throws ConfigException {
@@ -48,9 +56,11 @@ public record BrokerConfig(
         List.of(),
         AwsConfig.read(root.mapping("aws")),
         CredentialsConfig.read(root.mapping("credentials")),
-        LoggingConfig.read(root.mapping("logging")));
+        LoggingConfig.read(root.mapping("logging")),
+        root.has("audit") ? Optional.of(AuditConfig.read(root.mapping("audit"))) : Optional.empty());
     config = new BrokerConfig(config.server(), config.issuers(), config.roles(), config.secrets(),
-        readRules(root, config), config.aws(), config.credentials(), config.logging());
+        readRules(root, config), config.aws(), config.credentials(), config.logging(),
+        config.audit());
     root.rejectUnknownKeys();
     return config;
   }
@@ -67,6 +77,17 @@ public record BrokerConfig(
     Map<String, SecretConfig> secrets = new LinkedHashMap<>();
     for (String alias : n.keys()) {
       secrets.put(alias, SecretConfig.read(alias, n.mapping(alias)));
+    }
+    // A request names one secret: an id accepted in place of an alias must be unambiguous.
+    Map<String, String> owners = new LinkedHashMap<>();
+    for (SecretConfig s : secrets.values()) {
+      for (String id : s.idsAccepted()) {
+        String other = secrets.containsKey(id) ? id : owners.putIfAbsent(id, s.alias());
+        if (other != null && !other.equals(s.alias())) {
+          throw new ConfigException(n.pathOf(s.alias()) + ".allow_request_by_id", "'" + id
+              + "' would name both this secret and '" + other + "'; allow it on one of them only");
+        }
+      }
     }
     return secrets;
   }

@@ -195,18 +195,26 @@ final class ConfigNode {
         + ", got " + quote(s.get()));
   }
 
-  /** A path to a readable regular file, resolved against the config file's folder. */
-  Optional<Path> readableFile(String key) throws ConfigException {
+  /** A path resolved against the config file's folder; it need not exist yet. */
+  Optional<Path> path(String key) throws ConfigException {
     Optional<String> s = string(key);
     if (s.isEmpty()) {
       return Optional.empty();
     }
-    Path file;
     try {
-      file = baseDir.resolve(s.get()).normalize();
+      return Optional.of(baseDir.resolve(s.get()).toAbsolutePath().normalize());
     } catch (java.nio.file.InvalidPathException e) {
       throw new ConfigException(pathOf(key), "not a valid file path: " + quote(s.get()));
     }
+  }
+
+  /** A path to a readable regular file, resolved against the config file's folder. */
+  Optional<Path> readableFile(String key) throws ConfigException {
+    Optional<Path> resolved = path(key);
+    if (resolved.isEmpty()) {
+      return Optional.empty();
+    }
+    Path file = resolved.get();
     if (!Files.isRegularFile(file)) {
       throw new ConfigException(pathOf(key), "file not found: " + file
           + " (write the path of an existing file; relative paths start at the config file's folder)");

@@ -52,11 +52,8 @@ public record RoleConfig(
 
   static RoleConfig read(String alias, ConfigNode n) throws ConfigException {
     requireAlias(n, alias);
-    String arn = n.requiredString("arn", "arn:aws:iam::123456789012:role/payments-deployer");
-    if (!ROLE_ARN.matcher(arn).matches()) {
-      throw new ConfigException(n.pathOf("arn"), "not an IAM role ARN: " + ConfigNode.quote(arn)
-          + " (expected arn:aws:iam::ACCOUNT:role/NAME)");
-    }
+    String arn = roleArn(n, "arn",
+        n.requiredString("arn", "arn:aws:iam::123456789012:role/payments-deployer"));
     Duration max = n.duration("max_duration", MIN_SESSION, MAX_SESSION).orElse(Duration.ofHours(1));
     ConfigNode tagsNode = n.mapping("session_tags");
     Map<String, String> tags = new java.util.LinkedHashMap<>();
@@ -97,10 +94,7 @@ public record RoleConfig(
     if (policy.isPresent() && !policy.get().strip().startsWith("{")) {
       throw new ConfigException(n.pathOf("session_policy"), "expected an IAM policy JSON document");
     }
-    Optional<String> externalId = n.string("external_id");
-    if (externalId.isPresent() && !externalId.get().matches("[\\w+=,.@:/-]{2,1224}")) {
-      throw new ConfigException(n.pathOf("external_id"), "2-1224 of letters, digits and +=,.@:/-");
-    }
+    Optional<String> externalId = externalId(n);
     Optional<String> sourceIdentity = n.string("source_identity");
     if (sourceIdentity.isPresent()) {
       claimReference(n.pathOf("source_identity"), sourceIdentity.get());
@@ -130,6 +124,23 @@ public record RoleConfig(
         throw new ConfigException(at, e.getMessage());
       }
     }
+  }
+
+  static String roleArn(ConfigNode n, String key, String arn) throws ConfigException {
+    if (!ROLE_ARN.matcher(arn).matches()) {
+      throw new ConfigException(n.pathOf(key), "not an IAM role ARN: " + ConfigNode.quote(arn)
+          + " (expected arn:aws:iam::ACCOUNT:role/NAME)");
+    }
+    return arn;
+  }
+
+  /** STS ExternalId, as the AssumeRole API reference limits it. */
+  static Optional<String> externalId(ConfigNode n) throws ConfigException {
+    Optional<String> externalId = n.string("external_id");
+    if (externalId.isPresent() && !externalId.get().matches("[\\w+=,.@:/-]{2,1224}")) {
+      throw new ConfigException(n.pathOf("external_id"), "2-1224 of letters, digits and +=,.@:/-");
+    }
+    return externalId;
   }
 
   static void requireAlias(ConfigNode n, String alias) throws ConfigException {

@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * One entitlement rule. An allow rule grants the listed roles and secrets when its condition
  * holds; a deny rule refuses them (all of them when it lists none) and always wins. {@code "*"}
- * stands for every role or every secret.
+ * stands for every role or every secret. {@code auditor: true} covers searching the audit log.
  */
 public record RuleConfig(
     String id,
@@ -15,7 +15,8 @@ public record RuleConfig(
     List<String> roles,
     List<String> secrets,
     ConditionSpec when,
-    Optional<Duration> maxDuration) {
+    Optional<Duration> maxDuration,
+    boolean auditor) {
 
   public static final String ALL = "*";
 
@@ -27,14 +28,27 @@ public record RuleConfig(
     secrets = List.copyOf(secrets);
   }
 
+  /** A rule about roles and secrets only. */
+  public RuleConfig(String id, Effect effect, List<String> roles, List<String> secrets,
+      ConditionSpec when, Optional<Duration> maxDuration) {
+    this(id, effect, roles, secrets, when, maxDuration, false);
+  }
+
   public boolean coversRole(String alias) {
-    return roles.contains(ALL) || roles.contains(alias)
-        || (effect == Effect.DENY && roles.isEmpty() && secrets.isEmpty());
+    return roles.contains(ALL) || roles.contains(alias) || blanketDeny();
   }
 
   public boolean coversSecret(String alias) {
-    return secrets.contains(ALL) || secrets.contains(alias)
-        || (effect == Effect.DENY && roles.isEmpty() && secrets.isEmpty());
+    return secrets.contains(ALL) || secrets.contains(alias) || blanketDeny();
+  }
+
+  /** Whether the rule grants (or denies) searching the audit log. */
+  public boolean coversAuditor() {
+    return auditor || blanketDeny();
+  }
+
+  private boolean blanketDeny() {
+    return effect == Effect.DENY && roles.isEmpty() && secrets.isEmpty() && !auditor;
   }
 
   static RuleConfig read(ConfigNode n) throws ConfigException {
@@ -45,8 +59,10 @@ public record RuleConfig(
     Effect effect = n.enumValue("effect", Effect.class).orElse(Effect.ALLOW);
     List<String> roles = n.stringList("roles");
     List<String> secrets = n.stringList("secrets");
-    if (effect == Effect.ALLOW && roles.isEmpty() && secrets.isEmpty()) {
-      throw new ConfigException(n.path(), "an allow rule needs roles or secrets to grant");
+    boolean auditor = n.bool("auditor").orElse(false);
+    if (effect == Effect.ALLOW && roles.isEmpty() && secrets.isEmpty() && !auditor) {
+      throw new ConfigException(n.path(), "an allow rule needs roles, secrets or auditor: true to"
+          + " grant");
     }
     ConditionSpec when = n.has("when") ? ConditionReader.read(n.mapping("when"), 0)
         : new ConditionSpec.All(List.of());
@@ -54,7 +70,7 @@ public record RuleConfig(
     if (max.isPresent() && effect == Effect.DENY) {
       throw new ConfigException(n.pathOf("max_duration"), "only allow rules grant durations");
     }
-    RuleConfig rule = new RuleConfig(id, effect, roles, secrets, when, max);
+    RuleConfig rule = new RuleConfig(id, effect, roles, secrets, when, max, auditor);
     n.rejectUnknownKeys();
     return rule;
   }

@@ -1,6 +1,8 @@
 package dev.credbroker.server.devmode;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -12,7 +14,8 @@ public final class DevModeBanner {
 
   private DevModeBanner() {}
 
-  public static void print(PrintStream out, DevIssuer issuer, InetSocketAddress broker) {
+  public static void print(PrintStream out, DevIssuer issuer, InetSocketAddress broker,
+      Optional<Path> auditFile) {
     String token = issuer.mint("dev-user", Map.of(
         "preferred_username", "dev-user",
         "email", "dev-user@example.invalid",
@@ -34,6 +37,11 @@ public final class DevModeBanner {
 
         java -jar client/target/credbroker.jar whoami --target %s --plaintext
         """.formatted(issuer.issuer(), TOKEN_LIFETIME.toHours(), token, target));
+    auditFile.ifPresent(f -> out.println("""
+        Every decision is recorded in %s; read it with
+
+        java -jar client/target/credbroker.jar audit search --file %s
+        """.formatted(f, f)));
     out.flush();
   }
 }

@@ -145,6 +145,7 @@ public final class BrokerServer {
     private final List<BindableService> services = new ArrayList<>();
     private Optional<TlsMaterial> tls = Optional.empty();
     private boolean insecurePlaintext;
+    private Optional<AuditRecorder> audit = Optional.empty();
 
     private Builder(ServerConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -158,6 +159,12 @@ public final class BrokerServer {
     /** Allows plaintext on a non-loopback address (the {@code --insecure-plaintext} flag). */
     public Builder insecurePlaintext(boolean allowed) {
       this.insecurePlaintext = allowed;
+      return this;
+    }
+
+    /** Records calls refused for want of a bearer token, before any service sees them. */
+    public Builder audit(AuditRecorder recorder) {
+      this.audit = Optional.of(recorder);
       return this;
     }
 
@@ -200,7 +207,7 @@ public final class BrokerServer {
       }
       List<String> names = new ArrayList<>();
       CallInfoInterceptor callInfo = new CallInfoInterceptor();
-      RequireBearerInterceptor bearer = new RequireBearerInterceptor();
+      RequireBearerInterceptor bearer = new RequireBearerInterceptor(audit);
       for (BindableService s : all) {
         ServerServiceDefinition definition = s.bindService();
         names.add(definition.getServiceDescriptor().getName());
@@ -208,7 +215,9 @@ public final class BrokerServer {
         nb.addService(ServerInterceptors.intercept(definition, bearer, callInfo));
       }
       HealthWatchers watchers = new HealthWatchers();
-      nb.addService(ServerInterceptors.intercept(health.getHealthService(), watchers));
+      // Health needs no token, but gets a request id like every call (and so is the benchmarks'
+      // baseline: same transport, executor and call-info work as the broker's own RPCs).
+      nb.addService(ServerInterceptors.intercept(health.getHealthService(), watchers, callInfo));
       if (config.reflection()) {
         nb.addService(ProtoReflectionServiceV1.newInstance());
         nb.addService(legacyReflection());

@@ -10,7 +10,7 @@ import java.util.List;
  */
 record CallInfo(String peerAddress, java.util.Optional<java.net.InetAddress> peerIp,
     String requestId, dev.credbroker.server.auth.AuthenticationException bearerProblem,
-    String bearer) {
+    String bearer, long startNanos) {
   static final Context.Key<CallInfo> KEY = Context.key("credbroker-call-info");
 
   /** Parses the bearer token once per call; the check and the handler both use the result. */
@@ -18,9 +18,9 @@ record CallInfo(String peerAddress, java.util.Optional<java.net.InetAddress> pee
       java.util.Optional<java.net.InetAddress> peerIp, String requestId) {
     try {
       return new CallInfo(peerAddress, peerIp, requestId, null,
-          dev.credbroker.server.auth.BearerToken.fromAuthorization(authorization));
+          dev.credbroker.server.auth.BearerToken.fromAuthorization(authorization), System.nanoTime());
     } catch (dev.credbroker.server.auth.AuthenticationException e) {
-      return new CallInfo(peerAddress, peerIp, requestId, e, null);
+      return new CallInfo(peerAddress, peerIp, requestId, e, null, System.nanoTime());
     }
   }
 

@@ -3,12 +3,15 @@ package dev.credbroker.server.grpc;
 import dev.credbroker.proto.v1.AwsCredentials;
 import dev.credbroker.proto.v1.CredentialBrokerGrpc;
 import dev.credbroker.proto.v1.GetAwsCredentialsRequest;
+import dev.credbroker.proto.v1.GetSecretValueRequest;
 import dev.credbroker.proto.v1.ListEntitlementsRequest;
 import dev.credbroker.proto.v1.ListEntitlementsResponse;
 import dev.credbroker.proto.v1.RoleEntitlement;
 import dev.credbroker.proto.v1.SecretEntitlement;
+import dev.credbroker.proto.v1.SecretValue;
 import dev.credbroker.proto.v1.WhoAmIRequest;
 import dev.credbroker.proto.v1.WhoAmIResponse;
+import dev.credbroker.server.audit.AuditEvent;
 import dev.credbroker.server.auth.VerifiedIdentity;
 import dev.credbroker.server.policy.Decision;
 import dev.credbroker.server.policy.PolicyEngine;
@@ -16,6 +19,7 @@ import dev.credbroker.server.policy.PolicyInput;
 import dev.credbroker.server.policy.RoleGrant;
 import dev.credbroker.server.policy.Target;
 import dev.credbroker.server.cache.CredentialVendor;
+import dev.credbroker.server.cache.SecretVendor;
 import dev.credbroker.server.model.Secret;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -29,48 +33,60 @@ import java.util.function.Supplier;
 
 /**
  * The {@code credbroker.v1.CredentialBroker} service: converts proto to model and back, and leaves
- * every decision to the engines it is given. RPCs whose features have not landed are inherited and
- * answer UNIMPLEMENTED.
+ * every decision to the engines it is given.
  */
 public final class CredentialBrokerService extends CredentialBrokerGrpc.CredentialBrokerImplBase {
   static final int MAX_ALIAS_CHARS = 2048;
   static final Duration MIN_DURATION = Duration.ofMinutes(15);
+  /** Secrets Manager's limits (GetSecretValue API reference). */
+  static final int MIN_VERSION_ID = 32;
+  static final int MAX_VERSION_ID = 64;
+  static final int MAX_VERSION_STAGE = 256;
 
   private final Supplier<BrokerState> state;
   private final CredentialVendor vendor;
+  private final SecretVendor secrets;
   private final String region;
   private final Clock clock;
+  private final AuditRecorder audit;
 
   /**
    * {@code state} is read once per request, so a reloaded configuration applies to new requests
    * while requests in flight finish on the one they started with. {@code region} is reported to
-   * callers with their credentials.
+   * callers with their credentials. Every call is recorded in {@code audit} before it is answered.
    */
   public CredentialBrokerService(Supplier<BrokerState> state, CredentialVendor vendor,
-      String region, Clock clock) {
+      SecretVendor secrets, String region, Clock clock, AuditRecorder audit) {
     this.state = state;
     this.vendor = vendor;
+    this.secrets = secrets;
     this.region = region;
     this.clock = clock;
+    this.audit = audit;
   }
 
   @Override
   public void getAwsCredentials(GetAwsCredentialsRequest request,
       StreamObserver<AwsCredentials> responses) {
     CallInfo call = CallInfo.current();
+    CallAudit record = audit.start(call, "GetAwsCredentials");
     BrokerState now = state.get();
-    Optional<Duration> duration;
-    try {
+    CompletableFuture<CredentialVendor.Vended> vended = checked(() -> {
       requireAlias("role", request.getRole());
-      duration = duration(request);
-    } catch (StatusRuntimeException e) {
-      responses.onError(e);
-      return;
-    }
-    CompletableFuture<CredentialVendor.Vended> vended = authenticate(now, call).thenCompose(id ->
+      record.role(request.getRole());
+      return duration(request);
+    }).thenCompose(duration -> authenticate(now, call, record).thenCompose(id ->
         vendor.vend(now.policy(), input(id, call), id.subject(), request.getRole(), duration,
-            Secret.of(call.bearer()), id.tokenHash()));
-    respond(call, vended, v -> credentials(v, request.getRole()), responses);
+            Secret.of(call.bearer()), id.tokenHash())))
+        .thenApply(v -> {
+          var c = v.credentials();
+          record.decision(v.decision()).credential(new AuditEvent.IssuedCredential(
+              c.accessKeyId(), v.sessionName(), c.sourceIdentity().orElse(""), c.expiration(),
+              c.assumedRoleArn()), v.cacheHit() ? AuditEvent.Cache.HIT : AuditEvent.Cache.MISS,
+              c.awsRequestId());
+          return v;
+        });
+    respond(record, vended, v -> credentials(v, request.getRole()), responses);
   }
 
   private AwsCredentials credentials(CredentialVendor.Vended v, String alias) {
@@ -86,6 +102,63 @@ public final class CredentialBrokerService extends CredentialBrokerGrpc.Credenti
         .setSessionName(v.sessionName())
         .setSourceIdentity(c.sourceIdentity().orElse(""))
         .build();
+  }
+
+  @Override
+  public void getSecretValue(GetSecretValueRequest request, StreamObserver<SecretValue> responses) {
+    CallInfo call = CallInfo.current();
+    CallAudit record = audit.start(call, "GetSecretValue");
+    BrokerState now = state.get();
+    CompletableFuture<SecretVendor.Vended> vended = checked(() -> {
+      SecretVendor.Request wanted = secretRequest(request);
+      record.secret(request.getSecret());
+      return wanted;
+    }).thenCompose(wanted -> authenticate(now, call, record).thenCompose(id ->
+        secrets.vend(now.policy(), input(id, call), id.subject(), wanted)))
+        .thenApply(v -> {
+          record.decision(v.decision()).secretRead(new AuditEvent.SecretRead(
+              v.version().versionId(), v.version().versionStages()), switch (v.source()) {
+                case HIT -> AuditEvent.Cache.HIT;
+                case MISS -> AuditEvent.Cache.MISS;
+                case STALE -> AuditEvent.Cache.STALE;
+              }, v.version().awsRequestId());
+          return v;
+        });
+    respond(record, vended, ProtoValues::secretValue, responses);
+  }
+
+  /** The request's checked arguments, or its INVALID_ARGUMENT, before anything else runs. */
+  private static <T> CompletableFuture<T> checked(Supplier<T> check) {
+    try {
+      return CompletableFuture.completedFuture(check.get());
+    } catch (StatusRuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private static SecretVendor.Request secretRequest(GetSecretValueRequest request) {
+    requireAlias("secret", request.getSecret());
+    Optional<String> versionId = Optional.empty();
+    Optional<String> versionStage = Optional.empty();
+    if (request.hasVersionId()) {
+      int n = request.getVersionId().length();
+      if (n < MIN_VERSION_ID || n > MAX_VERSION_ID) {
+        throw Status.INVALID_ARGUMENT.withDescription("version_id must be " + MIN_VERSION_ID
+            + " to " + MAX_VERSION_ID + " characters (a Secrets Manager version id), got " + n)
+            .asRuntimeException();
+      }
+      versionId = Optional.of(request.getVersionId());
+    } else if (request.hasVersionStage()) {
+      int n = request.getVersionStage().length();
+      if (n < 1 || n > MAX_VERSION_STAGE) {
+        throw Status.INVALID_ARGUMENT.withDescription("version_stage must be 1 to "
+            + MAX_VERSION_STAGE + " characters, e.g. AWSCURRENT or AWSPREVIOUS; omit it for"
+            + " AWSCURRENT").asRuntimeException();
+      }
+      versionStage = Optional.of(request.getVersionStage());
+    }
+    return new SecretVendor.Request(request.getSecret(), versionId, versionStage,
+        request.getForceRefresh());
   }
 
   private static void requireAlias(String field, String value) {
@@ -114,9 +187,14 @@ public final class CredentialBrokerService extends CredentialBrokerGrpc.Credenti
   public void listEntitlements(ListEntitlementsRequest request,
       StreamObserver<ListEntitlementsResponse> responses) {
     CallInfo call = CallInfo.current();
+    CallAudit record = audit.start(call, "ListEntitlements");
     BrokerState now = state.get();
-    respond(call, authenticate(now, call), identity -> entitlements(now.policy(), input(identity, call)),
-        responses);
+    respond(record, authenticate(now, call, record), identity -> {
+      ListEntitlementsResponse listed = entitlements(now.policy(), input(identity, call));
+      record.reason("listed " + listed.getRolesCount() + " roles and " + listed.getSecretsCount()
+          + " secrets");
+      return listed;
+    }, responses);
   }
 
   private PolicyInput input(VerifiedIdentity identity, CallInfo call) {
@@ -142,14 +220,17 @@ public final class CredentialBrokerService extends CredentialBrokerGrpc.Credenti
   @Override
   public void whoAmI(WhoAmIRequest request, StreamObserver<WhoAmIResponse> responses) {
     CallInfo call = CallInfo.current();
-    respond(call, authenticate(state.get(), call), identity -> whoAmI(identity, call), responses);
+    CallAudit record = audit.start(call, "WhoAmI").reason("authenticated");
+    respond(record, authenticate(state.get(), call, record), identity -> whoAmI(identity, call),
+        responses);
   }
 
-  private static CompletableFuture<VerifiedIdentity> authenticate(BrokerState now, CallInfo call) {
+  static CompletableFuture<VerifiedIdentity> authenticate(BrokerState now, CallInfo call,
+      CallAudit record) {
     if (call.bearerProblem() != null) {
       return CompletableFuture.failedFuture(call.bearerProblem());
     }
-    return now.authenticator().authenticate(call.bearer());
+    return now.authenticator().authenticate(call.bearer()).thenApply(record::identity);
   }
 
   private static WhoAmIResponse whoAmI(VerifiedIdentity identity, CallInfo call) {
@@ -164,15 +245,11 @@ public final class CredentialBrokerService extends CredentialBrokerGrpc.Credenti
     return b.build();
   }
 
-  private static <T, R> void respond(CallInfo call, CompletableFuture<T> work,
+  private static <T, R> void respond(CallAudit record, CompletableFuture<T> work,
       Function<T, R> toResponse, StreamObserver<R> responses) {
-    work.thenApply(toResponse).whenComplete((response, error) -> {
-      if (error != null) {
-        responses.onError(StatusMapping.toStatus(error, call));
-      } else {
-        responses.onNext(response);
-        responses.onCompleted();
-      }
-    });
+    record.answer(work.thenApply(toResponse), response -> {
+      responses.onNext(response);
+      responses.onCompleted();
+    }, responses);
   }
 }

@@ -4,14 +4,34 @@ import com.google.protobuf.ListValue;
 import com.google.protobuf.NullValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
+import com.google.protobuf.UnsafeByteOperations;
 import com.google.protobuf.Value;
+import dev.credbroker.proto.v1.SecretValue;
+import dev.credbroker.server.cache.SecretVendor;
+import dev.credbroker.server.model.SecretVersion;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** Conversions from model values to protobuf well-known types. */
+/** Conversions from model values to protobuf well-known types and broker messages. */
 final class ProtoValues {
   private ProtoValues() {}
+
+  /** The one place a secret value is revealed: into the response for its entitled caller. */
+  static SecretValue secretValue(SecretVendor.Vended v) {
+    SecretVersion s = v.version();
+    SecretValue.Builder b = SecretValue.newBuilder()
+        .setSecret(v.alias())
+        .setName(s.name())
+        .setArn(s.arn())
+        .setVersionId(s.versionId())
+        .addAllVersionStages(s.versionStages());
+    s.createdDate().ifPresent(t -> b.setCreatedDate(timestamp(t)));
+    s.string().ifPresent(value -> b.setSecretString(value.reveal()));
+    s.binary().ifPresent(
+        bytes -> b.setSecretBinary(UnsafeByteOperations.unsafeWrap(bytes.reveal())));
+    return b.build();
+  }
 
   static Timestamp timestamp(Instant t) {
     return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();

@@ -5,23 +5,39 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.Optional;
 
 /**
  * Refuses any call to the broker's own services that carries no well-formed bearer token, before
- * a handler runs. Handlers still verify the token (asynchronously, so a key fetch never blocks a
- * transport thread); this makes an RPC that forgot to fail closed, not open.
+ * a handler runs, and records the refusal. Handlers still verify the token (asynchronously, so a
+ * key fetch never blocks a transport thread); this makes an RPC that forgot to fail closed, not
+ * open.
  */
 final class RequireBearerInterceptor implements ServerInterceptor {
+  private final Optional<AuditRecorder> audit;
+
+  RequireBearerInterceptor(Optional<AuditRecorder> audit) {
+    this.audit = audit;
+  }
 
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
       ServerCallHandler<Q, R> next) {
     CallInfo info = CallInfo.current(); // set by CallInfoInterceptor, which runs first
-    if (info.bearerProblem() != null) {
-      call.close(Status.UNAUTHENTICATED.withDescription(info.bearerProblem().getMessage()),
-          new Metadata());
-      return new ServerCall.Listener<>() {};
+    if (info.bearerProblem() == null) {
+      return next.startCall(call, headers);
     }
-    return next.startCall(call, headers);
+    StatusRuntimeException refusal = Status.UNAUTHENTICATED
+        .withDescription(info.bearerProblem().getMessage()).asRuntimeException();
+    if (audit.isEmpty()) {
+      call.close(refusal.getStatus(), new Metadata());
+    } else {
+      String rpc = call.getMethodDescriptor().getBareMethodName();
+      audit.get().start(info, rpc).refused(info.bearerProblem(), refusal)
+          .whenComplete((written, error) -> call.close(error == null ? refusal.getStatus()
+              : StatusMapping.toStatus(error, info).getStatus(), new Metadata()));
+    }
+    return new ServerCall.Listener<>() {};
   }
 }

@@ -1,7 +1,9 @@
 package dev.credbroker.server.grpc;
 
+import dev.credbroker.server.audit.AuditUnavailableException;
 import dev.credbroker.server.auth.AuthenticationException;
 import dev.credbroker.server.aws.AwsCallException;
+import dev.credbroker.server.cache.ForceRefreshLimitedException;
 import dev.credbroker.server.ops.Futures;
 import dev.credbroker.server.policy.NotEntitledException;
 import io.grpc.Status;
@@ -35,6 +37,8 @@ final class StatusMapping {
       Status status = switch (aws.kind()) {
         case DENIED -> Status.PERMISSION_DENIED.withDescription("AWS refused the request: "
             + aws.getMessage());
+        case NOT_FOUND -> Status.NOT_FOUND.withDescription("AWS has no such resource or version: "
+            + aws.getMessage());
         case INVALID, REGION_DISABLED -> Status.FAILED_PRECONDITION.withDescription(
             "AWS rejected the request: " + aws.getMessage());
         case THROTTLED, UNAVAILABLE -> Status.UNAVAILABLE.withDescription(
@@ -42,6 +46,13 @@ final class StatusMapping {
                 + aws.getMessage() + ")");
       };
       return status.asRuntimeException();
+    }
+    if (cause instanceof AuditUnavailableException) {
+      return Status.UNAVAILABLE.withDescription("the broker cannot write its audit log, so it"
+          + " refuses every decision; nothing was issued. Retry later").asRuntimeException();
+    }
+    if (cause instanceof ForceRefreshLimitedException limited) {
+      return Status.RESOURCE_EXHAUSTED.withDescription(limited.getMessage()).asRuntimeException();
     }
     if (cause instanceof StatusRuntimeException s) {
       return s;

@@ -9,9 +9,11 @@ public final class ClockTicker {
   private ClockTicker() {}
 
   public static Ticker of(Clock clock) {
-    return () -> {
-      Instant now = clock.instant();
-      return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    };
+    return () -> nanos(clock.instant());
+  }
+
+  /** An instant on this ticker's scale (nanoseconds since the epoch). */
+  public static long nanos(Instant t) {
+    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
   }
 }

@@ -35,34 +35,9 @@ public final class JsonLogLayout extends LayoutBase<ILoggingEvent> {
   }
 
   private static void field(StringBuilder out, String key, String value) {
-    quote(out, key);
+    JsonText.quote(out, key);
     out.append(':');
-    quote(out, value);
+    JsonText.quote(out, value);
     out.append(',');
-  }
-
-  /** Appends {@code s} as a JSON string (RFC 8259 section 7). */
-  static void quote(StringBuilder out, String s) {
-    out.append('"');
-    if (s != null) {
-      for (int i = 0; i < s.length(); i++) {
-        char c = s.charAt(i);
-        switch (c) {
-          case '"' -> out.append("\\\"");
-          case '\\' -> out.append("\\\\");
-          case '\n' -> out.append("\\n");
-          case '\r' -> out.append("\\r");
-          case '\t' -> out.append("\\t");
-          default -> {
-            if (c < 0x20 || c == 0x2028 || c == 0x2029) {
-              out.append(String.format("\\u%04x", (int) c));
-            } else {
-              out.append(c);
-            }
-          }
-        }
-      }
-    }
-    out.append('"');
   }
 }

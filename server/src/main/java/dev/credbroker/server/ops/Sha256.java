@@ -5,16 +5,24 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** SHA-256 of text, and the short hex form used to correlate without revealing the input. */
+/**
+ * SHA-256 of text, and the short hex form used to correlate without revealing the input. Every
+ * request hashes its bearer token, so each thread keeps one digest rather than looking the
+ * algorithm up per call ({@code digest()} resets it for the next use).
+ */
 public final class Sha256 {
-  private Sha256() {}
-
-  public static byte[] of(String text) {
+  private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(() -> {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }
+  });
+
+  private Sha256() {}
+
+  public static byte[] of(String text) {
+    return DIGEST.get().digest(text.getBytes(StandardCharsets.UTF_8));
   }
 
   /** The first 16 hex digits (64 bits) of a digest. */

@@ -11,7 +11,15 @@ public final class NotEntitledException extends Exception {
   private final transient Decision decision;
 
   public NotEntitledException(Decision decision) {
-    super("not entitled to " + decision.target(), null, false, false);
+    this(decision, decision.target());
+  }
+
+  /**
+   * Names {@code asked}, what the caller wrote, when the decision is about the alias it resolved
+   * to: the answer must not reveal which alias a name belongs to.
+   */
+  public NotEntitledException(Decision decision, Target asked) {
+    super("not entitled to " + asked, null, false, false);
     this.decision = decision;
   }
 

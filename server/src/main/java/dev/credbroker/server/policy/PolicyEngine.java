@@ -22,6 +22,7 @@ public final class PolicyEngine {
   private final Map<String, RoleConfig> roles;
   private final Map<String, SecretConfig> secrets;
   private final Map<Target, List<RuleConfig>> covering = new java.util.HashMap<>();
+  private final Map<String, String> secretAliasById = new java.util.HashMap<>();
 
   public PolicyEngine(BrokerConfig config) {
     this.roles = config.roles();
@@ -34,7 +35,9 @@ public final class PolicyEngine {
     for (String alias : secrets.keySet()) {
       covering.put(Target.secret(alias), config.rules().stream()
           .filter(r -> r.coversSecret(alias)).toList());
+      secrets.get(alias).idsAccepted().forEach(id -> secretAliasById.put(id, alias));
     }
+    covering.put(Target.AUDITOR, config.rules().stream().filter(RuleConfig::coversAuditor).toList());
   }
 
   public Decision decide(PolicyInput in, Target target) {
@@ -70,7 +73,7 @@ public final class PolicyEngine {
           + " for this caller", Optional.empty(), trace);
     }
     String reason = target + " allowed by rule " + String.join(", ", allows);
-    if (target.kind() == Target.Kind.SECRET) {
+    if (target.kind() != Target.Kind.ROLE) {
       return new Decision(target, true, List.copyOf(allows), reason, Optional.empty(), trace);
     }
     RoleConfig role = roles.get(target.alias());
@@ -88,6 +91,21 @@ public final class PolicyEngine {
   /** The Secrets Manager id behind a configured secret alias. */
   public String secretId(String alias) {
     return secrets.get(alias).secretId();
+  }
+
+  /** The configured secret behind an alias. */
+  public Optional<SecretConfig> secret(String alias) {
+    return Optional.ofNullable(secrets.get(alias));
+  }
+
+  /**
+   * The alias a request's secret field stands for: an alias as written, or the alias of the
+   * secret whose name or ARN it is where that secret allows requests by id; anything else is
+   * returned unchanged and, as no rule covers it, denied.
+   */
+  public String secretAlias(String requested) {
+    return secrets.containsKey(requested) ? requested
+        : secretAliasById.getOrDefault(requested, requested);
   }
 
   /** Every role and secret this caller may request now, each with its allowing decision. */

@@ -34,7 +34,8 @@ public final class PolicyLint {
       if (allow.effect() != Effect.ALLOW) {
         continue;
       }
-      boolean shadowed = targets(allow, config).stream().allMatch(t -> alwaysDeny.stream()
+      var allowed = targets(allow, config); // empty for a rule that only grants auditor
+      boolean shadowed = !allowed.isEmpty() && allowed.stream().allMatch(t -> alwaysDeny.stream()
           .anyMatch(d -> t.kind() == Target.Kind.ROLE ? d.coversRole(t.alias()) : d.coversSecret(t.alias())));
       if (shadowed) {
         out.add("rule " + allow.id() + " is shadowed: an unconditional deny covers everything it allows");

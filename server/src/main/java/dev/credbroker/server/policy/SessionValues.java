@@ -33,7 +33,7 @@ final class SessionValues {
   static Map<String, String> tags(RoleConfig role, Map<String, Object> claims) throws Unusable {
     Map<String, String> out = new LinkedHashMap<>();
     for (Map.Entry<String, String> tag : role.sessionTags().entrySet()) {
-      Optional<String> value = resolve(tag.getValue(), claims, "session tag '" + tag.getKey() + "'");
+      Optional<String> value = resolve(tag.getValue(), claims, tag.getKey());
       if (value.isEmpty()) {
         continue; // an absent claim leaves the tag out
       }
@@ -56,7 +56,7 @@ final class SessionValues {
     if (role.sourceIdentity().isEmpty()) {
       return Optional.empty();
     }
-    Optional<String> value = resolve(role.sourceIdentity().get(), claims, "source identity");
+    Optional<String> value = resolve(role.sourceIdentity().get(), claims, null);
     if (value.isEmpty()) {
       throw new Unusable("source identity claim " + role.sourceIdentity().get() + " is absent");
     }
@@ -67,7 +67,8 @@ final class SessionValues {
     return value;
   }
 
-  private static Optional<String> resolve(String spec, Map<String, Object> claims, String what)
+  /** {@code tagKey} names the tag for messages; null for the source identity. */
+  private static Optional<String> resolve(String spec, Map<String, Object> claims, String tagKey)
       throws Unusable {
     if (!spec.startsWith("$.")) {
       return Optional.of(spec);
@@ -83,6 +84,7 @@ final class SessionValues {
     if (v instanceof Number || v instanceof Boolean) {
       return Optional.of(String.valueOf(v));
     }
+    String what = tagKey == null ? "source identity" : "session tag '" + tagKey + "'";
     throw new Unusable(what + " claim " + spec + " is " + (v instanceof Map ? "an object" : "a list")
         + ", not a single value");
   }

@@ -1,10 +1,13 @@
 package dev.credbroker.server.policy;
 
-/** What a caller asks for: a role or a secret, by alias. */
+/** What a caller asks for: a role or a secret by alias, or the auditor entitlement. */
 public record Target(Kind kind, String alias) {
 
   /** Roles and secrets are separate namespaces. */
-  public enum Kind { ROLE, SECRET }
+  public enum Kind { ROLE, SECRET, AUDITOR }
+
+  /** Searching the audit log ({@code AuditService.SearchAudit}). */
+  public static final Target AUDITOR = new Target(Kind.AUDITOR, "audit-search");
 
   public static Target role(String alias) {
     return new Target(Kind.ROLE, alias);
@@ -16,6 +19,10 @@ public record Target(Kind kind, String alias) {
 
   @Override
   public String toString() {
-    return (kind == Kind.ROLE ? "role '" : "secret '") + alias + "'";
+    return switch (kind) {
+      case ROLE -> "role '" + alias + "'";
+      case SECRET -> "secret '" + alias + "'";
+      case AUDITOR -> "the auditor entitlement";
+    };
   }
 }

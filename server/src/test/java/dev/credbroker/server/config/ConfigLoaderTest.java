@@ -101,6 +101,34 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void load_secrets_bindEveryKeyWithDefaults() throws Exception {
+    String arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:payments/db-AbCdEf";
+    BrokerConfig config = ConfigLoader.load(write("""
+        server: {listen: 127.0.0.1:8443}
+        aws: {secrets_manager_endpoint: "http://127.0.0.1:4566"}
+        secrets:
+          full:
+            id: "%s"
+            cache_ttl: 5m
+            stale_grace: 2h
+            role_arn: arn:aws:iam::123456789012:role/secrets-reader
+            external_id: ext-42
+            allow_request_by_id: true
+            force_refresh_interval: 30s
+          minimal: {id: payments/cache}
+        """.formatted(arn)));
+
+    assertEquals(new SecretConfig("full", arn, Duration.ofMinutes(5), Duration.ofHours(2),
+        Optional.of("arn:aws:iam::123456789012:role/secrets-reader"), Optional.of("ext-42"), true,
+        Duration.ofSeconds(30)), config.secrets().get("full"));
+    assertEquals(Set.of(arn, "payments/db"), config.secrets().get("full").idsAccepted());
+    assertEquals(SecretConfig.of("minimal", "payments/cache"), config.secrets().get("minimal"));
+    assertEquals(Set.of(), config.secrets().get("minimal").idsAccepted());
+    assertEquals("http://127.0.0.1:4566",
+        config.aws().secretsManagerEndpoint().orElseThrow().toString());
+  }
+
+  @Test
   void load_coreSchemaBooleans_areBooleans() throws Exception {
     assertFalse(ConfigLoader.load(write("server: {listen: 127.0.0.1:1, reflection: False}\n"))
         .server().reflection());
@@ -128,7 +156,7 @@ class ConfigLoaderTest {
   @CsvSource(delimiter = '|', textBlock = """
       typo in a nested key        | server: {listen: 127.0.0.1:1, lsten: x}                 | server.lsten: unknown key; did you mean 'listen'?
       typo in a top-level key     | {server: {listen: 127.0.0.1:1}, loging: {}}             | loging: unknown key; did you mean 'logging'?
-      unrelated unknown key       | {server: {listen: 127.0.0.1:1}, zzzzzzzzzz: 1}          | zzzzzzzzzz: unknown key; known keys here: server, issuers, roles, secrets, aws, credentials, logging, rules
+      unrelated unknown key       | {server: {listen: 127.0.0.1:1}, zzzzzzzzzz: 1}          | zzzzzzzzzz: unknown key; known keys here: server, issuers, roles, secrets, aws, credentials, logging, audit, rules
       missing server              | logging: {level: info}                                  | server: required
       missing listen              | server: {reflection: true}                              | server.listen: required; write for example listen: 127.0.0.1:8443
       listen without port         | server: {listen: localhost}                             | server.listen: expected host:port
@@ -162,7 +190,21 @@ class ConfigLoaderTest {
       http to a name, not literal | 'issuers: [{issuer: "http://localhost.example.com", audiences: [b]}]\\nserver: {listen: 127.0.0.1:1}' | issuers[0].issuer: must be an https:// URL (http:// only for loopback hosts)
       refetch interval of zero    | 'issuers: [{issuer: "https://a.example", audiences: [b], jwks_min_refetch_interval: 0s}]\\nserver: {listen: 127.0.0.1:1}' | issuers[0].jwks_min_refetch_interval: must be between 1s and 1h, got 0s
       web identity with tags      | 'roles: {r: {arn: "arn:aws:iam::123456789012:role/r", mode: web_identity, session_tags: {a: b}}}\\nserver: {listen: 127.0.0.1:1}' | roles.r.session_tags: not available with mode: web_identity
+      secret id neither name nor ARN | 'secrets: {s: {id: "has space"}}\nserver: {listen: 127.0.0.1:1}' | secrets.s.id: not a secret name (1-512 of letters, digits and /_+=.@-) or a secret ARN: 'has space'
+      secret role not a role ARN  | 'secrets: {s: {id: a, role_arn: "arn:aws:iam::1:user/x"}}\nserver: {listen: 127.0.0.1:1}' | secrets.s.role_arn: not an IAM role ARN
+      external id without a role  | 'secrets: {s: {id: a, external_id: ext-1}}\nserver: {listen: 127.0.0.1:1}' | secrets.s.external_id: applies to role_arn; set role_arn too
+      stale grace out of range    | 'secrets: {s: {id: a, stale_grace: 8d}}\nserver: {listen: 127.0.0.1:1}' | secrets.s.stale_grace: must be between 0s and 7d, got 8d
+      force refresh of zero       | 'secrets: {s: {id: a, force_refresh_interval: 0s}}\nserver: {listen: 127.0.0.1:1}' | secrets.s.force_refresh_interval: must be between 1s and 1h, got 0s
+      one id for two secrets      | 'secrets: {s: {id: a, allow_request_by_id: true}, t: {id: a, allow_request_by_id: true}}\nserver: {listen: 127.0.0.1:1}' | secrets.t.allow_request_by_id: 'a' would name both this secret and 's'; allow it on one of them only
+      id that is another alias    | 'secrets: {s: {id: t, allow_request_by_id: true}, t: {id: b}}\nserver: {listen: 127.0.0.1:1}' | secrets.s.allow_request_by_id: 't' would name both this secret and 't'
+      secrets endpoint off loopback | 'aws: {secrets_manager_endpoint: "http://sm.example.com"}\nserver: {listen: 127.0.0.1:1}' | aws.secrets_manager_endpoint: must be https://
       skew above the cap          | 'issuers: [{issuer: "https://a.example", audiences: [b], clock_skew: 10m}]\\nserver: {listen: 127.0.0.1:1}' | issuers[0].clock_skew: must be between 0s and 5m, got 10m
+      audit file missing          | '{server: {listen: 127.0.0.1:1}, audit: {fail_closed: true}}' | audit.file: required for the file sink; write for example file: /var/log/credbroker/audit.jsonl (or sink: stdout)
+      stdout sink with a file     | '{server: {listen: 127.0.0.1:1}, audit: {sink: stdout, file: a.jsonl}}' | audit.file: only the file sink takes a file; remove it or remove sink: stdout
+      stdout sink with rotation   | '{server: {listen: 127.0.0.1:1}, audit: {sink: stdout, rotate_every: 1h}}' | audit: rotation applies to the file sink only
+      sample rate without sample  | '{server: {listen: 127.0.0.1:1}, audit: {file: a.jsonl, sample_percent: 5}}' | audit.sample_percent: only used with informational: sample
+      unknown durability          | '{server: {listen: 127.0.0.1:1}, audit: {file: a.jsonl, durability: maybe}}' | audit.durability: expected one of fsync, os_buffered
+      allow rule granting nothing | '{server: {listen: 127.0.0.1:1}, rules: [{id: r, auditor: false}]}' | rules[0]: an allow rule needs roles, secrets or auditor: true to grant
       """)
   void load_badFile_namesKeyAndFix(String caseName, String yaml, String expected) throws Exception {
     Path file = write(yaml.replace("\\n", "\n").replace("\\0", "\\u0000"));

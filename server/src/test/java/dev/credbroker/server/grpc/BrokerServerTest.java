@@ -40,6 +40,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,6 +70,18 @@ class BrokerServerTest {
     assertEquals(ServingStatus.SERVING, health.check(HealthCheckRequest.getDefaultInstance()).getStatus());
     assertEquals(ServingStatus.SERVING, health.check(HealthCheckRequest.newBuilder()
         .setService(CredentialBrokerGrpc.SERVICE_NAME).build()).getStatus());
+  }
+
+  @Test
+  void healthCheck_withoutToken_servesAndReturnsRequestId() throws Exception {
+    BrokerServer server = start(config(Optional.empty()), BrokerServer.builder(config(Optional.empty())));
+    AtomicReference<Metadata> headers = new AtomicReference<>();
+    HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(plaintext(server))
+        .withInterceptors(MetadataUtils.newCaptureMetadataInterceptor(headers,
+            new AtomicReference<>()));
+
+    assertEquals(ServingStatus.SERVING, health.check(HealthCheckRequest.getDefaultInstance()).getStatus());
+    assertEquals(32, headers.get().get(CallInfoInterceptor.REQUEST_ID).length());
   }
 
   @Test

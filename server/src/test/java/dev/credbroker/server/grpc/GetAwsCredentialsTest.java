@@ -57,6 +57,9 @@ class GetAwsCredentialsTest {
   private LoopbackBroker broker;
   private ManagedChannel channel;
 
+  private final dev.credbroker.server.testing.RecordingAuditLog audit =
+      new dev.credbroker.server.testing.RecordingAuditLog();
+
   @BeforeEach
   void start() throws Exception {
     idp = DevIssuer.start(clock);
@@ -85,7 +88,8 @@ class GetAwsCredentialsTest {
         clock);
     CredentialVendor vendor = new CredentialVendor(new CredentialCache(gateway, io, clock,
         java.time.Duration.ofMinutes(5), java.time.Duration.ofMinutes(10), 1000), java.time.Duration.ofHours(1));
-    broker = LoopbackBroker.start(new CredentialBrokerService(() -> state, vendor, "us-east-1", clock));
+    broker = LoopbackBroker.start(new CredentialBrokerService(() -> state, vendor, null, "us-east-1",
+        clock, new AuditRecorder(audit, java.util.List.of(), clock)));
     channel = broker.channel();
   }
 

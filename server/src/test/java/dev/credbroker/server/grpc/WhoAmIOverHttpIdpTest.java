@@ -71,7 +71,9 @@ class WhoAmIOverHttpIdpTest {
         Duration.ofSeconds(2), Duration.ofSeconds(2));
     authenticator = Authenticator.create(List.of(corp, dev.issuerConfig()), clock, io);
     broker = LoopbackBroker.start(new CredentialBrokerService(
-        () -> new BrokerState(authenticator, new PolicyEngine(policyConfig())), null, "", clock));
+        () -> new BrokerState(authenticator, new PolicyEngine(policyConfig())), null, null, "", clock,
+        new AuditRecorder(new dev.credbroker.server.testing.RecordingAuditLog(), java.util.List.of(),
+            clock)));
     channel = broker.channel();
   }
 

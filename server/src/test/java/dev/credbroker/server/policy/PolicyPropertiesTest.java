@@ -179,10 +179,11 @@ class PolicyPropertiesTest {
     }
     Map<String, SecretConfig> secrets = new LinkedHashMap<>();
     for (String s : SECRETS) {
-      secrets.put(s, new SecretConfig(s, "id/" + s, Duration.ofHours(1)));
+      secrets.put(s, SecretConfig.of(s, "id/" + s));
     }
     return new PolicyEngine(new BrokerConfig(null, List.of(), roles, secrets, rules,
         dev.credbroker.server.config.AwsConfig.DEFAULTS,
-        dev.credbroker.server.config.CredentialsConfig.DEFAULTS, LoggingConfig.DEFAULTS));
+        dev.credbroker.server.config.CredentialsConfig.DEFAULTS, LoggingConfig.DEFAULTS,
+        java.util.Optional.empty()));
   }
 }

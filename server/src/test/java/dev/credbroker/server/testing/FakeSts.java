@@ -1,11 +1,7 @@
 package dev.credbroker.server.testing;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -20,9 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
@@ -39,47 +32,39 @@ public final class FakeSts implements AutoCloseable {
   private static final Pattern SESSION_NAME = Pattern.compile("[\\w+=,.@-]{2,64}");
   private static final Pattern SOURCE_IDENTITY = Pattern.compile("[\\w+=,.@-]{2,64}");
 
-  private final HttpServer http;
+  private LoopbackHttp http;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
   private final Map<String, Minted> minted = new ConcurrentHashMap<>();
-  private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
-  private final ConcurrentLinkedQueue<String[]> faults = new ConcurrentLinkedQueue<>();
+  private final FaultPlan faults = new FaultPlan();
   private final List<Map<String, String>> assumeRoleRequests = java.util.Collections.synchronizedList(new ArrayList<>());
-  private volatile Duration latency = Duration.ZERO;
   private volatile Duration maxSessionDuration = Duration.ofHours(12);
   private final java.util.Set<String> trustedIssuers = ConcurrentHashMap.newKeySet();
 
   /** A credential this fake minted: its secret, session token, expiry and assumed-role ARN. */
   public record Minted(String secret, String sessionToken, Instant expiration, String arn) {}
 
-  private FakeSts(HttpServer http, Clock clock) {
-    this.http = http;
+  private FakeSts(Clock clock) {
     this.clock = clock;
   }
 
   public static FakeSts start(Clock clock) throws IOException {
-    HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-    http.setExecutor(Executors.newCachedThreadPool());
-    FakeSts sts = new FakeSts(http, clock);
-    http.createContext("/", sts::handle);
-    http.start();
+    FakeSts sts = new FakeSts(clock);
+    sts.http = LoopbackHttp.start(sts::handle);
     return sts;
   }
 
   public URI endpoint() {
-    return URI.create("http://127.0.0.1:" + http.getAddress().getPort());
+    return http.endpoint();
   }
 
   /** The next {@code times} calls fail with this HTTP status and AWS error code. */
   public void failNext(int times, int status, String code) {
-    for (int i = 0; i < times; i++) {
-      faults.add(new String[] {Integer.toString(status), code});
-    }
+    faults.failNext(times, status, code);
   }
 
   public void latency(Duration d) {
-    latency = d;
+    faults.latency(d);
   }
 
   /** Like IAM's MaxSessionDuration of the roles (default 12h). */
@@ -93,7 +78,7 @@ public final class FakeSts implements AutoCloseable {
   }
 
   public int calls(String action) {
-    return calls.getOrDefault(action, new AtomicInteger()).get();
+    return faults.calls(action);
   }
 
   public List<Map<String, String>> assumeRoleRequests() {
@@ -108,7 +93,7 @@ public final class FakeSts implements AutoCloseable {
 
   @Override
   public void close() {
-    http.stop(0);
+    http.close();
   }
 
   private void handle(HttpExchange ex) throws IOException {
@@ -116,13 +101,9 @@ public final class FakeSts implements AutoCloseable {
       byte[] body = ex.getRequestBody().readAllBytes();
       Map<String, String> form = parseForm(new String(body, StandardCharsets.UTF_8));
       String action = form.getOrDefault("Action", "");
-      calls.computeIfAbsent(action, a -> new AtomicInteger()).incrementAndGet();
-      if (!latency.isZero()) {
-        Thread.sleep(latency.toMillis()); // simulated network latency, not test synchronisation
-      }
-      String[] fault = faults.poll();
+      FaultPlan.Fault fault = faults.onCall(action);
       if (fault != null) {
-        error(ex, Integer.parseInt(fault[0]), fault[1], "injected fault");
+        error(ex, fault.status(), fault.code(), "injected fault");
         return;
       }
       if (!"POST".equals(ex.getRequestMethod()) || !"2011-06-15".equals(form.get("Version"))) {
@@ -293,12 +274,7 @@ public final class FakeSts implements AutoCloseable {
   }
 
   private static void send(HttpExchange ex, int status, String xml) throws IOException {
-    byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().set("Content-Type", "text/xml");
-    ex.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(bytes);
-    }
+    LoopbackHttp.send(ex, status, "text/xml", xml);
   }
 
   private static Map<String, String> parseForm(String body) {

@@ -3,6 +3,7 @@ package dev.credbroker.server.testing;
 import dev.credbroker.server.config.ListenAddress;
 import dev.credbroker.server.config.ServerConfig;
 import dev.credbroker.server.config.ServerLimits;
+import dev.credbroker.server.grpc.AuditRecorder;
 import dev.credbroker.server.grpc.BrokerServer;
 import io.grpc.BindableService;
 import io.grpc.Grpc;
@@ -16,9 +17,20 @@ import java.util.concurrent.TimeUnit;
 public record LoopbackBroker(BrokerServer server, ManagedChannel channel) implements AutoCloseable {
 
   public static LoopbackBroker start(BindableService service) throws Exception {
-    BrokerServer server = BrokerServer.builder(new ServerConfig(new ListenAddress("127.0.0.1", 0),
-            Optional.empty(), ServerLimits.DEFAULTS, Duration.ofSeconds(5), true, Duration.ZERO))
-        .addService(service).build().start();
+    return start(Optional.empty(), service);
+  }
+
+  /** With {@code audit}, calls refused for want of a bearer token are recorded too. */
+  public static LoopbackBroker start(Optional<AuditRecorder> audit, BindableService... services)
+      throws Exception {
+    BrokerServer.Builder builder = BrokerServer.builder(new ServerConfig(
+        new ListenAddress("127.0.0.1", 0), Optional.empty(), ServerLimits.DEFAULTS,
+        Duration.ofSeconds(5), true, Duration.ZERO));
+    audit.ifPresent(builder::audit);
+    for (BindableService service : services) {
+      builder.addService(service);
+    }
+    BrokerServer server = builder.build().start();
     ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1",
         server.address().getPort(), InsecureChannelCredentials.create()).build();
     return new LoopbackBroker(server, channel);

@@ -1,0 +1,75 @@
+package dev.credbroker.server.cache;
+
+import dev.credbroker.server.aws.AssumeRoleCall;
+import dev.credbroker.server.aws.SecretCall;
+import dev.credbroker.server.config.SecretConfig;
+import dev.credbroker.server.model.SecretVersion;
+import dev.credbroker.server.policy.Decision;
+import dev.credbroker.server.policy.NotEntitledException;
+import dev.credbroker.server.policy.PolicyEngine;
+import dev.credbroker.server.policy.PolicyInput;
+import dev.credbroker.server.policy.Target;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Turns an entitled request into a secret value: resolve the alias, decide, then take the value
+ * from the cache or Secrets Manager. Nothing reaches AWS without an allow decision, so only an
+ * entitled caller can ever learn that a secret or version does not exist.
+ */
+public final class SecretVendor {
+  /** The session name of the broker's own sessions for secrets read with a role. */
+  static final String ROLE_SESSION = "credbroker-secrets";
+  private static final Duration ROLE_SESSION_DURATION = Duration.ofHours(1);
+
+  private final SecretCache cache;
+  private final ForceRefreshLimiter limiter;
+
+  public SecretVendor(SecretCache cache, java.time.Clock clock) {
+    this.cache = cache;
+    this.limiter = new ForceRefreshLimiter(clock, 100_000);
+  }
+
+  /** What was handed out, and on what grounds (for the response and the audit record). */
+  public record Vended(SecretVersion version, SecretCache.Source source, Decision decision,
+      String alias, String secretId) {
+    public boolean cacheHit() {
+      return source != SecretCache.Source.MISS;
+    }
+  }
+
+  /** One read of a secret; {@code requested} is what the caller wrote, alias or id. */
+  public record Request(String requested, Optional<String> versionId,
+      Optional<String> versionStage, boolean forceRefresh) {}
+
+  public CompletableFuture<Vended> vend(PolicyEngine policy, PolicyInput in, String subject,
+      Request request) {
+    String alias = policy.secretAlias(request.requested());
+    Decision decision = policy.decide(in, Target.secret(alias));
+    if (!decision.allowed()) {
+      return CompletableFuture.failedFuture(
+          new NotEntitledException(decision, Target.secret(request.requested())));
+    }
+    SecretConfig secret = policy.secret(alias).orElseThrow();
+    if (request.forceRefresh()) {
+      Optional<Duration> wait = limiter.acquire(in.issuer() + "\u0000" + subject + "\u0000" + alias,
+          secret.forceRefreshInterval());
+      if (wait.isPresent()) {
+        return CompletableFuture.failedFuture(new ForceRefreshLimitedException(request.requested(),
+            secret.forceRefreshInterval(), wait.get()));
+      }
+    }
+    SecretCall call = request.versionId().isPresent() || request.versionStage().isPresent()
+        ? new SecretCall(secret.secretId(), request.versionId(), request.versionStage())
+        : SecretCall.current(secret.secretId());
+    Optional<AssumeRoleCall> role = secret.roleArn().map(arn -> AssumeRoleCall.assumeRole(arn,
+        ROLE_SESSION, ROLE_SESSION_DURATION, Map.of(), List.of(), Optional.empty(),
+        Optional.empty(), List.of(), secret.externalId()));
+    var freshness = new SecretCache.Freshness(secret.cacheTtl(), secret.staleGrace());
+    return cache.get(new SecretCache.Key(call, role), freshness, request.forceRefresh())
+        .thenApply(l -> new Vended(l.version(), l.source(), decision, alias, secret.secretId()));
+  }
+}

@@ -1,0 +1,135 @@
+package dev.credbroker.server.grpc;
+
+import dev.credbroker.proto.v1.AuditRecord;
+import dev.credbroker.proto.v1.AuditServiceGrpc;
+import dev.credbroker.proto.v1.SearchAuditRequest;
+import dev.credbroker.server.audit.AuditEvent;
+import dev.credbroker.server.audit.AuditFiles;
+import dev.credbroker.server.audit.AuditQuery;
+import dev.credbroker.server.audit.AuditSearch;
+import dev.credbroker.server.policy.Decision;
+import dev.credbroker.server.policy.NotEntitledException;
+import dev.credbroker.server.policy.PolicyInput;
+import dev.credbroker.server.policy.Target;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code credbroker.v1.AuditService}: security reviewers search the audit log over gRPC. Only
+ * callers whose policy grants the auditor entitlement may search, and each search is itself
+ * recorded before any record is streamed. Files are read on {@code io}, never on a transport thread,
+ * and records are sent only as fast as the caller reads them.
+ */
+public final class AuditSearchService extends AuditServiceGrpc.AuditServiceImplBase {
+  private static final Logger log = LoggerFactory.getLogger(AuditSearchService.class);
+  static final int DEFAULT_LIMIT = 1000;
+
+  private final Supplier<BrokerState> state;
+  private final AuditRecorder audit;
+  private final Optional<Path> auditFile;
+  private final Executor io;
+  private final Clock clock;
+
+  /** {@code auditFile} is the live file of the file sink; empty when records go to stdout. */
+  public AuditSearchService(Supplier<BrokerState> state, AuditRecorder audit,
+      Optional<Path> auditFile, Executor io, Clock clock) {
+    this.state = state;
+    this.audit = audit;
+    this.auditFile = auditFile;
+    this.io = io;
+    this.clock = clock;
+  }
+
+  @Override
+  public void searchAudit(SearchAuditRequest request, StreamObserver<AuditRecord> responses) {
+    CallInfo call = CallInfo.current();
+    CallAudit record = audit.start(call, "SearchAudit");
+    FlowGate gate = new FlowGate((ServerCallStreamObserver<AuditRecord>) responses);
+    BrokerState now = state.get();
+    CompletableFuture<AuditQuery> allowed = CredentialBrokerService.authenticate(now, call, record)
+        .thenApply(id -> {
+          AuditQuery query = query(request);
+          Decision d = now.policy().decide(new PolicyInput(id.issuer(), id.claims(), call.peerIp(),
+              clock.instant()), Target.AUDITOR);
+          record.decision(d);
+          if (!d.allowed()) {
+            throw new java.util.concurrent.CompletionException(new NotEntitledException(d));
+          }
+          if (auditFile.isEmpty()) {
+            throw Status.FAILED_PRECONDITION.withDescription("this broker writes its audit log to"
+                + " stdout; search it in your log pipeline").asRuntimeException();
+          }
+          return query;
+        });
+    record.answer(allowed, query -> io.execute(() -> stream(query, gate, responses)), responses);
+  }
+
+  private void stream(AuditQuery query, FlowGate gate, StreamObserver<AuditRecord> responses) {
+    try {
+      AuditSearch.run(AuditFiles.segments(auditFile.get()), query, entry -> {
+        if (!gate.awaitReady()) {
+          return false;
+        }
+        responses.onNext(AuditRecords.toProto(entry));
+        return true;
+      });
+      if (!gate.cancelled()) {
+        responses.onCompleted();
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn("audit search failed: {}", e.toString());
+      responses.onError(Status.UNAVAILABLE.withDescription("the audit files cannot be read;"
+          + " retry later").asRuntimeException());
+    }
+  }
+
+  private static AuditQuery query(SearchAuditRequest r) {
+    if (r.getLimit() > AuditQuery.MAX_LIMIT) {
+      throw invalid("limit is at most " + AuditQuery.MAX_LIMIT);
+    }
+    return new AuditQuery(
+        r.hasSince() ? Optional.of(instant(r.getSince())) : Optional.empty(),
+        r.hasUntil() ? Optional.of(instant(r.getUntil())) : Optional.empty(),
+        text("issuer", r.getIssuer()), text("subject", r.getSubject()), text("role", r.getRole()),
+        text("secret", r.getSecret()),
+        switch (r.getDecision()) {
+          case DECISION_ALLOW -> Optional.of(AuditEvent.Decision.ALLOW);
+          case DECISION_DENY -> Optional.of(AuditEvent.Decision.DENY);
+          case DECISION_ERROR -> Optional.of(AuditEvent.Decision.ERROR);
+          default -> Optional.empty();
+        },
+        text("after_request_id", r.getAfterRequestId()),
+        r.getLimit() == 0 ? DEFAULT_LIMIT : r.getLimit());
+  }
+
+  private static Instant instant(com.google.protobuf.Timestamp t) {
+    try {
+      return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+    } catch (java.time.DateTimeException e) {
+      throw invalid("timestamp out of range");
+    }
+  }
+
+  private static Optional<String> text(String field, String value) {
+    if (value.length() > CredentialBrokerService.MAX_ALIAS_CHARS) {
+      throw invalid(field + " is longer than " + CredentialBrokerService.MAX_ALIAS_CHARS
+          + " characters");
+    }
+    return value.isEmpty() ? Optional.empty() : Optional.of(value);
+  }
+
+  private static RuntimeException invalid(String why) {
+    return Status.INVALID_ARGUMENT.withDescription(why).asRuntimeException();
+  }
+}

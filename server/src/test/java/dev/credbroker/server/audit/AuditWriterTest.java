@@ -1,0 +1,313 @@
+package dev.credbroker.server.audit;
+
+import static dev.credbroker.server.audit.AuditEvent.Decision.ALLOW;
+import static dev.credbroker.server.audit.AuditEvent.Decision.DENY;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.credbroker.server.config.AuditConfig;
+import dev.credbroker.server.testing.MutableClock;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AuditWriterTest {
+  private static final long NO_ROTATION = Long.MAX_VALUE;
+
+  @TempDir Path dir;
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T10:00:00Z"));
+  private final ExecutorService threads = Executors.newFixedThreadPool(8);
+  private final List<AuditWriter> writers = new ArrayList<>();
+
+  @AfterEach
+  void stop() {
+    threads.shutdownNow();
+    writers.forEach(AuditWriter::close);
+  }
+
+  private Path live() {
+    return dir.resolve("audit.jsonl");
+  }
+
+  private AuditWriter open(AuditConfig config, AuditSink sink) throws IOException {
+    AuditWriter w = AuditWriter.start(sink, config, clock);
+    writers.add(w);
+    return w;
+  }
+
+  private AuditWriter open(long maxBytes, Optional<Duration> maxAge) throws IOException {
+    return open(AuditConfig.toFile(live()), new FileAuditSink(live(), maxBytes, maxAge,
+        FileAuditSink.FILES));
+  }
+
+  private void close(AuditWriter w) {
+    w.close();
+    writers.remove(w);
+  }
+
+  private AuditVerifier.Report verify() throws IOException {
+    return AuditVerifier.verify(AuditFiles.segments(live()));
+  }
+
+  private static void await(CompletableFuture<Void> f) throws Exception {
+    f.get(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void append_fromEightThreads_writesOneValidChain() throws Exception {
+    AuditWriter w = open(NO_ROTATION, Optional.empty());
+    List<CompletableFuture<Void>> written = new ArrayList<>();
+    List<java.util.concurrent.Future<?>> submitted = new ArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      int thread = t;
+      submitted.add(threads.submit(() -> {
+        for (int i = 0; i < 250; i++) {
+          CompletableFuture<Void> f = w.append(AuditEvents.issued("u" + thread + "-" + i, "r",
+              ALLOW, clock.instant()));
+          synchronized (written) {
+            written.add(f);
+          }
+        }
+      }));
+    }
+    for (var s : submitted) {
+      s.get(30, TimeUnit.SECONDS);
+    }
+    CompletableFuture.allOf(written.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    close(w);
+
+    AuditVerifier.Report report = verify();
+    assertTrue(report.ok(), report.toString());
+    assertEquals(2000, report.verified());
+    assertEquals(1, report.firstSeq());
+    assertEquals(2000, report.lastSeq());
+  }
+
+  @Test
+  void groupCommit_recordsQueuedDuringAFlush_shareTheNextFlush() throws Exception {
+    CountDownLatch firstWriteStarted = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger syncs = new AtomicInteger();
+    AuditSink file = new FileAuditSink(live(), NO_ROTATION, Optional.empty(), FileAuditSink.FILES);
+    AuditSink counting = new ForwardingSink(file) {
+      @Override
+      public void write(byte[] lines) throws IOException {
+        firstWriteStarted.countDown();
+        try {
+          release.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          throw new IOException(e);
+        }
+        super.write(lines);
+      }
+
+      @Override
+      public void sync() throws IOException {
+        syncs.incrementAndGet();
+        super.sync();
+      }
+    };
+    AuditWriter w = open(AuditConfig.toFile(live()), counting);
+    CompletableFuture<Void> first = w.append(AuditEvents.issued("first", "r", ALLOW, clock.instant()));
+    assertTrue(firstWriteStarted.await(30, TimeUnit.SECONDS));
+    List<CompletableFuture<Void>> queued = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      queued.add(w.append(AuditEvents.issued("q" + i, "r", ALLOW, clock.instant())));
+    }
+    release.countDown();
+    await(first);
+    CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+
+    assertEquals(2, syncs.get(), "one flush for the first record, one for the 100 queued behind it");
+    close(w);
+    assertEquals(101, verify().verified());
+  }
+
+  @Test
+  void rotation_bySize_sealsEachSegmentAndCarriesTheChain() throws Exception {
+    AuditWriter w = open(4_000, Optional.empty());
+    for (int i = 0; i < 40; i++) {
+      await(w.append(AuditEvents.issued("u" + i, "r", ALLOW, clock.instant())));
+    }
+    close(w);
+
+    List<Path> segments = AuditFiles.segments(live());
+    assertTrue(segments.size() >= 3, segments.toString());
+    for (Path rotated : segments.subList(0, segments.size() - 1)) {
+      List<String> lines = Files.readAllLines(rotated);
+      assertTrue(lines.get(lines.size() - 1).contains("\"type\":\"segment_end\""), rotated.toString());
+    }
+    AuditVerifier.Report report = verify();
+    assertTrue(report.ok(), report.toString());
+    assertEquals(40 + segments.size() - 1, report.verified(), "40 decisions plus one seal per rotation");
+  }
+
+  @Test
+  void rotation_byAge_startsANewFileAfterTheInterval() throws Exception {
+    AuditWriter w = open(NO_ROTATION, Optional.of(Duration.ofHours(1)));
+    await(w.append(AuditEvents.issued("before", "r", ALLOW, clock.instant())));
+    assertEquals(1, AuditFiles.segments(live()).size());
+
+    clock.advance(Duration.ofHours(1));
+    await(w.append(AuditEvents.issued("after", "r", ALLOW, clock.instant())));
+
+    assertEquals(2, AuditFiles.segments(live()).size());
+    close(w);
+    assertTrue(verify().ok());
+  }
+
+  @Test
+  void restart_continuesTheChainInTheSameFile() throws Exception {
+    AuditWriter first = open(NO_ROTATION, Optional.empty());
+    for (int i = 0; i < 5; i++) {
+      await(first.append(AuditEvents.issued("a" + i, "r", ALLOW, clock.instant())));
+    }
+    close(first);
+    AuditWriter second = open(NO_ROTATION, Optional.empty());
+    for (int i = 0; i < 5; i++) {
+      await(second.append(AuditEvents.issued("b" + i, "r", ALLOW, clock.instant())));
+    }
+    close(second);
+
+    AuditVerifier.Report report = verify();
+    assertTrue(report.ok(), report.toString());
+    assertEquals(10, report.lastSeq());
+  }
+
+  @Test
+  void restart_rightAfterRotation_continuesFromTheNewestSegment() throws Exception {
+    AuditWriter first = open(NO_ROTATION, Optional.of(Duration.ofHours(1)));
+    await(first.append(AuditEvents.issued("a", "r", ALLOW, clock.instant())));
+    clock.advance(Duration.ofHours(1));
+    await(first.append(AuditEvents.issued("b", "r", ALLOW, clock.instant())));
+    clock.advance(Duration.ofHours(1));
+    await(first.append(AuditEvents.issued("c", "r", ALLOW, clock.instant()))); // rotates: live empty
+    close(first);
+    assertEquals(0, Files.size(live()));
+
+    AuditWriter second = open(NO_ROTATION, Optional.empty());
+    await(second.append(AuditEvents.issued("d", "r", ALLOW, clock.instant())));
+    close(second);
+
+    AuditVerifier.Report report = verify();
+    assertTrue(report.ok(), report.toString());
+    assertEquals(6, report.lastSeq(), "4 decisions and 2 segment ends");
+  }
+
+  @Test
+  void restart_afterAnInterruptedWrite_cutsThePartialRecordAndContinues() throws Exception {
+    AuditWriter first = open(NO_ROTATION, Optional.empty());
+    for (int i = 0; i < 3; i++) {
+      await(first.append(AuditEvents.issued("a" + i, "r", ALLOW, clock.instant())));
+    }
+    close(first);
+    Files.writeString(live(), "{\"v\":1,\"seq\":4,\"type\":\"decis", StandardOpenOption.APPEND);
+    assertFalse(verify().ok(), "the partial record is reported before the restart");
+
+    AuditWriter second = open(NO_ROTATION, Optional.empty());
+    await(second.append(AuditEvents.issued("b", "r", ALLOW, clock.instant())));
+    close(second);
+
+    AuditVerifier.Report report = verify();
+    assertTrue(report.ok(), report.toString());
+    assertEquals(4, report.lastSeq());
+  }
+
+  @Test
+  void restart_withATamperedLastRecord_refusesToStart() throws Exception {
+    AuditWriter first = open(NO_ROTATION, Optional.empty());
+    await(first.append(AuditEvents.issued("alice", "r", ALLOW, clock.instant())));
+    close(first);
+    Files.writeString(live(), Files.readString(live()).replace("alice", "mallory"));
+
+    IOException e = assertThrows(IOException.class, () -> open(NO_ROTATION, Optional.empty()));
+    assertTrue(e.getMessage().contains("fails its hash check"), e.getMessage());
+  }
+
+  @Test
+  void secondWriter_onTheSameFile_isRefused() throws Exception {
+    open(NO_ROTATION, Optional.empty());
+
+    IOException e = assertThrows(IOException.class, () -> open(NO_ROTATION, Optional.empty()));
+    assertTrue(e.getMessage().contains("another broker is writing"), e.getMessage());
+  }
+
+  @Test
+  void diskFull_failsTheWaitingCallers_andLeavesNoPartialRecord() throws Exception {
+    FullDiskChannel[] channel = new FullDiskChannel[1];
+    FileAuditSink sink = new FileAuditSink(live(), NO_ROTATION, Optional.empty(), file -> {
+      channel[0] = new FullDiskChannel(FileAuditSink.FILES.open(file));
+      return channel[0];
+    });
+    AuditWriter w = open(AuditConfig.toFile(live()), sink);
+    await(w.append(AuditEvents.issued("before", "r", ALLOW, clock.instant())));
+
+    channel[0].full(true);
+    ExecutionException refused = assertThrows(ExecutionException.class,
+        () -> await(w.append(AuditEvents.issued("during", "r", ALLOW, clock.instant()))));
+    assertInstanceOf(AuditUnavailableException.class, refused.getCause());
+
+    channel[0].full(false);
+    await(w.append(AuditEvents.issued("after", "r", ALLOW, clock.instant())));
+    close(w);
+
+    String text = Files.readString(live(), StandardCharsets.UTF_8);
+    assertFalse(text.contains("during"), "the refused decision left no trace");
+    AuditVerifier.Report report = verify();
+    assertTrue(report.ok(), report.toString());
+    assertEquals(2, report.verified());
+  }
+
+  @Test
+  void failOpen_servesDecisionsWhileTheLogCannotBeWritten() throws Exception {
+    FullDiskChannel[] channel = new FullDiskChannel[1];
+    FileAuditSink sink = new FileAuditSink(live(), NO_ROTATION, Optional.empty(), file -> {
+      channel[0] = new FullDiskChannel(FileAuditSink.FILES.open(file));
+      return channel[0];
+    });
+    AuditConfig failOpen = new AuditConfig(AuditConfig.Sink.FILE, Optional.of(live()), false,
+        AuditConfig.Durability.FSYNC, NO_ROTATION, Optional.empty(),
+        AuditConfig.Informational.RECORD, 1.0, List.of());
+    AuditWriter w = open(failOpen, sink);
+    channel[0].full(true);
+
+    await(w.append(AuditEvents.issued("unrecorded", "r", DENY, clock.instant())));
+  }
+
+  @Test
+  void informational_skip_dropsSuccessfulWhoAmI_butKeepsEveryIssuance() throws Exception {
+    AuditConfig skip = new AuditConfig(AuditConfig.Sink.FILE, Optional.of(live()), true,
+        AuditConfig.Durability.OS_BUFFERED, NO_ROTATION, Optional.empty(),
+        AuditConfig.Informational.SKIP, 1.0, List.of());
+    AuditWriter w = open(skip, new FileAuditSink(live(), NO_ROTATION, Optional.empty(),
+        FileAuditSink.FILES));
+    await(w.append(AuditEvents.whoAmI(clock.instant())));
+    await(w.append(AuditEvents.issued("alice", "r", ALLOW, clock.instant())));
+    await(w.append(AuditEvents.issued("bob", "r", DENY, clock.instant())));
+    close(w);
+
+    List<String> lines = Files.readAllLines(live());
+    assertEquals(2, lines.size());
+    assertFalse(lines.get(0).contains("WhoAmI"));
+  }
+}
