@@ -106,7 +106,7 @@ final class ContainerEndpoint implements AutoCloseable {
   }
 
   private static void send(HttpExchange ex, int status, Map<String, Object> body) throws IOException {
-    byte[] bytes = JsonText.compact(body).getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = JsonOutput.compact(body).getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", "application/json");
     ex.getResponseHeaders().set("Cache-Control", "no-store");
     ex.sendResponseHeaders(status, bytes.length);

@@ -57,7 +57,7 @@ final class CredentialProcessCommand {
   }
 
   private static int print(SessionCredentials c, Io io) {
-    io.out().println(JsonText.compact(CredentialFormats.credentialProcess(c)));
+    io.out().println(JsonOutput.compact(CredentialFormats.credentialProcess(c)));
     io.out().flush();
     return CredbrokerCli.EXIT_OK;
   }

@@ -64,6 +64,6 @@ final class GetSecretCommand {
       throw new CliOptions.UsageException("secret '" + value.secret() + "' has no field '"
           + CliOptions.abbreviate(name) + "'");
     }
-    return v instanceof String s ? s : JsonText.compact(v);
+    return v instanceof String s ? s : JsonOutput.compact(v);
   }
 }

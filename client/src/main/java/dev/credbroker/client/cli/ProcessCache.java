@@ -103,7 +103,7 @@ final class ProcessCache {
     m.put("Role", c.role());
     m.put("SessionName", c.sessionName());
     m.put("FetchedAt", fetchedAt.toString());
-    PrivateFiles.write(file(key), JsonText.compact(m).getBytes(StandardCharsets.UTF_8));
+    PrivateFiles.write(file(key), JsonOutput.compact(m).getBytes(StandardCharsets.UTF_8));
     removeOldFiles(fetchedAt);
   }
 

@@ -26,7 +26,7 @@ final class WhoAmICommand {
       json.put("audiences", me.audiences());
       json.put("claims", me.claims());
       json.put("peerAddress", me.peerAddress());
-      io.out().println(JsonText.pretty(json));
+      io.out().println(JsonOutput.pretty(json));
       return CredbrokerCli.EXIT_OK;
     }
   }
@@ -50,7 +50,7 @@ final class WhoAmICommand {
         m.put("ruleIds", s.ruleIds());
         return m;
       }).toList());
-      io.out().println(JsonText.pretty(json));
+      io.out().println(JsonOutput.pretty(json));
       return CredbrokerCli.EXIT_OK;
     }
   }
