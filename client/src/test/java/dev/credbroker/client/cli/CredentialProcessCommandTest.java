@@ -15,9 +15,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** credential-process in process: its output, its cache, and what it refuses to print. */
@@ -25,18 +24,8 @@ class CredentialProcessCommandTest {
   private static final String TOKEN = "aaa.bbb.ccc";
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T12:00:00Z"));
-  private FakeBroker broker;
+  @RegisterExtension final FakeBroker broker = FakeBroker.perTest(clock);
   @TempDir Path home;
-
-  @BeforeEach
-  void start() throws Exception {
-    broker = FakeBroker.start(clock);
-  }
-
-  @AfterEach
-  void stop() {
-    broker.close();
-  }
 
   private CliRun run(Map<String, String> extraEnv, String... extraArgs) {
     Map<String, String> env = new java.util.HashMap<>(Map.of("HOME", home.toString(), "CREDBROKER_TOKEN", TOKEN));

@@ -8,26 +8,15 @@ import dev.credbroker.server.testing.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** exec in process: the child's environment and exit code. */
 class ExecCommandTest {
   private final MutableClock clock = MutableClock.startingNow();
-  private FakeBroker broker;
+  @RegisterExtension final FakeBroker broker = FakeBroker.perTest(clock);
   @TempDir Path dir;
-
-  @BeforeEach
-  void start() throws Exception {
-    broker = FakeBroker.start(clock);
-  }
-
-  @AfterEach
-  void stop() {
-    broker.close();
-  }
 
   private CliRun exec(Map<String, String> env, String... command) {
     String[] args = new String[7 + command.length];

@@ -11,28 +11,22 @@ import dev.credbroker.server.testing.MutableClock;
 import io.grpc.Status;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** get-secret against a broker that answers chosen secrets and statuses. */
 class GetSecretCommandTest {
   private static final String JSON = "{\"username\":\"app\",\"password\":\"hunter2-pw\",\"port\":5432}";
 
   private final MutableClock clock = MutableClock.startingNow();
-  private FakeBroker broker;
+  @RegisterExtension final FakeBroker broker = FakeBroker.perTest(clock);
 
   @BeforeEach
-  void start() throws Exception {
-    broker = FakeBroker.start(clock);
+  void start() {
     broker.answerSecrets(r -> SecretValue.newBuilder().setSecret(r.getSecret()).setName("prod/" + r.getSecret())
         .setArn("arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db").setVersionId("v1")
         .setSecretString(JSON).build());
-  }
-
-  @AfterEach
-  void stop() {
-    broker.close();
   }
 
   private CliRun run(String... args) {

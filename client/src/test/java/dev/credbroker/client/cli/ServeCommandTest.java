@@ -25,8 +25,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
@@ -39,21 +39,15 @@ class ServeCommandTest {
   private final MutableClock clock = MutableClock.startingNow();
   private final HttpClient http = HttpClient.newHttpClient();
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private FakeBroker broker;
+  @RegisterExtension final FakeBroker broker = FakeBroker.perTest(clock);
   private ServeCommand.Running running;
   @TempDir Path dir;
-
-  @BeforeEach
-  void start() throws Exception {
-    broker = FakeBroker.start(clock);
-  }
 
   @AfterEach
   void stop() throws Exception {
     if (running != null) {
       running.close();
     }
-    broker.close();
   }
 
   private Map<String, String> serve(String... extra) throws Exception {

@@ -19,9 +19,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** update: the shared credentials file keeps other profiles, is private, and never holds expired keys. */
@@ -40,18 +39,8 @@ class UpdateCommandTest {
       """;
 
   private final MutableClock clock = MutableClock.startingNow();
-  private FakeBroker broker;
+  @RegisterExtension final FakeBroker broker = FakeBroker.perTest(clock);
   @TempDir Path home;
-
-  @BeforeEach
-  void start() throws Exception {
-    broker = FakeBroker.start(clock);
-  }
-
-  @AfterEach
-  void stop() {
-    broker.close();
-  }
 
   @Test
   void withProfile_replacesOnlyThatSection() {

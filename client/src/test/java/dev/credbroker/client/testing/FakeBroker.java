@@ -15,6 +15,8 @@ import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +34,8 @@ import java.util.function.Function;
  * lifetime, chosen secrets, chosen failure statuses; it can hold calls until released, and
  * records the authorization headers it saw. Runs on the broker's own gRPC server on loopback.
  */
-public final class FakeBroker extends CredentialBrokerGrpc.CredentialBrokerImplBase implements AutoCloseable {
+public final class FakeBroker extends CredentialBrokerGrpc.CredentialBrokerImplBase
+    implements AutoCloseable, AfterEachCallback {
   public static final String ROLE_ARN_PREFIX = "arn:aws:sts::123456789012:assumed-role/";
   private static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
@@ -71,6 +74,23 @@ public final class FakeBroker extends CredentialBrokerGrpc.CredentialBrokerImplB
 
   public static FakeBroker start(Clock clock, String host, int port) throws Exception {
     return new FakeBroker(clock, host, port);
+  }
+
+  /**
+   * For a test's field: {@code @RegisterExtension final FakeBroker broker = FakeBroker.perTest(clock);}
+   * starts one for each test and stops it after.
+   */
+  public static FakeBroker perTest(Clock clock) {
+    try {
+      return start(clock);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the fake broker", e);
+    }
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    close();
   }
 
   public String target() {
