@@ -2,9 +2,11 @@
 # Installs the Debian packages the test suite uses, and only those missing. Idempotent.
 #   python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc grpc-proto:
 #     a Python client generated from our .proto files (cross-language contract test)
+#   awscli: the AWS CLI as a real consumer of `credbroker credential-process` and of the
+#     container credentials endpoint (`credbroker serve`); tests run /usr/bin/aws
 set -euo pipefail
 
-packages=(python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc grpc-proto)
+packages=(python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc grpc-proto awscli)
 
 missing=()
 for p in "${packages[@]}"; do

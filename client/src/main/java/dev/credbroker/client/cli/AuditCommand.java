@@ -76,8 +76,7 @@ final class AuditCommand {
       Clock clock) throws Exception {
     Set<String> valued = new HashSet<>(FILTERS);
     valued.add("file");
-    valued.addAll(WhoAmICommand.VALUED);
-    CliOptions o = CliOptions.parse(args, valued, WhoAmICommand.SWITCHES, env);
+    CliOptions o = ClientFactory.options(args, valued, Set.of(), env);
     boolean json = "json".equals(o.get("format").orElse("table"));
     if (!json && !"table".equals(o.get("format").orElse("table"))) {
       throw new CliOptions.UsageException("--format is table or json");

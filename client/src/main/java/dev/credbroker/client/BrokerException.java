@@ -1,0 +1,60 @@
+package dev.credbroker.client;
+
+import java.util.Objects;
+
+/**
+ * A call to the broker failed. {@link #reason()} says what kind of failure it was, so callers can
+ * tell "fix your token or policy" from "try again later"; the message is the broker's description,
+ * which never contains a token, a secret access key or a secret value.
+ */
+public final class BrokerException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  /** The failure classes of the broker's contract (credbroker/v1/broker.proto). */
+  public enum Reason {
+    /** The token is missing, invalid or expired, or no token could be obtained. */
+    UNAUTHENTICATED(false),
+    /** The token is valid but no rule grants the request (also for aliases that do not exist). */
+    PERMISSION_DENIED(false),
+    INVALID_ARGUMENT(false),
+    /** An entitled secret or the requested version does not exist. */
+    NOT_FOUND(false),
+    /** AWS refused the request for a reason retrying does not fix. */
+    FAILED_PRECONDITION(false),
+    /** A rate limit; retry later. */
+    RESOURCE_EXHAUSTED(true),
+    /** The broker, the identity provider or AWS is unreachable; retry with backoff. */
+    UNAVAILABLE(true),
+    DEADLINE_EXCEEDED(true),
+    /** The broker does not implement this call (an older release). */
+    UNIMPLEMENTED(false),
+    /** Anything else, e.g. a proxy's error. */
+    OTHER(true);
+
+    private final boolean retryable;
+
+    Reason(boolean retryable) {
+      this.retryable = retryable;
+    }
+  }
+
+  private final Reason reason;
+
+  public BrokerException(Reason reason, String message) {
+    this(reason, message, null);
+  }
+
+  public BrokerException(Reason reason, String message, Throwable cause) {
+    super(reason + ": " + message, cause);
+    this.reason = Objects.requireNonNull(reason, "reason");
+  }
+
+  public Reason reason() {
+    return reason;
+  }
+
+  /** Whether the same call may succeed later without the caller changing anything. */
+  public boolean isRetryable() {
+    return reason.retryable;
+  }
+}

@@ -1,0 +1,33 @@
+package dev.credbroker.client.cli;
+
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * The library's log messages (java.util.logging) as one line each on stderr, warnings and above:
+ * what a long-running {@code serve} or {@code update} needs to say, without stack traces.
+ */
+final class CliLogging {
+  private CliLogging() {}
+
+  static void install() {
+    Logger root = Logger.getLogger("");
+    for (Handler h : root.getHandlers()) {
+      root.removeHandler(h);
+    }
+    ConsoleHandler stderr = new ConsoleHandler();
+    stderr.setLevel(Level.WARNING);
+    stderr.setFormatter(new Formatter() {
+      @Override
+      public String format(LogRecord r) {
+        return "credbroker: " + formatMessage(r).replace('\n', ' ') + System.lineSeparator();
+      }
+    });
+    root.addHandler(stderr);
+    root.setLevel(Level.WARNING);
+  }
+}

@@ -1,0 +1,115 @@
+package dev.credbroker.client.cli;
+
+import dev.credbroker.client.BrokerClient;
+import dev.credbroker.client.provider.BrokerCredentialsProvider;
+import dev.credbroker.server.ops.Signals;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code credbroker serve --role R}: the container credentials endpoint for any AWS SDK, with the
+ * credentials refreshed in the background. Prints the two variables a consumer needs; with
+ * {@code --endpoint-token-file FILE} the token goes to that file (0600) and only its path is
+ * printed, so it never lands in a log. Runs until SIGTERM or SIGINT.
+ */
+final class ServeCommand {
+  static final Set<String> VALUED = Set.of("role", "duration", "port", "bind", "endpoint-token-file");
+
+  /** A running endpoint and what it needs stopped. */
+  record Running(ContainerEndpoint endpoint, BrokerCredentialsProvider provider, BrokerClient client,
+      Optional<Path> tokenFile) implements AutoCloseable {
+    @Override
+    public void close() throws java.io.IOException {
+      endpoint.close();
+      provider.close();
+      client.close();
+      if (tokenFile.isPresent()) {
+        Files.deleteIfExists(tokenFile.get());
+      }
+    }
+  }
+
+  private ServeCommand() {}
+
+  static int run(List<String> args, Io io) throws Exception {
+    try (Running running = start(args, io)) {
+      CountDownLatch stop = new CountDownLatch(1);
+      Signals.onTerminate(stop::countDown, () -> System.exit(CredbrokerCli.EXIT_UNAVAILABLE));
+      stop.await();
+    }
+    return CredbrokerCli.EXIT_OK;
+  }
+
+  /** Fetches the first credentials (failing fast), then binds and prints how to use the endpoint. */
+  static Running start(List<String> args, Io io) throws Exception {
+    CliOptions o = ClientFactory.options(args, VALUED, Set.of(), io.env());
+    String role = o.required("role");
+    InetAddress bind = loopback(o.get("bind").orElse("127.0.0.1"));
+    int port = port(o);
+    BrokerCredentialsProvider.Builder pb = BrokerCredentialsProvider.builder().role(role).clock(io.clock());
+    DurationText.option(o, "duration").ifPresent(pb::duration);
+    BrokerClient client = ClientFactory.create(o);
+    BrokerCredentialsProvider provider = pb.client(client).build();
+    try {
+      provider.resolveCredentials();
+      byte[] random = new byte[32];
+      new SecureRandom().nextBytes(random);
+      String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+      Optional<Path> tokenFile = o.path("endpoint-token-file");
+      if (tokenFile.isPresent()) {
+        PrivateFiles.write(tokenFile.get(), token.getBytes(StandardCharsets.UTF_8));
+      }
+      ContainerEndpoint endpoint = ContainerEndpoint.start(bind, port, token,
+          provider::resolveSessionCredentials, io.clock());
+      io.out().println("export AWS_CONTAINER_CREDENTIALS_FULL_URI=" + endpoint.uri());
+      io.out().println(tokenFile.isPresent()
+          ? "export AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=" + tokenFile.get().toAbsolutePath()
+          : "export AWS_CONTAINER_AUTHORIZATION_TOKEN=" + token);
+      io.out().flush();
+      io.err().println("credbroker: serving credentials for role '" + role + "' at " + endpoint.uri()
+          + " until stopped (SIGTERM or Ctrl-C)");
+      return new Running(endpoint, provider, client, tokenFile);
+    } catch (Exception | Error e) {
+      provider.close();
+      client.close();
+      throw e;
+    }
+  }
+
+  private static InetAddress loopback(String bind) throws CliOptions.UsageException {
+    if (!bind.matches("[0-9A-Fa-f:.]{2,45}") && !bind.equals("localhost")) {
+      throw new CliOptions.UsageException("--bind must be a loopback address literal (127.0.0.1 or ::1)");
+    }
+    try {
+      InetAddress a = InetAddress.getByName(bind);
+      if (!a.isLoopbackAddress()) {
+        throw new CliOptions.UsageException("refusing to bind to " + a.getHostAddress()
+            + ": the endpoint serves credentials to this machine only (use 127.0.0.1 or ::1)");
+      }
+      return a;
+    } catch (UnknownHostException e) {
+      throw new CliOptions.UsageException("--bind must be a loopback address literal (127.0.0.1 or ::1)");
+    }
+  }
+
+  private static int port(CliOptions o) throws CliOptions.UsageException {
+    try {
+      int p = Integer.parseInt(o.get("port").orElse("0"));
+      if (p >= 0 && p <= 65535) {
+        return p;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new CliOptions.UsageException("--port must be 0 to 65535 (0: any free port)");
+  }
+}

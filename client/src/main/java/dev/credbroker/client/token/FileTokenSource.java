@@ -1,0 +1,51 @@
+package dev.credbroker.client.token;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.Objects;
+
+/**
+ * Reads the token file again whenever its identity, size or modification time changes (a rotated
+ * Kubernetes token is a new file behind the same symlink), and at least once a minute in case a
+ * rewrite kept all three.
+ */
+final class FileTokenSource implements TokenSource {
+  private static final long MAX_AGE_NANOS = 60_000_000_000L;
+
+  private record Read(Object fileKey, FileTime modified, long size, long atNanos, String token) {}
+
+  private final Path file;
+  private volatile Read last;
+
+  FileTokenSource(Path file) {
+    this.file = Objects.requireNonNull(file, "file");
+  }
+
+  @Override
+  public String token() {
+    try {
+      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+      Read r = last;
+      if (r != null && Objects.equals(r.fileKey(), a.fileKey()) && r.modified().equals(a.lastModifiedTime())
+          && r.size() == a.size() && System.nanoTime() - r.atNanos() < MAX_AGE_NANOS) {
+        return r.token();
+      }
+      String token = Tokens.requireWellFormed(Files.readString(file).strip(), "token file " + file);
+      last = new Read(a.fileKey(), a.lastModifiedTime(), a.size(), System.nanoTime(), token);
+      return token;
+    } catch (NoSuchFileException e) {
+      throw new TokenException("token file " + file + " does not exist", true);
+    } catch (IOException e) {
+      throw new TokenException("cannot read token file " + file + ": " + e.getClass().getSimpleName(), true);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "FileTokenSource[" + file + "]";
+  }
+}
