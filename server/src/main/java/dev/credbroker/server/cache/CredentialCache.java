@@ -49,7 +49,7 @@ public final class CredentialCache {
     this.cache = Caffeine.newBuilder()
         .maximumSize(maxEntries)
         .ticker(ClockTicker.of(clock))
-        .expireAfter(Expiry.<AssumeRoleCall, IssuedCredentials>creating((call, c) -> servableFor(c)))
+        .expireAfter(new WhileServable())
         .buildAsync();
   }
 
@@ -64,6 +64,11 @@ public final class CredentialCache {
         }
         return CompletableFuture.completedFuture(new Lookup(c, true));
       }
+    }
+    if (cached != null && cached.isCompletedExceptionally()) {
+      // Caffeine drops a failed load in a callback that may not have run yet; a caller arriving
+      // after the failure must get a call of its own, not the failure.
+      cache.asMap().remove(call, cached);
     }
     boolean[] loaded = {false};
     return cache.get(call, (key, executor) -> {
@@ -121,9 +126,29 @@ public final class CredentialCache {
     return soft.compareTo(hardMargin(c)) > 0 ? soft : hardMargin(c);
   }
 
-  /** Caffeine expires an entry at its duration; serving is allowed at exactly the margin. */
-  private Duration servableFor(IssuedCredentials c) {
-    Duration d = remaining(c).minus(hardMargin(c)).plusNanos(1);
-    return d.isNegative() ? Duration.ZERO : d;
+  /**
+   * Keeps an entry while its credential is servable, measured on Caffeine's own reading of the
+   * clock, and again from the new credential when a refresh replaces it (an expiry fixed at
+   * creation would drop the refreshed credential when the old one stopped being servable).
+   * Serving is allowed at exactly the margin, hence the extra nanosecond.
+   */
+  private final class WhileServable implements Expiry<AssumeRoleCall, IssuedCredentials> {
+    @Override
+    public long expireAfterCreate(AssumeRoleCall call, IssuedCredentials c, long now) {
+      long until = ClockTicker.nanos(c.expiration()) - hardMargin(c).toNanos() + 1;
+      return Math.max(0, until - now);
+    }
+
+    @Override
+    public long expireAfterUpdate(AssumeRoleCall call, IssuedCredentials c, long now,
+        long currentDuration) {
+      return expireAfterCreate(call, c, now);
+    }
+
+    @Override
+    public long expireAfterRead(AssumeRoleCall call, IssuedCredentials c, long now,
+        long currentDuration) {
+      return currentDuration;
+    }
   }
 }

@@ -98,6 +98,11 @@ class CredentialCacheTest {
     var after = get(call("alice", Duration.ofHours(1)));
     assertNotEquals(first.credentials().accessKeyId(), after.credentials().accessKeyId());
     assertTrue(after.cacheHit());
+    clock.advance(Duration.ofMinutes(5)); // past the first credential's margin: the refreshed one serves
+    var later = get(call("alice", Duration.ofHours(1)));
+    assertEquals(after.credentials().accessKeyId(), later.credentials().accessKeyId());
+    assertTrue(later.cacheHit());
+    assertEquals(2, sts.calls("AssumeRole"), "the refresh replaced the entry with its own lifetime");
   }
 
   @Test
