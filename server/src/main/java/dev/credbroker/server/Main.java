@@ -28,6 +28,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,6 +47,8 @@ public final class Main {
   static final int EXIT_USAGE = 2;
   /** Secret versions kept; each configured secret usually needs one or two. */
   static final long MAX_CACHED_SECRETS = 10_000;
+  /** How often the config file is looked at for changes (one stat per look). */
+  static final Duration CONFIG_POLL = Duration.ofSeconds(1);
 
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 
@@ -121,7 +124,7 @@ public final class Main {
       Signals.onTerminate(server::shutdown, server::shutdownNow);
       Signals.onHangup(states::reload);
       if (cli.config().isPresent()) {
-        watch = Optional.of(FileWatch.start(cli.config().get(), states::reload));
+        watch = Optional.of(FileWatch.start(cli.config().get(), CONFIG_POLL, states::reload));
       }
       server.start();
     } catch (ConfigException e) {
@@ -152,13 +155,7 @@ public final class Main {
     dev.ifPresent(DevIssuer::close);
     sts.ifPresent(SdkStsGateway::close);
     secretsManager.ifPresent(SdkSecretsGateway::close);
-    watch.ifPresent(w -> {
-      try {
-        w.close();
-      } catch (IOException e) {
-        log.debug("closing the config watch: {}", e.toString());
-      }
-    });
+    watch.ifPresent(FileWatch::close);
     io.shutdownNow();
     return EXIT_OK;
   }

@@ -1,71 +1,92 @@
 package dev.credbroker.server.ops;
 
 import java.io.IOException;
-import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchEvent;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs an action whenever the file, or a Kubernetes ConfigMap's {@code ..data} link beside it,
- * changes. Watching the folder rather than the file also catches editors that write a new file and
- * rename it, and ConfigMap updates, which swap a symlink. Changes to other files in the folder are
- * ignored: an audit log written beside the config would otherwise reload it on every record (the
- * performance suite's profile found exactly that).
+ * Runs an action whenever a file changes, by looking at it every {@code interval}: its identity
+ * (inode), size and modification time, through symlinks. That sees edits in place, editors' atomic
+ * renames and Kubernetes ConfigMap updates (a swapped {@code ..data} symlink gives the file a new
+ * inode). It polls rather than using inotify because inotify reports a folder: an audit log written
+ * beside the config woke the watcher on every record, which the performance suite measured at about
+ * 20 µs of CPU per request.
  */
 public final class FileWatch implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FileWatch.class);
 
-  private final WatchService watcher;
-  private final Thread thread;
+  private final Path file;
+  private final Runnable onChange;
+  private final ScheduledExecutorService timer;
+  private Optional<Stamp> last; // timer thread only
 
-  private FileWatch(WatchService watcher, Thread thread) {
-    this.watcher = watcher;
-    this.thread = thread;
-  }
-
-  public static FileWatch start(Path file, Runnable onChange) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    WatchService watcher = dir.getFileSystem().newWatchService();
-    dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE,
-        StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
-    Thread thread = new Thread(() -> {
+  /** What identifies a version of the file; a change in any part is a change of the file. */
+  record Stamp(Object fileKey, long size, FileTime modified) {
+    static Optional<Stamp> of(Path file) throws IOException {
       try {
-        while (true) {
-          WatchKey key = watcher.take();
-          boolean relevant = key.pollEvents().stream().anyMatch(e -> concerns(e, file));
-          key.reset();
-          if (relevant) {
-            onChange.run();
-          }
-        }
-      } catch (InterruptedException | ClosedWatchServiceException e) {
-        Thread.currentThread().interrupt();
-      } catch (RuntimeException e) {
-        log.error("watching {} stopped: {}", file, e.toString());
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+        return Optional.of(new Stamp(a.fileKey(), a.size(), a.lastModifiedTime()));
+      } catch (NoSuchFileException e) {
+        return Optional.empty();
       }
-    }, "credbroker-config-watch");
-    thread.setDaemon(true);
-    thread.start();
-    return new FileWatch(watcher, thread);
+    }
   }
 
-  /** The file itself, a {@code ..}-named ConfigMap entry, or lost events (overflow). */
-  static boolean concerns(WatchEvent<?> event, Path file) {
-    if (!(event.context() instanceof Path changed)) {
-      return true; // OVERFLOW: events were lost, so the file may have changed
+  private FileWatch(Path file, Runnable onChange, Optional<Stamp> initial) {
+    this.file = file;
+    this.onChange = onChange;
+    this.last = initial;
+    this.timer = Executors.newSingleThreadScheduledExecutor(
+        DaemonThreads.named("credbroker-config-watch"));
+  }
+
+  /** Watches {@code file}, taking its current state as seen; only later changes run the action. */
+  public static FileWatch start(Path file, Duration interval, Runnable onChange)
+      throws IOException {
+    Objects.requireNonNull(onChange, "onChange");
+    FileWatch watch = new FileWatch(file, onChange, Stamp.of(file));
+    long millis = Math.max(1, interval.toMillis());
+    watch.timer.scheduleWithFixedDelay(watch::check, millis, millis, TimeUnit.MILLISECONDS);
+    return watch;
+  }
+
+  /** One look at the file; package-private so tests can look without waiting for the timer. */
+  void check() {
+    Optional<Stamp> now;
+    try {
+      now = Stamp.of(file);
+    } catch (IOException | RuntimeException e) {
+      log.debug("cannot look at {}: {}", file, e.toString());
+      return;
     }
-    String name = changed.getFileName().toString();
-    return name.equals(file.getFileName().toString()) || name.startsWith("..");
+    if (now.equals(last)) {
+      return;
+    }
+    last = now;
+    if (now.isEmpty()) {
+      log.warn("config file {} is gone; the running configuration stays", file);
+      return;
+    }
+    try {
+      onChange.run();
+    } catch (RuntimeException e) {
+      log.error("acting on a change of {} failed: {}", file, e.toString());
+    }
   }
 
   @Override
-  public void close() throws IOException {
-    watcher.close();
-    thread.interrupt();
+  public void close() {
+    timer.shutdownNow();
   }
 }

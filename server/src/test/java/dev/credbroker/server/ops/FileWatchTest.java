@@ -5,65 +5,120 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * Most cases look at the file by hand ({@link FileWatch#check}) with the timer set far off, so
+ * each look happens exactly where the test says; one case lets the timer do it.
+ */
 class FileWatchTest {
+  private static final Duration NEVER = Duration.ofDays(1);
+
   @TempDir Path dir;
+  private final AtomicInteger runs = new AtomicInteger();
+
+  private FileWatch watch(Path file) throws Exception {
+    return FileWatch.start(file, NEVER, runs::incrementAndGet);
+  }
 
   @Test
-  void otherFilesInTheFolder_doNotTrigger_theFileAndConfigMapLinksDo() throws Exception {
+  void theTimerLooks_andAnEditRunsTheActionOnce() throws Exception {
     Path config = Files.writeString(dir.resolve("config.yaml"), "a: 1\n");
-    Path neighbour = Files.writeString(dir.resolve("audit.jsonl"), "");
-    AtomicInteger runs = new AtomicInteger();
     Semaphore ran = new Semaphore(0);
-    try (FileWatch watch = FileWatch.start(config, () -> {
-      runs.incrementAndGet();
-      ran.release();
-    })) {
-      for (int i = 0; i < 50; i++) {
-        Files.writeString(neighbour, "{\"seq\":" + i + "}\n", java.nio.file.StandardOpenOption.APPEND);
-      }
-      Files.writeString(config, "a: 2\n"); // the change that matters, after all the noise
-      assertTrue(ran.tryAcquire(1, Duration.ofSeconds(30).toMillis(), TimeUnit.MILLISECONDS),
-          "no reload after the config changed");
-      int afterConfig = runs.get();
-      Files.createDirectory(dir.resolve("..data_tmp"));
-      assertTrue(ran.tryAcquire(1, Duration.ofSeconds(30).toMillis(), TimeUnit.MILLISECONDS),
-          "no reload after a ConfigMap-style swap");
-      assertTrue(afterConfig <= 2, "audit writes triggered reloads: " + afterConfig);
+    try (FileWatch w = FileWatch.start(config, Duration.ofMillis(10), ran::release)) {
+      Files.writeString(config, "a: 22\n");
+      assertTrue(ran.tryAcquire(30, TimeUnit.SECONDS), "the timer never saw the edit");
+      assertEquals(0, ran.availablePermits());
     }
   }
 
   @Test
-  void concerns_matchesTheFileAndDotDotNamesOnly() throws Exception {
-    Path config = dir.resolve("config.yaml");
-    assertTrue(FileWatch.concerns(event(Path.of("config.yaml")), config));
-    assertTrue(FileWatch.concerns(event(Path.of("..data")), config));
-    assertEquals(false, FileWatch.concerns(event(Path.of("audit.jsonl")), config));
-    assertTrue(FileWatch.concerns(event(null), config)); // overflow
+  void writesToOtherFilesInTheFolder_neverTrigger() throws Exception {
+    Path config = Files.writeString(dir.resolve("config.yaml"), "a: 1\n");
+    Path neighbour = Files.writeString(dir.resolve("audit.jsonl"), "");
+    try (FileWatch w = watch(config)) {
+      for (int i = 0; i < 50; i++) {
+        Files.writeString(neighbour, "{\"seq\":" + i + "}\n", StandardOpenOption.APPEND);
+        w.check();
+      }
+      assertEquals(0, runs.get(), "an audit-like neighbour or the start itself triggered a reload");
+      Files.writeString(config, "a: 2\n");
+      w.check();
+      w.check();
+      assertEquals(1, runs.get(), "one edit is one reload");
+    }
   }
 
-  private static java.nio.file.WatchEvent<Path> event(Path context) {
-    return new java.nio.file.WatchEvent<>() {
-      @Override
-      public Kind<Path> kind() {
-        return java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY;
-      }
+  @Test
+  void sameSizeEdit_andAtomicRename_areSeen() throws Exception {
+    Path config = Files.writeString(dir.resolve("config.yaml"), "a: 1\n");
+    Files.setLastModifiedTime(config, FileTime.from(Instant.parse("2026-01-01T00:00:00Z")));
+    try (FileWatch w = watch(config)) {
+      Files.writeString(config, "a: 2\n"); // same size: the modification time tells
+      w.check();
+      assertEquals(1, runs.get(), "a same-size edit was missed");
+      Path next = Files.writeString(dir.resolve("config.yaml.tmp"), "a: 3\n");
+      Files.setLastModifiedTime(next, Files.getLastModifiedTime(config));
+      Files.move(next, config, StandardCopyOption.ATOMIC_MOVE); // same size and time: a new inode
+      w.check();
+      assertEquals(2, runs.get(), "an editor's atomic rename was missed");
+    }
+  }
 
-      @Override
-      public int count() {
-        return 1;
-      }
+  @Test
+  void configMapSymlinkSwap_isSeen() throws Exception {
+    // The kubelet's layout: config.yaml -> ..data/config.yaml, ..data -> ..<timestamp>
+    Path v1 = Files.createDirectory(dir.resolve("..2026_11_24_1"));
+    Files.writeString(v1.resolve("config.yaml"), "a: 1\n");
+    Path v2 = Files.createDirectory(dir.resolve("..2026_11_24_2"));
+    Files.writeString(v2.resolve("config.yaml"), "a: 2\n");
+    Files.createSymbolicLink(dir.resolve("..data"), v1.getFileName());
+    Path config = Files.createSymbolicLink(dir.resolve("config.yaml"), Path.of("..data/config.yaml"));
+    try (FileWatch w = watch(config)) {
+      w.check();
+      assertEquals(0, runs.get());
+      Path tmp = Files.createSymbolicLink(dir.resolve("..data_tmp"), v2.getFileName());
+      Files.move(tmp, dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
+      w.check();
+      assertEquals(1, runs.get(), "a ConfigMap update was missed");
+    }
+  }
 
-      @Override
-      public Path context() {
-        return context;
-      }
-    };
+  @Test
+  void aDeletedFile_triggersNothing_untilItComesBack() throws Exception {
+    Path config = Files.writeString(dir.resolve("config.yaml"), "a: 1\n");
+    try (FileWatch w = watch(config)) {
+      Files.delete(config);
+      w.check();
+      w.check();
+      assertEquals(0, runs.get(), "a missing config file must not trigger a reload");
+      Files.writeString(config, "a: 2\n");
+      w.check();
+      assertEquals(1, runs.get(), "the file's return was missed");
+    }
+  }
+
+  @Test
+  void aFailingAction_doesNotStopTheWatch() throws Exception {
+    Path config = Files.writeString(dir.resolve("config.yaml"), "a: 1\n");
+    try (FileWatch w = FileWatch.start(config, NEVER, () -> {
+      runs.incrementAndGet();
+      throw new IllegalStateException("reload failed");
+    })) {
+      Files.writeString(config, "a: 22\n");
+      w.check();
+      Files.writeString(config, "a: 333\n");
+      w.check();
+      assertEquals(2, runs.get());
+    }
   }
 }
