@@ -24,16 +24,15 @@ final class AuditChain {
   private AuditChain() {}
 
   /**
-   * Appends {@code body} (an unterminated JSON object ending with its prev field), sealed with its
-   * hash, and a newline to {@code out}; returns the hash.
+   * Seals the record that starts at {@code start} in {@code out} and runs to its end (an
+   * unterminated JSON object whose last field is prev): appends its hash and a newline, and returns
+   * the hash.
    */
-  static String sealInto(StringBuilder body, java.io.ByteArrayOutputStream out) {
-    byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-    String hash = hex(Sha256.of(bytes));
-    out.writeBytes(bytes);
-    out.writeBytes(HASH_FIELD);
-    out.writeBytes(hash.getBytes(StandardCharsets.US_ASCII));
-    out.writeBytes(LINE_END);
+  static String seal(RecordBuffer out, int start) {
+    String hash = hex(out.sha256Since(start));
+    out.write(HASH_FIELD);
+    out.writeAscii(hash);
+    out.write(LINE_END);
     return hash;
   }
 

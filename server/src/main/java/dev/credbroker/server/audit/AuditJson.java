@@ -1,6 +1,7 @@
 package dev.credbroker.server.audit;
 
 import dev.credbroker.server.ops.JsonText;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
@@ -11,11 +12,34 @@ final class AuditJson {
   static final String DECISION = "decision";
   static final String SEGMENT_END = "segment_end";
 
+  private static final byte[] LINE_START =
+      ("{\"v\":" + AuditEvent.SCHEMA_VERSION + ",\"seq\":").getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] PREV_FIELD = ",\"prev\":\"".getBytes(StandardCharsets.US_ASCII);
+  /** Encoding is per call and off the writer's lock; each thread reuses one builder. */
+  private static final ThreadLocal<StringBuilder> TEXT =
+      ThreadLocal.withInitial(() -> new StringBuilder(1024));
+
   private AuditJson() {}
 
-  /** A decision record up to and including {@code prev}; {@link AuditChain#seal} closes it. */
-  static StringBuilder decision(AuditEvent e, long seq, String prev) {
-    StringBuilder out = start(seq, DECISION, e.time());
+  /**
+   * Appends a record, up to and including {@code prev}, to {@code out}: {@code body} is what
+   * {@link #decision} or {@link #segmentEnd} encoded. {@link AuditChain#seal} closes it.
+   */
+  static void record(RecordBuffer out, long seq, byte[] body, String prev) {
+    out.write(LINE_START);
+    out.writeAscii(Long.toString(seq));
+    out.write(body);
+    out.write(PREV_FIELD);
+    out.writeAscii(prev);
+    out.write('"');
+  }
+
+  /**
+   * A decision record's fields after its sequence number, in UTF-8: everything but its place in
+   * the chain, so it can be encoded before the writer's lock is taken.
+   */
+  static byte[] decision(AuditEvent e) {
+    StringBuilder out = start(DECISION, e.time());
     field(out, "request_id", e.requestId());
     field(out, "rpc", e.rpc());
     field(out, "decision", e.decision().name().toLowerCase(java.util.Locale.ROOT));
@@ -64,23 +88,27 @@ final class AuditJson {
     }
     field(out, "aws_request_id", e.awsRequestId());
     out.append(",\"latency_us\":").append(e.latency().toNanos() / 1000);
-    return prev(out, prev);
+    return utf8(out);
   }
 
   /** The last record of a rotated file: its absence shows a rotated file was cut short. */
-  static StringBuilder segmentEnd(long seq, Instant time, String prev) {
-    return prev(start(seq, SEGMENT_END, time), prev);
+  static byte[] segmentEnd(Instant time) {
+    return utf8(start(SEGMENT_END, time));
   }
 
-  private static StringBuilder start(long seq, String type, Instant time) {
-    StringBuilder out = new StringBuilder(512);
-    out.append("{\"v\":").append(AuditEvent.SCHEMA_VERSION).append(",\"seq\":").append(seq)
-        .append(",\"type\":\"").append(type).append("\",\"time\":\"").append(time).append('"');
-    return out;
+  private static StringBuilder start(String type, Instant time) {
+    StringBuilder out = TEXT.get();
+    out.setLength(0);
+    return out.append(",\"type\":\"").append(type).append("\",\"time\":\"").append(time)
+        .append('"');
   }
 
-  private static StringBuilder prev(StringBuilder out, String prev) {
-    return out.append(",\"prev\":\"").append(prev).append('"');
+  private static byte[] utf8(StringBuilder text) {
+    byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+    if (text.capacity() > 64 * 1024) {
+      TEXT.remove(); // one huge record does not pin a huge builder to the thread
+    }
+    return bytes;
   }
 
   private static void field(StringBuilder out, String key, String value) {

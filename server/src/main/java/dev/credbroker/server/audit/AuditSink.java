@@ -1,10 +1,12 @@
 package dev.credbroker.server.audit;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 
 /**
- * Where the writer's bytes go. Only the writer thread calls it, one batch at a time: write, sync,
+ * Where the writer's bytes go. One caller at a time (the writer thread, or whoever holds the
+ * writer's lock) calls it, one batch at a time: write, sync,
  * then {@link #commit()}; after a failed write {@link #rollback()} drops the partial batch so the
  * chain on disk stays whole.
  */
@@ -13,7 +15,8 @@ interface AuditSink extends AutoCloseable {
   /** Opens the sink and returns where the chain continues (the last record already written). */
   ChainHead open(Instant now) throws IOException;
 
-  void write(byte[] lines) throws IOException;
+  /** Writes all of {@code lines} (whole records), or throws. */
+  void write(ByteBuffer lines) throws IOException;
 
   void sync() throws IOException;
 

@@ -2,29 +2,33 @@ package dev.credbroker.server.audit;
 
 import dev.credbroker.server.config.AuditConfig;
 import java.io.IOException;
-import java.io.ByteArrayOutputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The audit log's writer. With {@code fsync} durability one thread takes whatever records are
- * queued, chains them, writes them in one batch and syncs once (group commit), so durability costs
- * one flush per batch rather than one per request; every caller waits for its own batch. With
- * {@code os_buffered} there is nothing to wait for but a write to the OS, so the caller's own
- * thread chains and writes its record under a lock: no hand-off between threads, which on the
- * cached path costs more than the record itself. Either way a failed write is rolled back from the
- * file and its callers are told, so the chain on disk never holds a record whose decision was
- * refused.
+ * The audit log's writer. Each caller encodes its own record (off any lock); the writer only
+ * chains records and writes them. With {@code os_buffered} durability there is no writer thread:
+ * a caller that finds the log free writes every record waiting at that moment, its own and those
+ * of callers that arrived meanwhile, in one {@code write(2)}, and a caller that finds it busy
+ * leaves its record to the one writing (flat combining: no hand-off, no thread parked on a lock).
+ * With {@code fsync} one thread takes whatever records are queued, writes them in one batch and
+ * syncs once (group commit), so durability costs one flush per batch rather than one per request.
+ * Either way a caller's future completes only once its record is written; a failed write is rolled
+ * back from the file and its callers are told, so the chain on disk never holds a record whose
+ * decision was refused.
  */
 public final class AuditWriter implements AuditLog {
   private static final Logger log = LoggerFactory.getLogger(AuditWriter.class);
@@ -39,16 +43,20 @@ public final class AuditWriter implements AuditLog {
   private final AuditConfig config;
   private final Clock clock;
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(MAX_QUEUED);
+  private final Queue<Pending> arrivals = new ConcurrentLinkedQueue<>();
+  private final ReentrantLock writing = new ReentrantLock();
   private final Thread thread;
   private final boolean inline;
   private volatile boolean closed;
-  // Writer thread only (inline: under this object's lock):
+  // The writer thread's, or (inline) whoever holds `writing`:
+  private final RecordBuffer lines = new RecordBuffer(64 * 1024);
   private long seq;
   private String prev;
   private boolean failing;
   private boolean needsRollback;
 
-  private record Pending(AuditEvent event, CompletableFuture<Void> written) {}
+  /** A record encoded by its caller ({@link AuditJson#decision}), waiting for its place. */
+  private record Pending(byte[] body, CompletableFuture<Void> written) {}
 
   private AuditWriter(AuditSink sink, AuditConfig config, Clock clock, AuditSink.ChainHead head) {
     this.sink = sink;
@@ -86,20 +94,40 @@ public final class AuditWriter implements AuditLog {
     if (!kept(event)) {
       return DONE;
     }
-    Pending p = new Pending(event, new CompletableFuture<>());
+    if (closed) {
+      return failed("the audit log is closed");
+    }
+    Pending p = new Pending(AuditJson.decision(event), new CompletableFuture<>());
     if (inline) {
-      synchronized (this) {
-        if (closed) {
-          return failed("the audit log is closed");
-        }
-        commit(List.of(p)); // completes p before anyone can attach to it: dependents run unlocked
-      }
+      arrivals.add(p);
+      writeArrivals();
       return p.written();
     }
-    if (closed || !queue.offer(p)) {
-      return failed(closed ? "the audit log is closed" : "the audit log is overloaded");
+    if (!queue.offer(p)) {
+      return failed("the audit log is overloaded");
     }
     return p.written();
+  }
+
+  /**
+   * Writes what has arrived, unless another caller is writing: that one looks again after it lets
+   * go, so a record added while it wrote is never left behind.
+   */
+  private void writeArrivals() {
+    while (!arrivals.isEmpty() && writing.tryLock()) {
+      List<Pending> batch = new ArrayList<>();
+      Exception failure;
+      try {
+        for (Pending p; batch.size() < MAX_BATCH && (p = arrivals.poll()) != null; ) {
+          batch.add(p);
+        }
+        failure = closed ? new AuditUnavailableException("the audit log is closed")
+            : commit(batch);
+      } finally {
+        writing.unlock();
+      }
+      settle(batch, failure); // unlocked: completing a future sends that caller's answer
+    }
   }
 
   private boolean kept(AuditEvent event) {
@@ -130,49 +158,70 @@ public final class AuditWriter implements AuditLog {
       }
       queue.drainTo(batch, MAX_BATCH - 1);
       stopping = batch.remove(STOP);
-      if (!batch.isEmpty()) {
-        commit(batch);
-      }
+      settle(batch, commit(batch));
       batch.clear();
     }
     queue.drainTo(batch);
     batch.remove(STOP);
-    commit(batch);
+    settle(batch, commit(batch));
   }
 
-  private void commit(List<Pending> batch) {
+  /** Chains and writes a batch; returns why it could not be written, or null once it is. */
+  private Exception commit(List<Pending> batch) {
     if (batch.isEmpty()) {
-      return;
+      return null;
     }
     long seqBefore = seq;
     String prevBefore = prev;
-    ByteArrayOutputStream lines = new ByteArrayOutputStream(batch.size() * 700);
+    lines.clear();
     for (Pending p : batch) {
-      prev = AuditChain.sealInto(AuditJson.decision(p.event(), ++seq, prev), lines);
+      prev = append(lines, ++seq, p.body(), prev);
     }
     try {
       writeDurably(lines);
     } catch (IOException | RuntimeException e) {
       seq = seqBefore;
       prev = prevBefore;
-      failed(batch, e);
-      return;
+      if (!failing) {
+        log.error("the audit log cannot be written ({}); {}", e.getMessage(), config.failClosed()
+            ? "refusing every decision until it can" : "decisions are served UNRECORDED");
+        failing = true;
+      }
+      return e;
     }
     if (failing) {
       log.info("the audit log is writable again");
       failing = false;
     }
     rotateIfDue(); // before answering, so a caller that saw its record written sees the rotation
-    batch.forEach(p -> p.written().complete(null));
+    return null;
   }
 
-  private void writeDurably(ByteArrayOutputStream lines) throws IOException {
+  private static String append(RecordBuffer out, long seq, byte[] body, String prev) {
+    int start = out.size();
+    AuditJson.record(out, seq, body, prev);
+    return AuditChain.seal(out, start);
+  }
+
+  /** Tells a batch's callers how it went; with fail_closed off a failure is not theirs to see. */
+  private void settle(List<Pending> batch, Exception failure) {
+    for (Pending p : batch) {
+      if (failure == null || !config.failClosed()) {
+        p.written().complete(null);
+      } else {
+        p.written().completeExceptionally(failure instanceof AuditUnavailableException closing
+            ? closing : new AuditUnavailableException("the audit log cannot be written"));
+      }
+    }
+  }
+
+  private void writeDurably(RecordBuffer batch) throws IOException {
     if (needsRollback) {
       sink.rollback();
       needsRollback = false;
     }
     try {
-      sink.write(lines.toByteArray());
+      sink.write(batch.view());
       if (config.durability() == AuditConfig.Durability.FSYNC) {
         sink.sync();
       }
@@ -185,29 +234,13 @@ public final class AuditWriter implements AuditLog {
     }
   }
 
-  private void failed(List<Pending> batch, Exception cause) {
-    if (!failing) {
-      log.error("the audit log cannot be written ({}); {}", cause.getMessage(), config.failClosed()
-          ? "refusing every decision until it can" : "decisions are served UNRECORDED");
-      failing = true;
-    }
-    for (Pending p : batch) {
-      if (config.failClosed()) {
-        p.written().completeExceptionally(
-            new AuditUnavailableException("the audit log cannot be written"));
-      } else {
-        p.written().complete(null);
-      }
-    }
-  }
-
   private void rotateIfDue() {
     Instant now = clock.instant();
     if (!sink.rotationDue(now)) {
       return;
     }
-    ByteArrayOutputStream end = new ByteArrayOutputStream(256);
-    String hash = AuditChain.sealInto(AuditJson.segmentEnd(seq + 1, now, prev), end);
+    RecordBuffer end = new RecordBuffer(256);
+    String hash = append(end, seq + 1, AuditJson.segmentEnd(now), prev);
     try {
       writeDurably(end);
     } catch (IOException e) {
@@ -226,24 +259,39 @@ public final class AuditWriter implements AuditLog {
   }
 
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
+  public void close() {
+    List<Pending> last = new ArrayList<>();
+    Exception failure;
+    writing.lock();
     try {
-      if (!inline) {
+      if (closed) {
+        return;
+      }
+      for (Pending p; (p = arrivals.poll()) != null; ) {
+        last.add(p); // accepted before the close: written; anything later is refused
+      }
+      failure = commit(last);
+      closed = true;
+    } finally {
+      writing.unlock();
+    }
+    settle(last, failure);
+    if (!inline) {
+      try {
         queue.put(STOP);
         thread.join(TimeUnit.SECONDS.toMillis(30));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
+    writing.lock();
     try {
       sink.close();
+      log.info("audit log closed; chain head seq {} hash {}", seq, prev);
     } catch (IOException e) {
       log.warn("closing the audit log: {}", e.getMessage());
+    } finally {
+      writing.unlock();
     }
-    log.info("audit log closed; chain head seq {} hash {}", seq, prev);
   }
 }

@@ -99,10 +99,9 @@ final class FileAuditSink implements AuditSink {
   }
 
   @Override
-  public void write(byte[] lines) throws IOException {
-    ByteBuffer buf = ByteBuffer.wrap(lines);
-    while (buf.hasRemaining()) {
-      pending += channel.write(buf);
+  public void write(ByteBuffer lines) throws IOException {
+    while (lines.hasRemaining()) {
+      pending += channel.write(lines);
     }
   }
 

@@ -4,6 +4,7 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 
 /**
@@ -28,8 +29,9 @@ final class StdoutAuditSink implements AuditSink {
   }
 
   @Override
-  public void write(byte[] lines) throws IOException {
-    out.write(lines);
+  public void write(ByteBuffer lines) throws IOException {
+    out.write(lines.array(), lines.arrayOffset() + lines.position(), lines.remaining());
+    lines.position(lines.limit());
   }
 
   @Override

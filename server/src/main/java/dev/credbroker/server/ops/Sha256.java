@@ -30,8 +30,12 @@ public final class Sha256 {
   }
 
   public static byte[] of(byte[] bytes, int length) {
+    return of(bytes, 0, length);
+  }
+
+  public static byte[] of(byte[] bytes, int offset, int length) {
     MessageDigest digest = DIGEST.get();
-    digest.update(bytes, 0, length);
+    digest.update(bytes, offset, length);
     return digest.digest();
   }
 

@@ -88,10 +88,11 @@ class AuditVerifierTest {
     Path file = segments.get(1);
     List<String> lines = lines(file);
     String edited = lines.get(1).replace("user6", "userX");
-    StringBuilder body = new StringBuilder(edited.substring(0, edited.indexOf(",\"hash\":")));
-    java.io.ByteArrayOutputStream sealed = new java.io.ByteArrayOutputStream();
-    AuditChain.sealInto(body, sealed);
-    lines.set(1, sealed.toString(StandardCharsets.UTF_8).strip());
+    RecordBuffer sealed = new RecordBuffer(1024);
+    sealed.write(edited.substring(0, edited.indexOf(",\"hash\":"))
+        .getBytes(StandardCharsets.UTF_8));
+    AuditChain.seal(sealed, 0);
+    lines.set(1, new String(sealed.view().array(), 0, sealed.size(), StandardCharsets.UTF_8).strip());
     write(file, lines);
 
     AuditVerifier.Problem p = problem();

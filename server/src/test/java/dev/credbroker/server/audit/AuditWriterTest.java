@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -121,7 +122,7 @@ class AuditWriterTest {
     AuditSink file = new FileAuditSink(live(), NO_ROTATION, Optional.empty(), FileAuditSink.FILES);
     AuditSink counting = new ForwardingSink(file) {
       @Override
-      public void write(byte[] lines) throws IOException {
+      public void write(java.nio.ByteBuffer lines) throws IOException {
         firstWriteStarted.countDown();
         try {
           release.await(30, TimeUnit.SECONDS);
@@ -151,6 +152,51 @@ class AuditWriterTest {
     assertEquals(2, syncs.get(), "one flush for the first record, one for the 100 queued behind it");
     close(w);
     assertEquals(101, verify().verified());
+  }
+
+  /**
+   * os_buffered has no writer thread: a caller that finds the log busy leaves its record to the
+   * caller writing, which writes everything that arrived meanwhile in one more write.
+   */
+  @Test
+  void osBuffered_recordsArrivingDuringAWrite_areWrittenByTheWritingCaller_inOneWrite()
+      throws Exception {
+    CountDownLatch firstWriteStarted = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger writes = new AtomicInteger();
+    AuditSink file = new FileAuditSink(live(), NO_ROTATION, Optional.empty(), FileAuditSink.FILES);
+    AuditSink blocking = new ForwardingSink(file) {
+      @Override
+      public void write(java.nio.ByteBuffer lines) throws IOException {
+        if (writes.incrementAndGet() == 1) {
+          firstWriteStarted.countDown();
+          try {
+            release.await(30, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            throw new IOException(e);
+          }
+        }
+        super.write(lines);
+      }
+    };
+    AuditWriter w = open(config(AuditConfig.Durability.OS_BUFFERED), blocking);
+    Future<CompletableFuture<Void>> first = threads.submit(() ->
+        w.append(AuditEvents.issued("first", "r", ALLOW, clock.instant())));
+    assertTrue(firstWriteStarted.await(30, TimeUnit.SECONDS));
+    List<CompletableFuture<Void>> arrived = new ArrayList<>();
+    for (int i = 0; i < 100; i++) { // returns at once: this thread never waits for the lock
+      arrived.add(w.append(AuditEvents.issued("a" + i, "r", ALLOW, clock.instant())));
+    }
+    assertTrue(arrived.stream().noneMatch(CompletableFuture::isDone), "written before the first");
+    release.countDown();
+    assertTrue(first.get(30, TimeUnit.SECONDS).isDone());
+    assertTrue(arrived.stream().allMatch(f -> f.isDone() && !f.isCompletedExceptionally()),
+        "the writing caller returned before writing the records that arrived during its write");
+    assertEquals(2, writes.get(), "one write for the first record, one for the 100 behind it");
+    close(w);
+    AuditVerifier.Report report = verify();
+    assertTrue(report.ok(), report.toString());
+    assertEquals(101, report.verified());
   }
 
   @Test

@@ -17,7 +17,7 @@ class ForwardingSink implements AuditSink {
   }
 
   @Override
-  public void write(byte[] lines) throws IOException {
+  public void write(java.nio.ByteBuffer lines) throws IOException {
     next.write(lines);
   }
 
