@@ -52,6 +52,7 @@ public final class Authenticator {
     this.clock = clock;
     this.verified = Caffeine.newBuilder()
         .maximumWeight(MAX_CACHE_BYTES)
+        .executor(Runnable::run) // upkeep on the calling thread: no pool thread woken per call
         .weigher((TokenDigest digest, VerifiedIdentity identity) -> identity.weight())
         .ticker(ClockTicker.of(clock))
         .expireAfter(Expiry.<TokenDigest, VerifiedIdentity>creating((digest, identity) ->

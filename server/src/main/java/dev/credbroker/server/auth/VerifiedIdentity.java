@@ -107,7 +107,7 @@ public final class VerifiedIdentity {
         out.put(String.valueOf(k), copy);
       }
     });
-    return Collections.unmodifiableMap(out);
+    return Map.copyOf(out); // immutable, so PolicyInput's Map.copyOf per request copies nothing
   }
 
   private static Object immutable(Object v) {

@@ -16,7 +16,8 @@ public final class SessionNames {
   /** Callers remembered: the credential cache's default size; beyond it names are derived again. */
   static final long REMEMBERED = 10_000;
 
-  private static final Cache<Caller, String> NAMES = Caffeine.newBuilder().maximumSize(REMEMBERED).build();
+  private static final Cache<Caller, String> NAMES = Caffeine.newBuilder()
+      .maximumSize(REMEMBERED).executor(Runnable::run).build();
 
   private record Caller(String issuer, String subject) {}
 

@@ -48,6 +48,7 @@ public final class CredentialCache {
     this.refreshBefore = refreshBefore;
     this.cache = Caffeine.newBuilder()
         .maximumSize(maxEntries)
+        .executor(Runnable::run) // upkeep on the calling thread: no pool thread woken per call
         .ticker(ClockTicker.of(clock))
         .expireAfter(new WhileServable())
         .buildAsync();

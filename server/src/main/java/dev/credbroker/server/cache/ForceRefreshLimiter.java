@@ -23,6 +23,7 @@ final class ForceRefreshLimiter {
     this.clock = clock;
     this.last = Caffeine.newBuilder()
         .maximumSize(maxCallers)
+        .executor(Runnable::run) // upkeep on the calling thread: no pool thread woken per call
         .ticker(ClockTicker.of(clock))
         .expireAfterWrite(LONGEST_INTERVAL)
         .build();

@@ -70,6 +70,7 @@ public final class SecretCache {
     this.clock = clock;
     this.cache = Caffeine.newBuilder()
         .maximumSize(maxEntries)
+        .executor(Runnable::run) // upkeep on the calling thread: no pool thread woken per call
         .ticker(ClockTicker.of(clock))
         .expireAfter(new KeepForGrace())
         .buildAsync();
