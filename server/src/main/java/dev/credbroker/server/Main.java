@@ -18,6 +18,7 @@ import dev.credbroker.server.devmode.DevModeBanner;
 import dev.credbroker.server.grpc.AuditRecorder;
 import dev.credbroker.server.grpc.AuditSearchService;
 import dev.credbroker.server.grpc.BrokerServer;
+import dev.credbroker.server.grpc.EventLoops;
 import dev.credbroker.server.grpc.CredentialBrokerService;
 import dev.credbroker.server.grpc.ServerStartException;
 import dev.credbroker.server.ops.DaemonThreads;
@@ -83,6 +84,7 @@ public final class Main {
     Optional<AuditWriter> audit = Optional.empty();
     Optional<Path> auditFile = Optional.empty();
     Optional<SdkSecretsGateway> secretsManager = Optional.empty();
+    EventLoops network = EventLoops.start();
     BrokerServer server;
     try {
       BrokerConfig config = cli.config().isPresent()
@@ -102,7 +104,7 @@ public final class Main {
       AuditConfig auditConfig = config.audit().orElseThrow(() -> new ConfigException("audit",
           "required: every decision is recorded; write for example"
               + " audit: {file: /var/log/credbroker/audit.jsonl}"));
-      audit = Optional.of(AuditWriter.open(auditConfig, clock));
+      audit = Optional.of(AuditWriter.open(auditConfig, clock, network));
       auditFile = auditConfig.file();
       AuditRecorder recorder = new AuditRecorder(audit.get(), auditConfig.claims(), clock);
       BrokerStates states = new BrokerStates(cli.config(), config, adjust, clock, io);
@@ -116,6 +118,7 @@ public final class Main {
           clock, MAX_CACHED_SECRETS), clock);
       server = BrokerServer.builder(config.server())
           .insecurePlaintext(cli.insecurePlaintext())
+          .eventLoops(network)
           .audit(recorder)
           .addService(new CredentialBrokerService(states, vendor, secrets,
               config.aws().region().orElse(""), clock, recorder))
@@ -127,21 +130,9 @@ public final class Main {
         watch = Optional.of(FileWatch.start(cli.config().get(), CONFIG_POLL, states::reload));
       }
       server.start();
-    } catch (ConfigException e) {
-      err.println("credbroker: config error: " + e.getMessage());
-      return EXIT_USAGE;
-    } catch (ServerStartException e) {
-      err.println("credbroker: cannot start: " + e.getMessage());
-      return EXIT_FAILURE;
-    } catch (IOException e) {
-      err.println("credbroker: cannot start: " + e.getMessage());
-      audit.ifPresent(AuditWriter::close);
-      return EXIT_FAILURE;
-    } catch (RuntimeException e) {
-      log.error("unexpected {} while starting: {}", e.getClass().getName(), e.getMessage());
-      err.println("credbroker: cannot start: unexpected " + e.getClass().getSimpleName()
-          + "; please report it with the log line above");
-      return EXIT_FAILURE;
+    } catch (ConfigException | ServerStartException | IOException | RuntimeException e) {
+      release(audit, network, dev, sts, secretsManager, watch, io);
+      return startFailure(e, err);
     }
     Optional<Path> devAuditFile = auditFile;
     dev.ifPresent(issuer -> DevModeBanner.print(out, issuer, server.address(), devAuditFile));
@@ -151,13 +142,36 @@ public final class Main {
       Thread.currentThread().interrupt();
       server.shutdown();
     }
+    release(audit, network, dev, sts, secretsManager, watch, io);
+    return EXIT_OK;
+  }
+
+  private static int startFailure(Exception e, PrintStream err) {
+    if (e instanceof ConfigException) {
+      err.println("credbroker: config error: " + e.getMessage());
+      return EXIT_USAGE;
+    }
+    if (e instanceof RuntimeException) {
+      log.error("unexpected {} while starting: {}", e.getClass().getName(), e.getMessage());
+      err.println("credbroker: cannot start: unexpected " + e.getClass().getSimpleName()
+          + "; please report it with the log line above");
+      return EXIT_FAILURE;
+    }
+    err.println("credbroker: cannot start: " + e.getMessage());
+    return EXIT_FAILURE;
+  }
+
+  /** Stops what started, in order: the audit log after the server, the network threads last. */
+  private static void release(Optional<AuditWriter> audit, EventLoops network,
+      Optional<DevIssuer> dev, Optional<SdkStsGateway> sts,
+      Optional<SdkSecretsGateway> secretsManager, Optional<FileWatch> watch, ExecutorService io) {
     audit.ifPresent(AuditWriter::close);
+    network.close();
     dev.ifPresent(DevIssuer::close);
     sts.ifPresent(SdkStsGateway::close);
     secretsManager.ifPresent(SdkSecretsGateway::close);
     watch.ifPresent(FileWatch::close);
     io.shutdownNow();
-    return EXIT_OK;
   }
 
   static String version() {

@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
@@ -50,15 +51,25 @@ class MainProcessTest {
     Path config = write("server: {listen: 127.0.0.1:0}\n");
     try (ProcessRunner broker = ProcessRunner.start(main("--config", config.toString()))) {
       Matcher listening = broker.awaitLine("listening on 127\\.0\\.0\\.1:(\\d+)", WAIT);
-      assertEquals(ServingStatus.SERVING, health(Integer.parseInt(listening.group(1))));
+      int port = Integer.parseInt(listening.group(1));
+      assertEquals(ServingStatus.SERVING, health(port));
+      ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port,
+          InsecureChannelCredentials.create()).build();
+      StatusRuntimeException refused = org.junit.jupiter.api.Assertions.assertThrows(
+          StatusRuntimeException.class, () -> CredentialBrokerGrpc.newBlockingStub(channel)
+              .whoAmI(WhoAmIRequest.getDefaultInstance()));
+      assertEquals(io.grpc.Status.Code.UNAUTHENTICATED, refused.getStatus().getCode());
+      channel.shutdownNow();
 
       broker.terminate();
 
       assertEquals(0, broker.awaitExit(WAIT), broker.output());
       assertTrue(broker.output().contains("received SIGTERM"), broker.output());
       assertTrue(broker.output().contains("BrokerServer - stopped\n"), broker.output());
-      assertTrue(broker.output().strip().endsWith("audit log closed; chain head seq 0 hash "
-          + "0".repeat(64)), "the audit log closes last, naming its chain head: " + broker.output());
+      assertTrue(broker.output().strip().matches(
+          "(?s).*audit log closed; chain head seq 1 hash [0-9a-f]{64}"),
+          "the audit log closes last, naming the chain head of the one record: "
+              + broker.output());
     }
   }
 

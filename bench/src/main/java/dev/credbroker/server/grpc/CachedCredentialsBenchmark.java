@@ -90,6 +90,7 @@ public class CachedCredentialsBenchmark {
   private java.nio.file.Path auditDir;
   private GetSecretValueRequest secretRequest;
   private BrokerServer server;
+  private EventLoops network;
   private ManagedChannel channel;
   private CredentialBrokerGrpc.CredentialBrokerBlockingStub broker;
   private CallOptions emptyOptions;
@@ -98,6 +99,7 @@ public class CachedCredentialsBenchmark {
   @Setup
   public void setUp() throws Exception {
     stack = VendingStack.start();
+    network = EventLoops.start(); // the broker's own network threads, as Main runs them
     auditLog = DISCARD;
     if (!"none".equals(audit)) {
       java.nio.file.Path base = java.nio.file.Path.of("bench/target").toAbsolutePath();
@@ -106,7 +108,7 @@ public class CachedCredentialsBenchmark {
       auditLog = dev.credbroker.server.audit.AuditWriter.open(new AuditConfig(AuditConfig.Sink.FILE,
           Optional.of(auditDir.resolve("audit.jsonl")), true, AuditConfig.Durability.valueOf(audit),
           AuditConfig.DEFAULT_MAX_FILE_BYTES, Optional.empty(), AuditConfig.Informational.RECORD,
-          1.0, List.of()), Clock.systemUTC());
+          1.0, List.of()), Clock.systemUTC(), network);
     }
     BrokerState state = new BrokerState(stack.authenticator(), stack.policy());
     BindableService empty = () -> ServerServiceDefinition.builder("credbroker.bench.Empty")
@@ -116,6 +118,7 @@ public class CachedCredentialsBenchmark {
         })).build();
     server = BrokerServer.builder(new ServerConfig(new ListenAddress("127.0.0.1", 0), Optional.empty(),
             ServerLimits.DEFAULTS, Duration.ofSeconds(5), false, Duration.ZERO))
+        .eventLoops(network)
         .addService(new CredentialBrokerService(() -> state, stack.vendor(), stack.secrets(),
             "us-east-1", Clock.systemUTC(), new AuditRecorder(auditLog, List.of(), Clock.systemUTC())))
         .addService(empty).build().start();
@@ -138,6 +141,7 @@ public class CachedCredentialsBenchmark {
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     server.shutdown();
     auditLog.close();
+    network.close();
     stack.close();
     if (auditDir != null) {
       try (var files = java.nio.file.Files.walk(auditDir)) {

@@ -21,9 +21,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The audit log's writer. Each caller encodes its own record (off any lock); the writer only
  * chains records and writes them. With {@code os_buffered} durability there is no writer thread:
- * a caller that finds the log free writes every record waiting at that moment, its own and those
- * of callers that arrived meanwhile, in one {@code write(2)}, and a caller that finds it busy
- * leaves its record to the one writing (flat combining: no hand-off, no thread parked on a lock).
+ * a network thread writes the records of all the requests it handled in one turn of its event
+ * loop at the end of that turn ({@link Deferral}), and any other thread writes at once. Whoever
+ * writes takes every record waiting at that moment, in one {@code write(2)}, and a caller that
+ * finds the log busy leaves its record to the one writing (flat combining: no hand-off, no thread
+ * parked on a lock).
  * With {@code fsync} one thread takes whatever records are queued, writes them in one batch and
  * syncs once (group commit), so durability costs one flush per batch rather than one per request.
  * Either way a caller's future completes only once its record is written; a failed write is rolled
@@ -47,9 +49,13 @@ public final class AuditWriter implements AuditLog {
   private final ReentrantLock writing = new ReentrantLock();
   private final Thread thread;
   private final boolean inline;
+  private final Deferral deferral;
+  /** Per thread: whether its end-of-turn write is already arranged. */
+  private final ThreadLocal<boolean[]> writeArranged = ThreadLocal.withInitial(() -> new boolean[1]);
   private volatile boolean closed;
   // The writer thread's, or (inline) whoever holds `writing`:
   private final RecordBuffer lines = new RecordBuffer(64 * 1024);
+  private final long openedAtSeq;
   private long seq;
   private String prev;
   private boolean failing;
@@ -58,27 +64,44 @@ public final class AuditWriter implements AuditLog {
   /** A record encoded by its caller ({@link AuditJson#decision}), waiting for its place. */
   private record Pending(byte[] body, CompletableFuture<Void> written) {}
 
-  private AuditWriter(AuditSink sink, AuditConfig config, Clock clock, AuditSink.ChainHead head) {
+  private AuditWriter(AuditSink sink, AuditConfig config, Clock clock, Deferral deferral,
+      AuditSink.ChainHead head) {
     this.sink = sink;
     this.config = config;
     this.clock = clock;
+    this.deferral = deferral;
     this.seq = head.seq();
+    this.openedAtSeq = head.seq();
     this.prev = head.hash();
     this.thread = new Thread(this::run, "credbroker-audit");
     thread.setDaemon(true);
     this.inline = config.durability() == AuditConfig.Durability.OS_BUFFERED;
   }
 
-  /** Opens the configured sink, resumes its chain and starts writing. */
-  public static AuditWriter open(AuditConfig config, Clock clock) throws IOException {
+  /**
+   * Opens the configured sink, resumes its chain and starts writing. With {@code os_buffered}, a
+   * thread that can defer work ({@code deferral}) writes the records of its whole turn at its end.
+   */
+  public static AuditWriter open(AuditConfig config, Clock clock, Deferral deferral)
+      throws IOException {
     AuditSink sink = config.sink() == AuditConfig.Sink.STDOUT ? new StdoutAuditSink()
         : new FileAuditSink(config.file().orElseThrow(), config.maxFileBytes(),
             config.rotateEvery(), FileAuditSink.FILES);
-    return start(sink, config, clock);
+    return start(sink, config, clock, deferral);
+  }
+
+  public static AuditWriter open(AuditConfig config, Clock clock) throws IOException {
+    return open(config, clock, Deferral.NONE);
   }
 
   static AuditWriter start(AuditSink sink, AuditConfig config, Clock clock) throws IOException {
-    AuditWriter writer = new AuditWriter(sink, config, clock, sink.open(clock.instant()));
+    return start(sink, config, clock, Deferral.NONE);
+  }
+
+  static AuditWriter start(AuditSink sink, AuditConfig config, Clock clock, Deferral deferral)
+      throws IOException {
+    AuditWriter writer = new AuditWriter(sink, config, clock, deferral,
+        sink.open(clock.instant()));
     if (!config.failClosed()) {
       log.warn("audit.fail_closed is false: decisions are served even when their records cannot"
           + " be written; use this for development only");
@@ -100,13 +123,32 @@ public final class AuditWriter implements AuditLog {
     Pending p = new Pending(AuditJson.decision(event), new CompletableFuture<>());
     if (inline) {
       arrivals.add(p);
-      writeArrivals();
+      if (!arrangeWriteAtEndOfTurn()) {
+        writeArrivals();
+      }
       return p.written();
     }
     if (!queue.offer(p)) {
       return failed("the audit log is overloaded");
     }
     return p.written();
+  }
+
+  /** Once per turn of this thread, if it can defer: one write for all the turn's records. */
+  private boolean arrangeWriteAtEndOfTurn() {
+    boolean[] arranged = writeArranged.get();
+    if (arranged[0]) {
+      return true;
+    }
+    arranged[0] = true; // before deferring, in case the deferral runs the task at once
+    if (deferral.deferOnThisThread(() -> {
+      arranged[0] = false;
+      writeArrivals();
+    })) {
+      return true;
+    }
+    arranged[0] = false;
+    return false;
   }
 
   /**
@@ -287,7 +329,9 @@ public final class AuditWriter implements AuditLog {
     writing.lock();
     try {
       sink.close();
-      log.info("audit log closed; chain head seq {} hash {}", seq, prev);
+      if (seq != openedAtSeq) { // an unchanged head was anchored by the run that wrote it
+        log.info("audit log closed; chain head seq {} hash {}", seq, prev);
+      }
     } catch (IOException e) {
       log.warn("closing the audit log: {}", e.getMessage());
     } finally {

@@ -146,6 +146,7 @@ public final class BrokerServer {
     private Optional<TlsMaterial> tls = Optional.empty();
     private boolean insecurePlaintext;
     private Optional<AuditRecorder> audit = Optional.empty();
+    private Optional<EventLoops> eventLoops = Optional.empty();
 
     private Builder(ServerConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -165,6 +166,12 @@ public final class BrokerServer {
     /** Records calls refused for want of a bearer token, before any service sees them. */
     public Builder audit(AuditRecorder recorder) {
       this.audit = Optional.of(recorder);
+      return this;
+    }
+
+    /** Serves on these network threads rather than gRPC's default ones. */
+    public Builder eventLoops(EventLoops loops) {
+      this.eventLoops = Optional.of(loops);
       return this;
     }
 
@@ -196,6 +203,7 @@ public final class BrokerServer {
           .maxConnectionIdle(limits.maxConnectionIdle().toMillis(), TimeUnit.MILLISECONDS)
           .maxConnectionAge(limits.maxConnectionAge().toMillis(), TimeUnit.MILLISECONDS)
           .maxConnectionAgeGrace(limits.maxConnectionAgeGrace().toMillis(), TimeUnit.MILLISECONDS);
+      eventLoops.ifPresent(loops -> loops.configure(nb));
 
       HealthStatusManager health = new HealthStatusManager();
       List<BindableService> all = new ArrayList<>(services);

@@ -53,7 +53,12 @@ class AuditWriterTest {
   }
 
   private AuditWriter open(AuditConfig config, AuditSink sink) throws IOException {
-    AuditWriter w = AuditWriter.start(sink, config, clock);
+    return open(config, sink, Deferral.NONE);
+  }
+
+  private AuditWriter open(AuditConfig config, AuditSink sink, Deferral deferral)
+      throws IOException {
+    AuditWriter w = AuditWriter.start(sink, config, clock, deferral);
     writers.add(w);
     return w;
   }
@@ -197,6 +202,49 @@ class AuditWriterTest {
     AuditVerifier.Report report = verify();
     assertTrue(report.ok(), report.toString());
     assertEquals(101, report.verified());
+  }
+
+  /**
+   * On a thread that can defer (a network event loop), records wait for the end of the thread's
+   * turn and then leave together in one write; one deferred write per turn, however many records.
+   */
+  @Test
+  void osBuffered_onAThreadThatDefers_writesTheTurnsRecordsInOneWrite_atItsEnd() throws Exception {
+    AtomicInteger writes = new AtomicInteger();
+    AuditSink file = new FileAuditSink(live(), NO_ROTATION, Optional.empty(), FileAuditSink.FILES);
+    AuditSink counting = new ForwardingSink(file) {
+      @Override
+      public void write(java.nio.ByteBuffer lines) throws IOException {
+        writes.incrementAndGet();
+        super.write(lines);
+      }
+    };
+    List<Runnable> endOfTurn = new ArrayList<>();
+    AuditWriter w = open(config(AuditConfig.Durability.OS_BUFFERED), counting, endOfTurn::add);
+    for (int turn = 1; turn <= 2; turn++) {
+      List<CompletableFuture<Void>> records = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        records.add(w.append(AuditEvents.issued("t" + turn + "-" + i, "r", ALLOW,
+            clock.instant())));
+      }
+      assertEquals(1, endOfTurn.size(), "one deferred write per turn");
+      assertTrue(records.stream().noneMatch(CompletableFuture::isDone), "answered unwritten");
+      endOfTurn.remove(0).run();
+      assertTrue(records.stream().allMatch(f -> f.isDone() && !f.isCompletedExceptionally()));
+      assertEquals(turn, writes.get());
+    }
+    close(w);
+    assertEquals(10, verify().verified());
+  }
+
+  @Test
+  void osBuffered_whenTheThreadCannotDefer_writesAtOnce() throws Exception {
+    AuditWriter w = open(config(AuditConfig.Durability.OS_BUFFERED),
+        new FileAuditSink(live(), NO_ROTATION, Optional.empty(), FileAuditSink.FILES),
+        task -> false);
+    assertTrue(w.append(AuditEvents.issued("u", "r", ALLOW, clock.instant())).isDone());
+    close(w);
+    assertEquals(1, verify().verified());
   }
 
   @Test

@@ -17,6 +17,7 @@ import dev.credbroker.server.audit.AuditEntry;
 import dev.credbroker.server.audit.AuditFiles;
 import dev.credbroker.server.audit.AuditQuery;
 import dev.credbroker.server.audit.AuditSearch;
+import dev.credbroker.server.audit.AuditVerifier;
 import dev.credbroker.server.audit.AuditWriter;
 import dev.credbroker.server.auth.Authenticator;
 import dev.credbroker.server.aws.SdkStsGateway;
@@ -71,6 +72,7 @@ class AuditTrailTest {
   private FakeSts sts;
   private SdkStsGateway gateway;
   private AuditWriter writer;
+  private EventLoops network;
   private final RecordingAuditLog failingLog = new RecordingAuditLog();
   private LoopbackBroker broker;
   private LoopbackBroker failingBroker;
@@ -97,10 +99,11 @@ class AuditTrailTest {
     CredentialVendor vendor = new CredentialVendor(new CredentialCache(gateway, io, clock,
         Duration.ofMinutes(5), Duration.ofMinutes(10), 1000), Duration.ofHours(1));
     Path file = dir.resolve("audit.jsonl");
-    writer = AuditWriter.open(AuditConfig.toFile(file), clock);
+    network = EventLoops.start(); // as Main: records written at the end of each network turn
+    writer = AuditWriter.open(AuditConfig.toFile(file), clock, network);
     AuditRecorder recorder = new AuditRecorder(writer, List.of("groups"), clock);
     Supplier<BrokerState> states = () -> state;
-    broker = LoopbackBroker.start(Optional.of(recorder),
+    broker = LoopbackBroker.start(Optional.of(recorder), Optional.of(network),
         new CredentialBrokerService(states, vendor, null, "us-east-1", clock, recorder),
         new AuditSearchService(states, recorder, Optional.of(file), io, clock));
     AuditRecorder unwritable = new AuditRecorder(failingLog, List.of(), clock);
@@ -113,10 +116,42 @@ class AuditTrailTest {
     broker.close();
     failingBroker.close();
     writer.close();
+    network.close();
     gateway.close();
     sts.close();
     idp.close();
     io.shutdownNow();
+  }
+
+  /**
+   * On the broker's own network threads records are written at the end of each turn of the event
+   * loop; calls in flight together must each still get exactly one record, in one unbroken chain,
+   * and every answer must wait for its record.
+   */
+  @Test
+  void concurrentCalls_onTheNetworkThreads_eachLeaveOneRecord_inAnUnbrokenChain()
+      throws Exception {
+    String alice = token("alice", "developers");
+    int calls = 300;
+    var stub = with(alice, CredentialBrokerGrpc.newFutureStub(broker.channel()));
+    List<com.google.common.util.concurrent.ListenableFuture<?>> answers = new ArrayList<>();
+    for (int i = 0; i < calls; i++) {
+      answers.add(i % 2 == 0 ? stub.whoAmI(WhoAmIRequest.getDefaultInstance())
+          : stub.getAwsCredentials(GetAwsCredentialsRequest.newBuilder().setRole("deployer")
+              .build()));
+    }
+    for (var answer : answers) {
+      answer.get(30, TimeUnit.SECONDS);
+      // answered, so its record is on disk already: count them as the answers come in
+    }
+    List<AuditEntry> all = records();
+    assertEquals(calls, all.size(), "exactly one record per call");
+    assertEquals(calls / 2, all.stream().filter(e -> "GetAwsCredentials".equals(e.field("rpc")))
+        .count());
+    AuditVerifier.Report chain = AuditVerifier.verify(AuditFiles.segments(
+        dir.resolve("audit.jsonl")));
+    assertTrue(chain.ok(), chain.toString());
+    assertEquals(calls, chain.verified());
   }
 
   @Test

@@ -5,6 +5,7 @@ import dev.credbroker.server.config.ServerConfig;
 import dev.credbroker.server.config.ServerLimits;
 import dev.credbroker.server.grpc.AuditRecorder;
 import dev.credbroker.server.grpc.BrokerServer;
+import dev.credbroker.server.grpc.EventLoops;
 import io.grpc.BindableService;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -23,10 +24,17 @@ public record LoopbackBroker(BrokerServer server, ManagedChannel channel) implem
   /** With {@code audit}, calls refused for want of a bearer token are recorded too. */
   public static LoopbackBroker start(Optional<AuditRecorder> audit, BindableService... services)
       throws Exception {
+    return start(audit, Optional.empty(), services);
+  }
+
+  /** Served on {@code loops}, the broker's own network threads, as {@code Main} does. */
+  public static LoopbackBroker start(Optional<AuditRecorder> audit, Optional<EventLoops> loops,
+      BindableService... services) throws Exception {
     BrokerServer.Builder builder = BrokerServer.builder(new ServerConfig(
         new ListenAddress("127.0.0.1", 0), Optional.empty(), ServerLimits.DEFAULTS,
         Duration.ofSeconds(5), true, Duration.ZERO));
     audit.ifPresent(builder::audit);
+    loops.ifPresent(builder::eventLoops);
     for (BindableService service : services) {
       builder.addService(service);
     }

@@ -1,0 +1,80 @@
+package dev.credbroker.server.grpc;
+
+import dev.credbroker.server.audit.Deferral;
+import dev.credbroker.server.ops.DaemonThreads;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.IoHandlerFactory;
+import io.grpc.netty.shaded.io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.ServerChannel;
+import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.util.concurrent.EventExecutor;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The server's network threads (epoll where the platform has it, else NIO), owned by the broker
+ * rather than left to gRPC's defaults so that work can be deferred to the end of an event loop's
+ * current turn ({@link Deferral}): requests run on these threads (direct executor), so the audit
+ * records of every request one read brought in can leave in one write.
+ */
+public final class EventLoops implements Deferral, AutoCloseable {
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
+  private final Class<? extends ServerChannel> channelType;
+  private final ThreadLocal<EventExecutor> current = ThreadLocal.withInitial(this::find);
+
+  private EventLoops(IoHandlerFactory io, Class<? extends ServerChannel> channelType) {
+    this.boss = new MultiThreadIoEventLoopGroup(1, DaemonThreads.named("credbroker-accept"), io);
+    // Netty's own default size, as gRPC would have chosen.
+    this.workers = new MultiThreadIoEventLoopGroup(
+        2 * Runtime.getRuntime().availableProcessors(), DaemonThreads.named("credbroker-net"), io);
+    this.channelType = channelType;
+  }
+
+  public static EventLoops start() {
+    return Epoll.isAvailable()
+        ? new EventLoops(EpollIoHandler.newFactory(), EpollServerSocketChannel.class)
+        : new EventLoops(NioIoHandler.newFactory(), NioServerSocketChannel.class);
+  }
+
+  /** Serves {@code builder}'s listener on these threads. */
+  void configure(NettyServerBuilder builder) {
+    builder.bossEventLoopGroup(boss).workerEventLoopGroup(workers).channelType(channelType);
+  }
+
+  @Override
+  public boolean deferOnThisThread(Runnable task) {
+    EventExecutor loop = current.get();
+    if (loop == null) {
+      return false;
+    }
+    loop.execute(task); // from the loop's own thread: queued behind the current turn, no wake-up
+    return true;
+  }
+
+  private EventExecutor find() {
+    for (EventExecutor loop : workers) {
+      if (loop.inEventLoop()) {
+        return loop;
+      }
+    }
+    return null;
+  }
+
+  /** Stops the threads once the server using them has stopped; queued work still runs. */
+  public void close(Duration wait) {
+    boss.shutdownGracefully(0, wait.toMillis(), TimeUnit.MILLISECONDS);
+    workers.shutdownGracefully(0, wait.toMillis(), TimeUnit.MILLISECONDS).awaitUninterruptibly(
+        wait.toMillis());
+  }
+
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(5));
+  }
+}
