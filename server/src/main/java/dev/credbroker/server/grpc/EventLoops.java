@@ -1,7 +1,6 @@
 package dev.credbroker.server.grpc;
 
 import dev.credbroker.server.audit.Deferral;
-import dev.credbroker.server.ops.DaemonThreads;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.IoHandlerFactory;
@@ -12,6 +11,7 @@ import io.grpc.netty.shaded.io.netty.channel.epoll.EpollIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerSocketChannel;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.grpc.netty.shaded.io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -29,10 +29,12 @@ public final class EventLoops implements Deferral, AutoCloseable {
   private final ThreadLocal<EventExecutor> current = ThreadLocal.withInitial(this::find);
 
   private EventLoops(IoHandlerFactory io, Class<? extends ServerChannel> channelType) {
-    this.boss = new MultiThreadIoEventLoopGroup(1, DaemonThreads.named("credbroker-accept"), io);
+    // Netty's thread factory: its FastThreadLocalThreads keep per-thread buffer caches.
+    this.boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("credbroker-accept",
+        true), io);
     // Netty's own default size, as gRPC would have chosen.
-    this.workers = new MultiThreadIoEventLoopGroup(
-        2 * Runtime.getRuntime().availableProcessors(), DaemonThreads.named("credbroker-net"), io);
+    this.workers = new MultiThreadIoEventLoopGroup(2 * Runtime.getRuntime().availableProcessors(),
+        new DefaultThreadFactory("credbroker-net", true), io);
     this.channelType = channelType;
   }
 
