@@ -21,13 +21,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,6 +76,18 @@ class AuditWriterTest {
     writers.remove(w);
   }
 
+  private AuditSink fileSink() {
+    return new FileAuditSink(live(), NO_ROTATION, Optional.empty(), FileAuditSink.FILES);
+  }
+
+  /** Closes {@code w} and checks the whole chain it left. */
+  private AuditVerifier.Report closeAndVerify(AuditWriter w) throws IOException {
+    close(w);
+    AuditVerifier.Report report = verify();
+    assertTrue(report.ok(), report.toString());
+    return report;
+  }
+
   private AuditVerifier.Report verify() throws IOException {
     return AuditVerifier.verify(AuditFiles.segments(live()));
   }
@@ -110,10 +120,7 @@ class AuditWriterTest {
       s.get(30, TimeUnit.SECONDS);
     }
     CompletableFuture.allOf(written.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-    close(w);
-
-    AuditVerifier.Report report = verify();
-    assertTrue(report.ok(), report.toString());
+    AuditVerifier.Report report = closeAndVerify(w);
     assertEquals(2000, report.verified());
     assertEquals(1, report.firstSeq());
     assertEquals(2000, report.lastSeq());
@@ -121,40 +128,19 @@ class AuditWriterTest {
 
   @Test
   void groupCommit_recordsQueuedDuringAFlush_shareTheNextFlush() throws Exception {
-    CountDownLatch firstWriteStarted = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    AtomicInteger syncs = new AtomicInteger();
-    AuditSink file = new FileAuditSink(live(), NO_ROTATION, Optional.empty(), FileAuditSink.FILES);
-    AuditSink counting = new ForwardingSink(file) {
-      @Override
-      public void write(java.nio.ByteBuffer lines) throws IOException {
-        firstWriteStarted.countDown();
-        try {
-          release.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          throw new IOException(e);
-        }
-        super.write(lines);
-      }
-
-      @Override
-      public void sync() throws IOException {
-        syncs.incrementAndGet();
-        super.sync();
-      }
-    };
+    HeldFirstWriteSink counting = new HeldFirstWriteSink(fileSink());
     AuditWriter w = open(config(AuditConfig.Durability.FSYNC), counting);
     CompletableFuture<Void> first = w.append(AuditEvents.issued("first", "r", ALLOW, clock.instant()));
-    assertTrue(firstWriteStarted.await(30, TimeUnit.SECONDS));
+    assertTrue(counting.firstWriteStarted.await(30, TimeUnit.SECONDS));
     List<CompletableFuture<Void>> queued = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       queued.add(w.append(AuditEvents.issued("q" + i, "r", ALLOW, clock.instant())));
     }
-    release.countDown();
+    counting.release();
     await(first);
     CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
 
-    assertEquals(2, syncs.get(), "one flush for the first record, one for the 100 queued behind it");
+    assertEquals(2, counting.syncs.get(), "one flush for the first record, one for the 100 queued behind it");
     close(w);
     assertEquals(101, verify().verified());
   }
@@ -166,41 +152,22 @@ class AuditWriterTest {
   @Test
   void osBuffered_recordsArrivingDuringAWrite_areWrittenByTheWritingCaller_inOneWrite()
       throws Exception {
-    CountDownLatch firstWriteStarted = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    AtomicInteger writes = new AtomicInteger();
-    AuditSink file = new FileAuditSink(live(), NO_ROTATION, Optional.empty(), FileAuditSink.FILES);
-    AuditSink blocking = new ForwardingSink(file) {
-      @Override
-      public void write(java.nio.ByteBuffer lines) throws IOException {
-        if (writes.incrementAndGet() == 1) {
-          firstWriteStarted.countDown();
-          try {
-            release.await(30, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            throw new IOException(e);
-          }
-        }
-        super.write(lines);
-      }
-    };
+    HeldFirstWriteSink blocking = new HeldFirstWriteSink(fileSink());
     AuditWriter w = open(config(AuditConfig.Durability.OS_BUFFERED), blocking);
     Future<CompletableFuture<Void>> first = threads.submit(() ->
         w.append(AuditEvents.issued("first", "r", ALLOW, clock.instant())));
-    assertTrue(firstWriteStarted.await(30, TimeUnit.SECONDS));
+    assertTrue(blocking.firstWriteStarted.await(30, TimeUnit.SECONDS));
     List<CompletableFuture<Void>> arrived = new ArrayList<>();
     for (int i = 0; i < 100; i++) { // returns at once: this thread never waits for the lock
       arrived.add(w.append(AuditEvents.issued("a" + i, "r", ALLOW, clock.instant())));
     }
     assertTrue(arrived.stream().noneMatch(CompletableFuture::isDone), "written before the first");
-    release.countDown();
+    blocking.release();
     assertTrue(first.get(30, TimeUnit.SECONDS).isDone());
     assertTrue(arrived.stream().allMatch(f -> f.isDone() && !f.isCompletedExceptionally()),
         "the writing caller returned before writing the records that arrived during its write");
-    assertEquals(2, writes.get(), "one write for the first record, one for the 100 behind it");
-    close(w);
-    AuditVerifier.Report report = verify();
-    assertTrue(report.ok(), report.toString());
+    assertEquals(2, blocking.writes.get(), "one write for the first record, one for the 100 behind it");
+    AuditVerifier.Report report = closeAndVerify(w);
     assertEquals(101, report.verified());
   }
 
@@ -210,15 +177,8 @@ class AuditWriterTest {
    */
   @Test
   void osBuffered_onAThreadThatDefers_writesTheTurnsRecordsInOneWrite_atItsEnd() throws Exception {
-    AtomicInteger writes = new AtomicInteger();
-    AuditSink file = new FileAuditSink(live(), NO_ROTATION, Optional.empty(), FileAuditSink.FILES);
-    AuditSink counting = new ForwardingSink(file) {
-      @Override
-      public void write(java.nio.ByteBuffer lines) throws IOException {
-        writes.incrementAndGet();
-        super.write(lines);
-      }
-    };
+    HeldFirstWriteSink counting = new HeldFirstWriteSink(fileSink());
+    counting.release();
     List<Runnable> endOfTurn = new ArrayList<>();
     AuditWriter w = open(config(AuditConfig.Durability.OS_BUFFERED), counting, endOfTurn::add);
     for (int turn = 1; turn <= 2; turn++) {
@@ -231,7 +191,7 @@ class AuditWriterTest {
       assertTrue(records.stream().noneMatch(CompletableFuture::isDone), "answered unwritten");
       endOfTurn.remove(0).run();
       assertTrue(records.stream().allMatch(f -> f.isDone() && !f.isCompletedExceptionally()));
-      assertEquals(turn, writes.get());
+      assertEquals(turn, counting.writes.get());
     }
     close(w);
     assertEquals(10, verify().verified());
@@ -240,7 +200,7 @@ class AuditWriterTest {
   @Test
   void osBuffered_whenTheThreadCannotDefer_writesAtOnce() throws Exception {
     AuditWriter w = open(config(AuditConfig.Durability.OS_BUFFERED),
-        new FileAuditSink(live(), NO_ROTATION, Optional.empty(), FileAuditSink.FILES),
+        fileSink(),
         task -> false);
     assertTrue(w.append(AuditEvents.issued("u", "r", ALLOW, clock.instant())).isDone());
     close(w);
@@ -291,10 +251,7 @@ class AuditWriterTest {
     for (int i = 0; i < 5; i++) {
       await(second.append(AuditEvents.issued("b" + i, "r", ALLOW, clock.instant())));
     }
-    close(second);
-
-    AuditVerifier.Report report = verify();
-    assertTrue(report.ok(), report.toString());
+    AuditVerifier.Report report = closeAndVerify(second);
     assertEquals(10, report.lastSeq());
   }
 
@@ -330,10 +287,7 @@ class AuditWriterTest {
 
     AuditWriter second = open(NO_ROTATION, Optional.empty());
     await(second.append(AuditEvents.issued("b", "r", ALLOW, clock.instant())));
-    close(second);
-
-    AuditVerifier.Report report = verify();
-    assertTrue(report.ok(), report.toString());
+    AuditVerifier.Report report = closeAndVerify(second);
     assertEquals(4, report.lastSeq());
   }
 
