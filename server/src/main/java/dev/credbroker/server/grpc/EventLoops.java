@@ -14,6 +14,7 @@ import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.grpc.netty.shaded.io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -55,8 +56,17 @@ public final class EventLoops implements Deferral, AutoCloseable {
     if (loop == null) {
       return false;
     }
-    loop.execute(task); // from the loop's own thread: queued behind the current turn, no wake-up
-    return true;
+    try {
+      loop.execute(task); // from the loop's own thread: queued behind the current turn, no wake-up
+      return true;
+    } catch (RejectedExecutionException e) {
+      return false; // the loop is shutting down: the caller does the work now
+    }
+  }
+
+  /** One of the network threads, for tests that need to run something on one. */
+  EventExecutor anyWorker() {
+    return workers.next();
   }
 
   private EventExecutor find() {
