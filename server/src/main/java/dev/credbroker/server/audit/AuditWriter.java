@@ -50,8 +50,8 @@ public final class AuditWriter implements AuditLog {
   private final Thread thread;
   private final boolean inline;
   private final Deferral deferral;
-  /** Per thread: whether its end-of-turn write is already arranged. */
-  private final ThreadLocal<boolean[]> writeArranged = ThreadLocal.withInitial(() -> new boolean[1]);
+  /** Per thread: the records of its current turn, written together at the turn's end. */
+  private final ThreadLocal<List<Pending>> turn = ThreadLocal.withInitial(ArrayList::new);
   private volatile boolean closed;
   // The writer thread's, or (inline) whoever holds `writing`:
   private final RecordBuffer lines = new RecordBuffer(64 * 1024);
@@ -122,9 +122,10 @@ public final class AuditWriter implements AuditLog {
     }
     Pending p = new Pending(AuditJson.decision(event), new CompletableFuture<>());
     if (inline) {
-      arrivals.add(p);
-      if (!arrangeWriteAtEndOfTurn()) {
-        writeArrivals();
+      List<Pending> mine = turn.get();
+      mine.add(p);
+      if (mine.size() == 1 && !deferral.deferOnThisThread(this::endOfTurn)) {
+        endOfTurn(); // this thread cannot wait for the end of a turn
       }
       return p.written();
     }
@@ -134,21 +135,33 @@ public final class AuditWriter implements AuditLog {
     return p.written();
   }
 
-  /** Once per turn of this thread, if it can defer: one write for all the turn's records. */
-  private boolean arrangeWriteAtEndOfTurn() {
-    boolean[] arranged = writeArranged.get();
-    if (arranged[0]) {
-      return true;
+  /**
+   * Writes this thread's records of the turn in one write, with any other thread left while the
+   * log was busy, and answers them on this thread; if another thread is writing, leaves them to it.
+   */
+  private void endOfTurn() {
+    List<Pending> mine = turn.get();
+    List<Pending> batch = new ArrayList<>(mine);
+    mine.clear();
+    if (batch.isEmpty()) {
+      return;
     }
-    arranged[0] = true; // before deferring, in case the deferral runs the task at once
-    if (deferral.deferOnThisThread(() -> {
-      arranged[0] = false;
+    if (!writing.tryLock()) {
+      arrivals.addAll(batch);
       writeArrivals();
-    })) {
-      return true;
+      return;
     }
-    arranged[0] = false;
-    return false;
+    Exception failure;
+    try {
+      for (Pending p; batch.size() < MAX_BATCH && (p = arrivals.poll()) != null; ) {
+        batch.add(p);
+      }
+      failure = closed ? new AuditUnavailableException("the audit log is closed") : commit(batch);
+    } finally {
+      writing.unlock();
+    }
+    settle(batch, failure);
+    writeArrivals(); // whatever others left while this thread wrote
   }
 
   /**
