@@ -146,11 +146,30 @@ public final class AuditWriter implements AuditLog {
     if (batch.isEmpty()) {
       return;
     }
-    if (!writing.tryLock()) {
+    if (writing.tryLock()) {
+      writeAndRelease(batch);
+    } else {
       arrivals.addAll(batch);
-      writeArrivals();
-      return;
     }
+    writeArrivals(); // whatever others left, or this thread left, while the log was busy
+  }
+
+  /**
+   * Writes what has arrived, unless another caller is writing: that one looks again after it lets
+   * go, so a record added while it wrote is never left behind.
+   */
+  private void writeArrivals() {
+    while (!arrivals.isEmpty() && writing.tryLock()) {
+      writeAndRelease(new ArrayList<>());
+    }
+  }
+
+  /**
+   * With {@code writing} held by this thread: adds waiting arrivals to {@code batch} (up to a
+   * batch's size), writes it, lets go of the lock, then answers its callers (unlocked: completing
+   * a future sends that caller's answer).
+   */
+  private void writeAndRelease(List<Pending> batch) {
     Exception failure;
     try {
       for (Pending p; batch.size() < MAX_BATCH && (p = arrivals.poll()) != null; ) {
@@ -161,28 +180,6 @@ public final class AuditWriter implements AuditLog {
       writing.unlock();
     }
     settle(batch, failure);
-    writeArrivals(); // whatever others left while this thread wrote
-  }
-
-  /**
-   * Writes what has arrived, unless another caller is writing: that one looks again after it lets
-   * go, so a record added while it wrote is never left behind.
-   */
-  private void writeArrivals() {
-    while (!arrivals.isEmpty() && writing.tryLock()) {
-      List<Pending> batch = new ArrayList<>();
-      Exception failure;
-      try {
-        for (Pending p; batch.size() < MAX_BATCH && (p = arrivals.poll()) != null; ) {
-          batch.add(p);
-        }
-        failure = closed ? new AuditUnavailableException("the audit log is closed")
-            : commit(batch);
-      } finally {
-        writing.unlock();
-      }
-      settle(batch, failure); // unlocked: completing a future sends that caller's answer
-    }
   }
 
   private boolean kept(AuditEvent event) {

@@ -13,7 +13,6 @@ import io.grpc.netty.shaded.io.netty.channel.nio.NioIoHandler;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.grpc.netty.shaded.io.netty.util.concurrent.EventExecutor;
-import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -79,14 +78,11 @@ public final class EventLoops implements Deferral, AutoCloseable {
   }
 
   /** Stops the threads once the server using them has stopped; queued work still runs. */
-  public void close(Duration wait) {
-    boss.shutdownGracefully(0, wait.toMillis(), TimeUnit.MILLISECONDS);
-    workers.shutdownGracefully(0, wait.toMillis(), TimeUnit.MILLISECONDS).awaitUninterruptibly(
-        wait.toMillis());
-  }
-
   @Override
   public void close() {
-    close(Duration.ofSeconds(5));
+    long waitMillis = TimeUnit.SECONDS.toMillis(5);
+    boss.shutdownGracefully(0, waitMillis, TimeUnit.MILLISECONDS);
+    workers.shutdownGracefully(0, waitMillis, TimeUnit.MILLISECONDS)
+        .awaitUninterruptibly(waitMillis);
   }
 }
