@@ -1,12 +1,11 @@
 package dev.credbroker.server.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.nimbusds.jose.jwk.JWKSet;
+import dev.credbroker.server.ops.Caches;
 import dev.credbroker.server.auth.AuthenticationException.Reason;
 import dev.credbroker.server.config.IssuerConfig;
-import dev.credbroker.server.ops.ClockTicker;
 import dev.credbroker.server.ops.DaemonThreads;
 import dev.credbroker.server.ops.Futures;
 import dev.credbroker.server.ops.Sha256;
@@ -50,11 +49,9 @@ public final class Authenticator {
   private Authenticator(TokenVerifier verifier, Clock clock) {
     this.verifier = verifier;
     this.clock = clock;
-    this.verified = Caffeine.newBuilder()
+    this.verified = Caches.newBuilder(clock)
         .maximumWeight(MAX_CACHE_BYTES)
-        .executor(Runnable::run) // upkeep on the calling thread: no pool thread woken per call
         .weigher((TokenDigest digest, VerifiedIdentity identity) -> identity.weight())
-        .ticker(ClockTicker.of(clock))
         .expireAfter(Expiry.<TokenDigest, VerifiedIdentity>creating((digest, identity) ->
             Duration.between(clock.instant(), identity.acceptUntil())))
         .build();

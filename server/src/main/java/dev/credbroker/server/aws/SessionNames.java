@@ -1,8 +1,9 @@
 package dev.credbroker.server.aws;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.credbroker.server.ops.Caches;
 import dev.credbroker.server.ops.Sha256;
+import java.time.Clock;
 
 /**
  * Derives the STS RoleSessionName for a caller: readable in CloudTrail (the subject, cleaned and
@@ -16,8 +17,8 @@ public final class SessionNames {
   /** Callers remembered: the credential cache's default size; beyond it names are derived again. */
   static final long REMEMBERED = 10_000;
 
-  private static final Cache<Caller, String> NAMES = Caffeine.newBuilder()
-      .maximumSize(REMEMBERED).executor(Runnable::run).build();
+  private static final Cache<Caller, String> NAMES = Caches.newBuilder(Clock.systemUTC())
+      .maximumSize(REMEMBERED).build(); // no expiry: the clock is never read
 
   private record Caller(String issuer, String subject) {}
 

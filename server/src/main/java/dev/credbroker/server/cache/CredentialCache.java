@@ -3,6 +3,7 @@ package dev.credbroker.server.cache;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import dev.credbroker.server.ops.Caches;
 import dev.credbroker.server.aws.AssumeRoleCall;
 import dev.credbroker.server.aws.StsGateway;
 import dev.credbroker.server.model.IssuedCredentials;
@@ -46,10 +47,8 @@ public final class CredentialCache {
     this.clock = clock;
     this.minRemaining = minRemaining;
     this.refreshBefore = refreshBefore;
-    this.cache = Caffeine.newBuilder()
+    this.cache = Caches.newBuilder(clock)
         .maximumSize(maxEntries)
-        .executor(Runnable::run) // upkeep on the calling thread: no pool thread woken per call
-        .ticker(ClockTicker.of(clock))
         .expireAfter(new WhileServable())
         .buildAsync();
   }

@@ -1,8 +1,7 @@
 package dev.credbroker.server.cache;
 
+import dev.credbroker.server.ops.Caches;
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.credbroker.server.ops.ClockTicker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,10 +20,8 @@ final class ForceRefreshLimiter {
 
   ForceRefreshLimiter(Clock clock, long maxCallers) {
     this.clock = clock;
-    this.last = Caffeine.newBuilder()
+    this.last = Caches.newBuilder(clock)
         .maximumSize(maxCallers)
-        .executor(Runnable::run) // upkeep on the calling thread: no pool thread woken per call
-        .ticker(ClockTicker.of(clock))
         .expireAfterWrite(LONGEST_INTERVAL)
         .build();
   }

@@ -3,6 +3,7 @@ package dev.credbroker.server.cache;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import dev.credbroker.server.ops.Caches;
 import dev.credbroker.server.aws.AssumeRoleCall;
 import dev.credbroker.server.aws.AwsCallException;
 import dev.credbroker.server.aws.SecretCall;
@@ -68,10 +69,8 @@ public final class SecretCache {
     this.roles = roles;
     this.io = io;
     this.clock = clock;
-    this.cache = Caffeine.newBuilder()
+    this.cache = Caches.newBuilder(clock)
         .maximumSize(maxEntries)
-        .executor(Runnable::run) // upkeep on the calling thread: no pool thread woken per call
-        .ticker(ClockTicker.of(clock))
         .expireAfter(new KeepForGrace())
         .buildAsync();
   }
