@@ -1,0 +1,26 @@
+package dev.credbroker.server.devaws;
+
+import java.util.Optional;
+
+/**
+ * An access key the development endpoint accepts: the broker's own long-lived key or a session it
+ * minted. {@code toString} leaves the secret and session token out.
+ *
+ * @param principalArn the user or assumed-role ARN requests signed with it act as
+ * @param session the minted session's token and expiry; empty for a long-lived key
+ */
+public record AccessKey(String id, String secret, String principalArn, Optional<Session> session) {
+
+  /** A minted session: its token and when it stops being accepted. */
+  public record Session(String token, java.time.Instant expiration) {
+    @Override
+    public String toString() {
+      return "Session[token=<redacted>, expiration=" + expiration + "]";
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "AccessKey[id=" + id + ", secret=<redacted>, principalArn=" + principalArn + "]";
+  }
+}
