@@ -4,15 +4,22 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** The broker's command-line flags, parsed strictly: an unknown or repeated flag is an error. */
-record CommandLine(Optional<Path> config, boolean insecurePlaintext, boolean dev, boolean help,
-    boolean version) {
+record CommandLine(Optional<Path> config, boolean insecurePlaintext, boolean dev, DevAwsChoice aws,
+    boolean help, boolean version) {
+
+  /** Where {@code --dev} sends AWS calls: its own development endpoint, or real AWS. */
+  enum DevAwsChoice { DEV, REAL }
 
   static final String USAGE = """
       usage: java -jar credbroker-server.jar --config FILE [--insecure-plaintext]
-             java -jar credbroker-server.jar --dev [--config FILE]
+             java -jar credbroker-server.jar --dev [--config FILE] [--aws dev|real]
         --config FILE           the broker's YAML configuration (docs/configuration.md)
         --dev                   development mode: loopback only, with an embedded development
-                                identity provider and a printed token; never in production
+                                identity provider, an AWS development endpoint, a dev policy
+                                (examples/dev.yaml, or --config's) and the commands to try it;
+                                never in production
+        --aws dev|real          with --dev: AWS calls go to the development endpoint (default)
+                                or to real AWS with the SDK's default credentials
         --insecure-plaintext    allow plaintext gRPC on a non-loopback address (never in production)
         --version               print the version and exit
         --help                  print this help and exit
@@ -24,6 +31,7 @@ record CommandLine(Optional<Path> config, boolean insecurePlaintext, boolean dev
     boolean dev = false;
     boolean help = false;
     boolean version = false;
+    DevAwsChoice aws = null;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       String value = null;
@@ -47,6 +55,19 @@ record CommandLine(Optional<Path> config, boolean insecurePlaintext, boolean dev
         }
         case "--insecure-plaintext" -> insecure = flag(arg, value, insecure);
         case "--dev" -> dev = flag(arg, value, dev);
+        case "--aws" -> {
+          if (aws != null) {
+            throw new UsageException("--aws given twice");
+          }
+          if (value == null && i + 1 < args.length) {
+            value = args[++i];
+          }
+          aws = switch (String.valueOf(value)) {
+            case "dev" -> DevAwsChoice.DEV;
+            case "real" -> DevAwsChoice.REAL;
+            default -> throw new UsageException("--aws takes dev or real");
+          };
+        }
         case "--help", "-h" -> help = true;
         case "--version" -> version = true;
         default -> throw new UsageException("unknown option '" + abbreviate(arg) + "'; see --help");
@@ -58,7 +79,11 @@ record CommandLine(Optional<Path> config, boolean insecurePlaintext, boolean dev
     if (dev && insecure) {
       throw new UsageException("--dev binds to loopback only; it cannot be combined with --insecure-plaintext");
     }
-    return new CommandLine(Optional.ofNullable(config), insecure, dev, help, version);
+    if (aws != null && !dev) {
+      throw new UsageException("--aws chooses where --dev sends AWS calls; it needs --dev");
+    }
+    return new CommandLine(Optional.ofNullable(config), insecure, dev,
+        aws == null ? DevAwsChoice.DEV : aws, help, version);
   }
 
   private static boolean flag(String name, String value, boolean already) throws UsageException {

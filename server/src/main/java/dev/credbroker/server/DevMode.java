@@ -1,26 +1,97 @@
 package dev.credbroker.server;
 
 import dev.credbroker.server.config.AuditConfig;
+import dev.credbroker.server.config.AwsConfig;
 import dev.credbroker.server.config.BrokerConfig;
 import dev.credbroker.server.config.ConfigException;
 import dev.credbroker.server.config.ConfigLoader;
+import dev.credbroker.server.config.SecretConfig;
+import dev.credbroker.server.devaws.AccessKey;
+import dev.credbroker.server.devaws.DevAws;
+import dev.credbroker.server.devmode.DevIssuer;
+import dev.credbroker.server.devmode.DevModeBanner;
+import dev.credbroker.server.devmode.DevWorkspace;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
-/** The rules of {@code --dev}: loopback only, sensible defaults when no config file is given. */
-final class DevMode {
-  static final String DEFAULT_CONFIG = "server: {listen: 127.0.0.1:8443}\n";
+/**
+ * The parts {@code --dev} adds to a broker: loopback only, the dev policy (examples/dev.yaml)
+ * unless a config is given, a development identity provider, a development AWS endpoint with the
+ * config's secrets in it (unless {@code --aws real}), a private folder for the audit log, token
+ * and AWS config file, and the banner.
+ */
+final class DevMode implements AutoCloseable {
+  static final String DEV_POLICY = "devmode/dev.yaml";
 
-  private DevMode() {}
+  private final DevWorkspace workspace;
+  private final DevIssuer issuer;
+  private final Optional<DevAws> aws;
+  private final UnaryOperator<BrokerConfig> adjust;
 
-  static BrokerConfig defaultConfig() throws ConfigException {
-    return ConfigLoader.parse(DEFAULT_CONFIG, "--dev defaults", Path.of("."));
+  private DevMode(DevWorkspace workspace, DevIssuer issuer, Optional<DevAws> aws,
+      UnaryOperator<BrokerConfig> adjust) {
+    this.workspace = workspace;
+    this.issuer = issuer;
+    this.aws = aws;
+    this.adjust = adjust;
   }
 
-  /** Without an audit section, dev mode records to a fresh file of its own. */
-  static AuditConfig auditConfig() throws IOException {
-    return AuditConfig.toFile(Files.createTempDirectory("credbroker-dev-").resolve("audit.jsonl"));
+  /** The dev policy built into the jar: examples/dev.yaml. */
+  static BrokerConfig defaultConfig() throws ConfigException {
+    try (InputStream in = DevMode.class.getResourceAsStream(DEV_POLICY)) {
+      if (in == null) {
+        throw new ConfigException("--dev", "the dev policy " + DEV_POLICY + " is missing from"
+            + " the jar; rebuild it");
+      }
+      return ConfigLoader.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8),
+          "--dev defaults (examples/dev.yaml)", Path.of("."));
+    } catch (IOException e) {
+      throw new ConfigException("--dev", "cannot read the dev policy: " + e.getMessage());
+    }
+  }
+
+  /** Starts the development parts for {@code config}; close it to stop them. */
+  static DevMode start(BrokerConfig config, CommandLine.DevAwsChoice choice, Clock clock)
+      throws ConfigException, IOException {
+    requireLoopback(config);
+    DevWorkspace workspace = DevWorkspace.create();
+    DevIssuer issuer = DevIssuer.start(clock);
+    Optional<DevAws> aws = Optional.empty();
+    try {
+      if (choice == CommandLine.DevAwsChoice.DEV) {
+        aws = Optional.of(DevAws.builder().clock(clock)
+            .region(config.aws().region().orElse(DevAws.DEFAULT_REGION)).start());
+        aws.get().trustIssuer(issuer.issuer());
+        seedSecrets(aws.get(), config.secrets().values());
+      }
+    } catch (IOException | RuntimeException e) {
+      issuer.close();
+      throw e;
+    }
+    AuditConfig audit = AuditConfig.toFile(workspace.auditFile());
+    Optional<AwsConfig> devAws = aws.map(a -> new AwsConfig(Optional.of(a.region()),
+        Optional.of(a.endpoint()), AwsConfig.DEFAULTS.callTimeout(), Optional.of(a.endpoint())));
+    UnaryOperator<BrokerConfig> adjust = loaded -> {
+      BrokerConfig c = loaded.audit().isPresent() ? loaded : loaded.withAudit(audit);
+      return devAws.map(c::withAws).orElse(c).withIssuer(issuer.issuerConfig());
+    };
+    return new DevMode(workspace, issuer, aws, adjust);
   }
 
   static void requireLoopback(BrokerConfig config) throws ConfigException {
@@ -28,5 +99,77 @@ final class DevMode {
       throw new ConfigException("server.listen", "--dev binds to loopback only (127.0.0.1 or"
           + " [::1]), got " + config.server().listen());
     }
+  }
+
+  /** What {@code --dev} changes in every loaded config, the first and each reload. */
+  UnaryOperator<BrokerConfig> adjust() {
+    return adjust;
+  }
+
+  /** The broker's own key for the development endpoint; empty means the SDK default chain. */
+  Optional<AwsCredentialsProvider> awsCredentials() {
+    return aws.map(a -> {
+      AccessKey key = a.credentials().brokerKey();
+      return StaticCredentialsProvider.create(AwsBasicCredentials.create(key.id(), key.secret()));
+    });
+  }
+
+  /** Mints the token, writes the token and AWS config files, and prints the banner. */
+  void printBanner(PrintStream out, BrokerConfig config, InetSocketAddress broker,
+      Optional<Path> auditFile) throws IOException {
+    String token = issuer.mint("dev-user", Map.of(
+        "preferred_username", "dev-user",
+        "email", "dev-user@example.invalid",
+        "groups", List.of("developers")), DevModeBanner.TOKEN_LIFETIME);
+    Path tokenFile = workspace.writeToken(token);
+    Optional<DevModeBanner.SecretRef> secret = config.secrets().values().stream().findFirst()
+        .map(s -> new DevModeBanner.SecretRef(s.alias(), s.secretId()));
+    var facts = new DevModeBanner.Facts(issuer.issuer(),
+        broker.getHostString() + ":" + broker.getPort(), tokenFile, launcher(),
+        aws.map(DevAws::endpoint), workspace.dir().resolve("aws-config"),
+        config.aws().region().orElse(DevAws.DEFAULT_REGION), auditFile,
+        List.copyOf(config.roles().keySet()), secret);
+    workspace.writeAwsConfig(DevModeBanner.awsConfig(facts));
+    DevModeBanner.print(out, facts);
+  }
+
+  @Override
+  public void close() {
+    aws.ifPresent(DevAws::close);
+    issuer.close();
+  }
+
+  /** Each configured secret, with a JSON value holding a fresh random password. */
+  private static void seedSecrets(DevAws aws, Iterable<SecretConfig> secrets) {
+    SecureRandom random = new SecureRandom();
+    for (SecretConfig s : secrets) {
+      byte[] password = new byte[12];
+      random.nextBytes(password);
+      aws.secrets().seed(s.secretId(), "{\"engine\":\"postgres\",\"host\":\"127.0.0.1\","
+          + "\"port\":5432,\"username\":\"dev_app\",\"password\":\"dev-"
+          + HexFormat.of().formatHex(password) + "\"}");
+    }
+  }
+
+  /**
+   * The {@code credbroker} command beside this jar: {@code bin/credbroker} of the source tree
+   * for {@code server/target/credbroker-server.jar}, or {@code credbroker} in an installed jar's
+   * folder. Empty when neither exists (the banner then assumes it is on PATH).
+   */
+  private static Optional<Path> launcher() {
+    Path jar;
+    try {
+      jar = Path.of(DevMode.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (URISyntaxException | RuntimeException e) {
+      return Optional.empty();
+    }
+    Path dir = jar.toAbsolutePath().getParent();
+    if (dir == null) {
+      return Optional.empty();
+    }
+    List<Path> candidates = dir.getParent() == null || dir.getParent().getParent() == null
+        ? List.of(dir.resolve("credbroker"))
+        : List.of(dir.resolve("credbroker"), dir.getParent().getParent().resolve("bin/credbroker"));
+    return candidates.stream().filter(Files::isExecutable).findFirst().map(Path::normalize);
   }
 }

@@ -12,9 +12,7 @@ import dev.credbroker.server.config.BrokerConfig;
 import dev.credbroker.server.config.CredentialsConfig;
 import dev.credbroker.server.config.ConfigException;
 import dev.credbroker.server.config.ConfigLoader;
-import dev.credbroker.server.config.IssuerConfig;
-import dev.credbroker.server.devmode.DevIssuer;
-import dev.credbroker.server.devmode.DevModeBanner;
+import dev.credbroker.server.config.AwsConfig;
 import dev.credbroker.server.grpc.AuditRecorder;
 import dev.credbroker.server.grpc.AuditSearchService;
 import dev.credbroker.server.grpc.BrokerServer;
@@ -35,6 +33,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -78,7 +77,7 @@ public final class Main {
     }
     Clock clock = Clock.systemUTC();
     ExecutorService io = Executors.newCachedThreadPool(DaemonThreads.named("credbroker-io"));
-    Optional<DevIssuer> dev = Optional.empty();
+    Optional<DevMode> dev = Optional.empty();
     Optional<FileWatch> watch = Optional.empty();
     Optional<SdkStsGateway> sts = Optional.empty();
     Optional<AuditWriter> audit = Optional.empty();
@@ -86,19 +85,15 @@ public final class Main {
     Optional<SdkSecretsGateway> secretsManager = Optional.empty();
     EventLoops network = EventLoops.start();
     BrokerServer server;
+    BrokerConfig config;
     try {
-      BrokerConfig config = cli.config().isPresent()
+      config = cli.config().isPresent()
           ? ConfigLoader.load(cli.config().get()) : DevMode.defaultConfig();
       LogSetup.apply(config.logging());
       UnaryOperator<BrokerConfig> adjust = UnaryOperator.identity();
       if (cli.dev()) {
-        DevMode.requireLoopback(config);
-        dev = Optional.of(DevIssuer.start(clock));
-        IssuerConfig devIssuer = dev.get().issuerConfig();
-        AuditConfig devAudit = config.audit().isPresent() ? config.audit().get()
-            : DevMode.auditConfig();
-        adjust = loaded -> (loaded.audit().isPresent() ? loaded : loaded.withAudit(devAudit))
-            .withIssuer(devIssuer);
+        dev = Optional.of(DevMode.start(config, cli.aws(), clock));
+        adjust = dev.get().adjust();
         config = adjust.apply(config);
       }
       AuditConfig auditConfig = config.audit().orElseThrow(() -> new ConfigException("audit",
@@ -108,12 +103,16 @@ public final class Main {
       auditFile = auditConfig.file();
       AuditRecorder recorder = new AuditRecorder(audit.get(), auditConfig.claims(), clock);
       BrokerStates states = new BrokerStates(cli.config(), config, adjust, clock, io);
-      sts = Optional.of(SdkStsGateway.create(config.aws(), clock));
+      AwsConfig awsConfig = config.aws();
+      Optional<AwsCredentialsProvider> devKey = dev.flatMap(DevMode::awsCredentials);
+      sts = Optional.of(devKey.map(k -> SdkStsGateway.create(awsConfig, k, clock))
+          .orElseGet(() -> SdkStsGateway.create(awsConfig, clock)));
       CredentialsConfig creds = config.credentials();
       CredentialCache credentials = new CredentialCache(sts.get(), io, clock,
           creds.minRemaining(), creds.refreshBefore(), creds.maxCached());
       CredentialVendor vendor = new CredentialVendor(credentials, creds.defaultDuration());
-      secretsManager = Optional.of(SdkSecretsGateway.create(config.aws()));
+      secretsManager = Optional.of(devKey.map(k -> SdkSecretsGateway.create(awsConfig, k))
+          .orElseGet(() -> SdkSecretsGateway.create(awsConfig)));
       SecretVendor secrets = new SecretVendor(new SecretCache(secretsManager.get(), credentials, io,
           clock, MAX_CACHED_SECRETS), clock);
       server = BrokerServer.builder(config.server())
@@ -134,8 +133,15 @@ public final class Main {
       release(audit, network, dev, sts, secretsManager, watch, io);
       return startFailure(e, err);
     }
-    Optional<Path> devAuditFile = auditFile;
-    dev.ifPresent(issuer -> DevModeBanner.print(out, issuer, server.address(), devAuditFile));
+    if (dev.isPresent()) {
+      try {
+        dev.get().printBanner(out, config, server.address(), auditFile);
+      } catch (IOException e) {
+        server.shutdownNow();
+        release(audit, network, dev, sts, secretsManager, watch, io);
+        return startFailure(e, err);
+      }
+    }
     try {
       server.awaitStopped();
     } catch (InterruptedException e) {
@@ -163,11 +169,11 @@ public final class Main {
 
   /** Stops what started, in order: the audit log after the server, the network threads last. */
   private static void release(Optional<AuditWriter> audit, EventLoops network,
-      Optional<DevIssuer> dev, Optional<SdkStsGateway> sts,
+      Optional<DevMode> dev, Optional<SdkStsGateway> sts,
       Optional<SdkSecretsGateway> secretsManager, Optional<FileWatch> watch, ExecutorService io) {
     audit.ifPresent(AuditWriter::close);
     network.close();
-    dev.ifPresent(DevIssuer::close);
+    dev.ifPresent(DevMode::close);
     sts.ifPresent(SdkStsGateway::close);
     secretsManager.ifPresent(SdkSecretsGateway::close);
     watch.ifPresent(FileWatch::close);

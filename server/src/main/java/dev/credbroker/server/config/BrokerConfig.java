@@ -44,6 +44,12 @@ public record BrokerConfig(
         Optional.of(where));
   }
 
+  /** The same configuration reaching AWS as {@code how} says (dev mode's own endpoint). */
+  public BrokerConfig withAws(AwsConfig how) {
+    return new BrokerConfig(server, issuers, roles, secrets, rules, how, credentials, logging,
+        audit);
+  }
+
   static BrokerConfig read(ConfigNode root) throws ConfigException {
     if (!root.has("server")) {
       throw new ConfigException("server", "required; write for example server: {listen: 127.0.0.1:8443}");

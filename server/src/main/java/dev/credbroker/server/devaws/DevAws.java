@@ -49,9 +49,7 @@ public final class DevAws implements AutoCloseable {
     this.region = b.region;
     this.credentials = new DevCredentials(b.account, b.brokerKey);
     this.secrets = new DevSecretStore(b.clock, b.region, b.account);
-    // Signatures are checked against the wall clock the signer used, not the service clock
-    // tests move to expire sessions.
-    SigV4Verifier signatures = new SigV4Verifier(Clock.systemUTC());
+    SigV4Verifier signatures = new SigV4Verifier(b.signatureClock);
     this.sts = new StsQueryProtocol(b.clock, b.account, credentials, signatures, b.hooks);
     this.secretsManager = new SecretsManagerJsonProtocol(b.clock, secrets, credentials, signatures,
         b.hooks);
@@ -140,6 +138,7 @@ public final class DevAws implements AutoCloseable {
   /** Settings of a development endpoint; {@link #start()} binds it to a free loopback port. */
   public static final class Builder {
     private Clock clock = Clock.systemUTC();
+    private Clock signatureClock = Clock.systemUTC();
     private String region = DEFAULT_REGION;
     private String account = DEFAULT_ACCOUNT;
     private Optional<AccessKey> brokerKey = Optional.empty();
@@ -150,6 +149,15 @@ public final class DevAws implements AutoCloseable {
     /** The clock that dates and expires minted sessions and secret versions. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * The clock a request's signing time must be within 15 minutes of: the wall clock, which
+     * signers use, even when {@link #clock} is moved to expire sessions.
+     */
+    public Builder signatureClock(Clock clock) {
+      this.signatureClock = Objects.requireNonNull(clock, "signatureClock");
       return this;
     }
 

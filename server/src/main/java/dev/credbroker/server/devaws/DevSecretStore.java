@@ -64,6 +64,9 @@ public final class DevSecretStore {
     }
   }
 
+  private static final java.util.regex.Pattern SEEDED_ARN = java.util.regex.Pattern.compile(
+      "arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:(.+?)(-[A-Za-z0-9]{6})?");
+
   private final Clock clock;
   private final String region;
   private final String account;
@@ -127,6 +130,27 @@ public final class DevSecretStore {
     return existing(name).stages.get(stage);
   }
 
+  /**
+   * Creates a secret for {@code secretId} (a name or an ARN, which is then kept as is) with a
+   * string value, unless one exists already; how dev mode provides the secrets a config names.
+   */
+  public synchronized void seed(String secretId, String value) {
+    if (find(secretId).isPresent()) {
+      return;
+    }
+    java.util.regex.Matcher arn = SEEDED_ARN.matcher(secretId);
+    if (!arn.matches()) {
+      create(secretId, value, null);
+      return;
+    }
+    String suffixed = arn.group(2) == null ? secretId + "-" + suffix() : secretId;
+    Stored s = new Stored(arn.group(1), suffixed, clock.instant());
+    Version v = new Version(UUID.randomUUID().toString(), value, null, clock.instant());
+    s.versions.put(v.id(), v);
+    s.stages.put(CURRENT, v.id());
+    secrets.put(s.name, s);
+  }
+
   /** Whether a secret exists by name, full ARN, or ARN without the random suffix. */
   public synchronized boolean exists(String secretId) {
     return find(secretId).isPresent();
@@ -176,10 +200,13 @@ public final class DevSecretStore {
     return s;
   }
 
+  private static String suffix() {
+    return UUID.randomUUID().toString().replace("-", "").substring(0, 6);
+  }
+
   private String create(String name, String string, byte[] binary) {
-    String suffix = UUID.randomUUID().toString().replace("-", "").substring(0, 6);
     Stored s = new Stored(name, "arn:aws:secretsmanager:" + region + ":" + account + ":secret:"
-        + name + "-" + suffix, clock.instant());
+        + name + "-" + suffix(), clock.instant());
     Version v = new Version(UUID.randomUUID().toString(), string, binary, clock.instant());
     s.versions.put(v.id(), v);
     s.stages.put(CURRENT, v.id());
