@@ -1,5 +1,6 @@
 package dev.credbroker.client;
 
+import dev.credbroker.server.testing.DevBanner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -66,11 +67,12 @@ class AwsCliIT {
           - {id: devs, when: {claims: {groups: {contains: developers}}}, roles: [deployer], secrets: [payments-db]}
         """.formatted(sts.endpoint(), secretsManager.endpoint()));
     broker = ProcessRunner.start(List.of(ProcessRunner.javaBin(), "-jar",
-        System.getProperty("credbroker.serverJar"), "--dev", "--config", config.toString()),
+        System.getProperty("credbroker.serverJar"), "--dev", "--aws", "real", "--config",
+        config.toString()),
         Map.of("AWS_ACCESS_KEY_ID", FakeSts.BROKER_KEY_ID, "AWS_SECRET_ACCESS_KEY", FakeSts.BROKER_SECRET,
             "AWS_EC2_METADATA_DISABLED", "true"));
     target = "127.0.0.1:" + broker.awaitLine("listening on 127\\.0\\.0\\.1:(\\d+)", WAIT).group(1);
-    token = broker.awaitLine("^export CREDBROKER_TOKEN=(\\S+)$", WAIT).group(1);
+    token = DevBanner.token(broker, WAIT);
   }
 
   @AfterAll

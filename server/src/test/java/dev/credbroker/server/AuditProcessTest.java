@@ -1,5 +1,6 @@
 package dev.credbroker.server;
 
+import dev.credbroker.server.testing.DevBanner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -104,9 +105,9 @@ class AuditProcessTest {
   private static Endpoint endpoint(ProcessRunner broker) throws Exception {
     Matcher port = broker.awaitLine("listening on 127\\.0\\.0\\.1:(\\d+)", WAIT);
     int p = Integer.parseInt(port.group(1));
-    Matcher token = broker.awaitLine("export CREDBROKER_TOKEN=(\\S+)", WAIT);
+    String token = DevBanner.token(broker, WAIT);
     Metadata h = new Metadata();
-    h.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token.group(1));
+    h.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
     ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", p,
         InsecureChannelCredentials.create()).build();
     return new Endpoint(channel, CredentialBrokerGrpc.newBlockingStub(channel)

@@ -1,5 +1,6 @@
 package dev.credbroker.server;
 
+import dev.credbroker.server.testing.DevBanner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,7 +31,7 @@ class ExecutableJarIT {
     try (ProcessRunner broker = ProcessRunner.start(List.of(ProcessRunner.javaBin(), "-jar",
         jar.toString(), "--dev", "--config", config.toString()))) {
       String port = broker.awaitLine("listening on 127\\.0\\.0\\.1:(\\d+)", WAIT).group(1);
-      String token = broker.awaitLine("^export CREDBROKER_TOKEN=(\\S+)$", WAIT).group(1);
+      String token = DevBanner.token(broker, WAIT);
 
       try (ProcessRunner python = ProcessRunner.start(List.of("/usr/bin/python3",
           Path.of("src/test/interop/python_client.py").toAbsolutePath().toString(),

@@ -1,5 +1,6 @@
 package dev.credbroker.server;
 
+import dev.credbroker.server.testing.DevBanner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -140,7 +141,7 @@ class MainProcessTest {
         + " roles: [deploy]}]\n");
     try (ProcessRunner broker = ProcessRunner.start(main("--dev", "--config", config.toString()))) {
       int port = Integer.parseInt(broker.awaitLine("listening on 127\\.0\\.0\\.1:(\\d+)", WAIT).group(1));
-      String token = broker.awaitLine("^export CREDBROKER_TOKEN=(\\S+)$", WAIT).group(1);
+      String token = DevBanner.token(broker, WAIT);
       ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", port,
           InsecureChannelCredentials.create()).build();
       Metadata headers = new Metadata();
