@@ -11,6 +11,23 @@ import java.util.Optional;
  */
 public record AccessKey(String id, String secret, String principalArn, Optional<Session> session) {
 
+  /** How a signed request stands with the session of the key that signed it. */
+  enum SessionState { NONE, VALID, WRONG_TOKEN, EXPIRED }
+
+  /** Whether a request that sent {@code token} at {@code now} may act as this key's session. */
+  SessionState session(String token, java.time.Instant now) {
+    if (session.isEmpty()) {
+      return SessionState.NONE;
+    }
+    Session s = session.get();
+    if (!java.security.MessageDigest.isEqual(
+        s.token().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        token.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+      return SessionState.WRONG_TOKEN;
+    }
+    return now.isBefore(s.expiration()) ? SessionState.VALID : SessionState.EXPIRED;
+  }
+
   /** A minted session: its token and when it stops being accepted. */
   public record Session(String token, java.time.Instant expiration) {
     @Override

@@ -84,20 +84,14 @@ final class SecretsManagerJsonProtocol {
       throw new AwsRefusal(400, "InvalidClientTokenId".equals(r.code())
           ? "UnrecognizedClientException" : "InvalidSignatureException", r.getMessage());
     }
-    if (key.session().isPresent()) {
-      AccessKey.Session s = key.session().get();
-      String token = request.header().apply("x-amz-security-token").orElse("");
-      if (!java.security.MessageDigest.isEqual(s.token().getBytes(StandardCharsets.UTF_8),
-          token.getBytes(StandardCharsets.UTF_8))) {
-        throw AwsRefusal.invalid("UnrecognizedClientException", "The security token included in"
-            + " the request is invalid.");
-      }
-      if (!clock.instant().isBefore(s.expiration())) {
-        throw AwsRefusal.invalid("ExpiredTokenException", "The security token included in the"
-            + " request is expired");
-      }
-    }
-    return key.principalArn();
+    return switch (key.session(request.header().apply("x-amz-security-token").orElse(""),
+        clock.instant())) {
+      case WRONG_TOKEN -> throw AwsRefusal.invalid("UnrecognizedClientException", "The security"
+          + " token included in the request is invalid.");
+      case EXPIRED -> throw AwsRefusal.invalid("ExpiredTokenException", "The security token"
+          + " included in the request is expired");
+      case NONE, VALID -> key.principalArn();
+    };
   }
 
   private Map<String, Object> getSecretValue(Map<String, Object> in, String principal)

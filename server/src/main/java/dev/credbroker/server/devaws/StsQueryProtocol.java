@@ -125,20 +125,14 @@ final class StsQueryProtocol {
   /** The signer, which for a minted session must also send its token and not be expired. */
   private AccessKey caller(SigV4Verifier.SignedRequest request) throws AwsRefusal {
     AccessKey key = signatures.verify(request, "sts", credentials::lookup);
-    if (key.session().isPresent()) {
-      AccessKey.Session s = key.session().get();
-      String token = request.header().apply("x-amz-security-token").orElse("");
-      if (!java.security.MessageDigest.isEqual(s.token().getBytes(StandardCharsets.UTF_8),
-          token.getBytes(StandardCharsets.UTF_8))) {
-        throw new AwsRefusal(403, "InvalidClientTokenId", "The security token included in the"
-            + " request is invalid.");
-      }
-      if (!clock.instant().isBefore(s.expiration())) {
-        throw new AwsRefusal(400, "ExpiredToken", "The security token included in the request is"
-            + " expired");
-      }
-    }
-    return key;
+    return switch (key.session(request.header().apply("x-amz-security-token").orElse(""),
+        clock.instant())) {
+      case WRONG_TOKEN -> throw new AwsRefusal(403, "InvalidClientTokenId", "The security token"
+          + " included in the request is invalid.");
+      case EXPIRED -> throw new AwsRefusal(400, "ExpiredToken", "The security token included in"
+          + " the request is expired");
+      case NONE, VALID -> key;
+    };
   }
 
   private String getCallerIdentity(AccessKey caller) {
