@@ -129,6 +129,7 @@ public final class Main {
         watch = Optional.of(FileWatch.start(cli.config().get(), CONFIG_POLL, states::reload));
       }
       server.start();
+      audit.get().sealing().ifPresent(log::info);
     } catch (ConfigException | ServerStartException | IOException | RuntimeException e) {
       release(audit, network, dev, sts, secretsManager, watch, io);
       return startFailure(e, err);

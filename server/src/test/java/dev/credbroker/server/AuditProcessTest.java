@@ -67,7 +67,8 @@ class AuditProcessTest {
     }
     AuditVerifier.Report restarted = AuditVerifier.verify(AuditFiles.segments(live));
     assertTrue(restarted.ok(), restarted.toString());
-    assertEquals(killed.verified() + 5, restarted.verified());
+    assertEquals(killed.decisions() + 5, restarted.decisions());
+    assertEquals(0, restarted.unsealed(), "the restart sealed the killed run's tail, the stop its own");
   }
 
   @Test

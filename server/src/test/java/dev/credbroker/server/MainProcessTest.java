@@ -68,8 +68,9 @@ class MainProcessTest {
       assertTrue(broker.output().contains("received SIGTERM"), broker.output());
       assertTrue(broker.output().contains("BrokerServer - stopped\n"), broker.output());
       assertTrue(broker.output().strip().matches(
-          "(?s).*audit log closed; chain head seq 1 hash [0-9a-f]{64}"),
-          "the audit log closes last, naming the chain head of the one record: "
+          "(?s).*audit checkpoint: seq 2 hash [0-9a-f]{64}\n.*audit log closed; chain head seq 2"
+              + " hash [0-9a-f]{64}"),
+          "the audit log closes last, naming the signed head after the one record: "
               + broker.output());
     }
   }

@@ -55,12 +55,34 @@ final class AuditCommand {
   }
 
   private static int verify(List<String> args, PrintStream out) throws Exception {
-    if (args.isEmpty() || args.stream().anyMatch(a -> a.startsWith("--"))) {
+    List<Path> files = new ArrayList<>();
+    Optional<java.security.PublicKey> key = Optional.empty();
+    Optional<AuditVerifier.Head> head = Optional.empty();
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      if (arg.equals("--public-key") || arg.equals("--expect-head")) {
+        if (i + 1 >= args.size()) {
+          throw new CliOptions.UsageException(arg + " needs a value");
+        }
+        String value = args.get(++i);
+        if (arg.equals("--public-key")) {
+          key = Optional.of(readKey(value));
+        } else {
+          head = Optional.of(parseHead(value));
+        }
+      } else if (arg.startsWith("--")) {
+        throw new CliOptions.UsageException("unknown option '" + CliOptions.abbreviate(arg)
+            + "'; audit verify takes --public-key FILE, --expect-head SEQ:HASH and the files");
+      } else {
+        files.add(Path.of(arg));
+      }
+    }
+    if (files.isEmpty()) {
       throw new CliOptions.UsageException("audit verify takes the audit files to check, e.g."
           + " /var/log/credbroker/audit*.jsonl");
     }
-    List<Path> files = args.stream().map(Path::of).toList();
-    AuditVerifier.Report report = AuditVerifier.verify(files);
+    AuditVerifier.Report report = AuditVerifier.verify(files,
+        new AuditVerifier.Options(key, head));
     report.notes().forEach(n -> out.println("note: " + n));
     if (report.problem().isPresent()) {
       out.println("BROKEN at " + report.problem().get());
@@ -68,8 +90,26 @@ final class AuditCommand {
       return EXIT_BROKEN;
     }
     out.println("OK: " + report.verified() + " records verified (seq " + report.firstSeq() + " to "
-        + report.lastSeq() + ") in " + files.size() + " files");
+        + report.lastSeq() + ") in " + files.size() + " files"
+        + (key.isPresent() ? "; " + report.checkpoints() + " checkpoint signatures verified" : "")
+        + "; " + report.unsealed() + " records unsealed (after the last checkpoint)");
     return CredbrokerCli.EXIT_OK;
+  }
+
+  private static java.security.PublicKey readKey(String file) throws CliOptions.UsageException {
+    try {
+      return dev.credbroker.server.audit.AuditSigner.readPublicKey(Path.of(file));
+    } catch (java.io.IOException e) {
+      throw new CliOptions.UsageException("--public-key: " + e.getMessage());
+    }
+  }
+
+  private static AuditVerifier.Head parseHead(String text) throws CliOptions.UsageException {
+    try {
+      return AuditVerifier.Head.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new CliOptions.UsageException("--expect-head: " + e.getMessage());
+    }
   }
 
   private static int search(List<String> args, Map<String, String> env, PrintStream out,

@@ -47,9 +47,11 @@ public final class CredbrokerCli {
                      check expected decisions (exit 1 on any mismatch)
         policy lint --config FILE
                      rules that can never match, shadowed allows, unreachable roles
-        audit verify FILE...
-                     check audit files against their hash chain; names the first
-                     edited, missing, inserted or reordered record (exit 1 if broken)
+        audit verify [--public-key FILE] [--expect-head SEQ:HASH] FILE...
+                     check audit files against their hash chain and, with the broker's
+                     public key, its signed checkpoints; names the first edited, missing,
+                     inserted, reordered or forged record, a cut start or tail, an empty
+                     log (exit 1 if broken); reports records after the last checkpoint
         audit search [--file LIVE_FILE] [--since 24h|TIME] [--until TIME] [--subject S]
                      [--issuer I] [--role R] [--secret S] [--decision allow|deny|error]
                      [--limit N] [--after REQUEST_ID] [--format table|json]

@@ -50,14 +50,44 @@ class AuditCommandTest {
   @Test
   void verify_intactLog_exitsZero() {
     assertEquals(0, run("audit", "verify", log.toString()));
-    assertEquals("OK: 3 records verified (seq 1 to 3) in 1 files", text().strip());
+    assertTrue(text().strip().endsWith("OK: 4 records verified (seq 1 to 4) in 1 files; 0 records"
+        + " unsealed (after the last checkpoint)"), text());
+    assertTrue(text().startsWith("note: checkpoint signatures not checked"), text());
+  }
+
+  @Test
+  void verify_withThePublicKeyAndTheHead_checksTheSignatures() throws Exception {
+    List<String> lines = Files.readAllLines(log);
+    String last = lines.get(lines.size() - 1);
+    String head = "4:" + last.substring(last.indexOf("\"hash\":\"") + 8, last.length() - 2);
+    assertEquals(0, run("audit", "verify", "--public-key", pub(), "--expect-head", head,
+        log.toString()));
+    assertEquals("OK: 4 records verified (seq 1 to 4) in 1 files; 1 checkpoint signatures"
+        + " verified; 0 records unsealed (after the last checkpoint)", text().strip());
+
+    Files.writeString(log, String.join("\n", lines.subList(0, 2)) + "\n");
+    assertEquals(1, run("audit", "verify", "--public-key", pub(), "--expect-head", head,
+        log.toString()));
+    assertTrue(text().startsWith("BROKEN at ") && text().contains("the log was cut"), text());
+  }
+
+  @Test
+  void verify_badKeyOrHead_exitsTwo() throws Exception {
+    assertEquals(2, run("audit", "verify", "--public-key", log.toString(), log.toString()));
+    assertEquals(2, run("audit", "verify", "--expect-head", "x:y", log.toString()));
+    assertEquals(2, run("audit", "verify", "--public-key"));
+    assertEquals(2, run("audit", "verify", "--frobnicate", log.toString()));
+  }
+
+  private String pub() {
+    return dir.resolve("audit-signing.key.pub").toString();
   }
 
   @Test
   void verify_editedRecord_exitsOneNamingIt() throws Exception {
     Files.writeString(log, Files.readString(log).replace("mallory", "mallorz"));
 
-    assertEquals(1, run("audit", "verify", log.toString()));
+    assertEquals(1, run("audit", "verify", "--public-key", pub(), log.toString()));
     assertTrue(text().startsWith("BROKEN at " + log + ":2 (seq 2): the record's hash does not"
         + " match its contents"), text());
     assertTrue(text().contains("1 records verified before it"), text());

@@ -11,6 +11,8 @@ import java.time.Instant;
 final class AuditJson {
   static final String DECISION = "decision";
   static final String SEGMENT_END = "segment_end";
+  static final String SEGMENT_START = "segment_start";
+  static final String CHECKPOINT = "checkpoint";
 
   private static final byte[] LINE_START =
       ("{\"v\":" + AuditEvent.SCHEMA_VERSION + ",\"seq\":").getBytes(StandardCharsets.US_ASCII);
@@ -94,6 +96,24 @@ final class AuditJson {
   /** The last record of a rotated file: its absence shows a rotated file was cut short. */
   static byte[] segmentEnd(Instant time) {
     return utf8(start(SEGMENT_END, time));
+  }
+
+  /** The first record of a file a rotation started: a declared start, not a cut. */
+  static byte[] segmentStart(Instant time) {
+    return utf8(start(SEGMENT_START, time));
+  }
+
+  /** A signed checkpoint over the head {@code (headSeq, headHash)}: see {@link Checkpoints}. */
+  static byte[] checkpoint(Instant time, String brokerId, String keyId, long headSeq,
+      String headHash, java.time.Duration interval, String signature) {
+    StringBuilder out = start(CHECKPOINT, time);
+    field(out, "broker_id", brokerId);
+    field(out, "key_id", keyId);
+    out.append(",\"head_seq\":").append(headSeq);
+    field(out, "head_hash", headHash);
+    out.append(",\"interval_s\":").append(interval.toSeconds());
+    field(out, "signature", signature);
+    return utf8(out);
   }
 
   private static StringBuilder start(String type, Instant time) {

@@ -24,6 +24,11 @@ interface AuditSink extends AutoCloseable {
 
   void rollback() throws IOException;
 
+  /** Whether the sink resumed into an empty file after a rotation, which owes a segment_start. */
+  default boolean startsSegment() {
+    return false;
+  }
+
   /** Whether the current segment should be sealed and a new one started. */
   boolean rotationDue(Instant now);
 

@@ -40,6 +40,8 @@ public final class AuditWriter implements AuditLog {
   private static final int MAX_QUEUED = 65_536;
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
   private static final Pending STOP = new Pending(null, null);
+  /** Asks the writer thread (fsync) to write a due checkpoint. */
+  private static final Pending TICK = new Pending(null, null);
 
   private final AuditSink sink;
   private final AuditConfig config;
@@ -60,12 +62,15 @@ public final class AuditWriter implements AuditLog {
   private String prev;
   private boolean failing;
   private boolean needsRollback;
+  private final java.util.Optional<Checkpoints> checkpoints;
+  private final java.util.Optional<java.util.concurrent.ScheduledExecutorService> ticker;
+  private boolean needsSegmentStart;
 
   /** A record encoded by its caller ({@link AuditJson#decision}), waiting for its place. */
   private record Pending(byte[] body, CompletableFuture<Void> written) {}
 
   private AuditWriter(AuditSink sink, AuditConfig config, Clock clock, Deferral deferral,
-      AuditSink.ChainHead head) {
+      AuditSink.ChainHead head, java.util.Optional<Checkpoints> checkpoints) {
     this.sink = sink;
     this.config = config;
     this.clock = clock;
@@ -76,6 +81,10 @@ public final class AuditWriter implements AuditLog {
     this.thread = new Thread(this::run, "credbroker-audit");
     thread.setDaemon(true);
     this.inline = config.durability() == AuditConfig.Durability.OS_BUFFERED;
+    this.checkpoints = checkpoints;
+    this.ticker = checkpoints.map(c -> java.util.concurrent.Executors
+        .newSingleThreadScheduledExecutor(dev.credbroker.server.ops.DaemonThreads.named(
+            "credbroker-audit-checkpoint")));
   }
 
   /**
@@ -100,8 +109,16 @@ public final class AuditWriter implements AuditLog {
 
   static AuditWriter start(AuditSink sink, AuditConfig config, Clock clock, Deferral deferral)
       throws IOException {
-    AuditWriter writer = new AuditWriter(sink, config, clock, deferral,
-        sink.open(clock.instant()));
+    AuditSink.ChainHead head = sink.open(clock.instant());
+    java.util.Optional<Checkpoints> checkpoints;
+    try {
+      checkpoints = ChainSealing.open(config, clock, head);
+    } catch (IOException | RuntimeException e) {
+      sink.close();
+      throw e;
+    }
+    AuditWriter writer = new AuditWriter(sink, config, clock, deferral, head, checkpoints);
+    writer.needsSegmentStart = sink.startsSegment();
     if (!config.failClosed()) {
       log.warn("audit.fail_closed is false: decisions are served even when their records cannot"
           + " be written; use this for development only");
@@ -109,7 +126,17 @@ public final class AuditWriter implements AuditLog {
     if (!writer.inline) {
       writer.thread.start();
     }
+    writer.sealResumedHead();
+    writer.ticker.ifPresent(t -> {
+      long every = config.sealing().checkpointInterval().toMillis() / 2; // sealed within 1.5
+      t.scheduleAtFixedRate(writer::tick, every, every, TimeUnit.MILLISECONDS);
+    });
     return writer;
+  }
+
+  /** Which key signs the checkpoints and where its public half is; empty when unsigned. */
+  public java.util.Optional<String> sealing() {
+    return checkpoints.map(Checkpoints::summary);
   }
 
   @Override
@@ -210,24 +237,47 @@ public final class AuditWriter implements AuditLog {
       }
       queue.drainTo(batch, MAX_BATCH - 1);
       stopping = batch.remove(STOP);
-      settle(batch, commit(batch));
+      boolean sealResumed = batch.removeIf(p -> p == TICK) && !checkpoints.isEmpty()
+          && seq == openedAtSeq;
+      settle(batch, commit(batch, sealResumed));
       batch.clear();
     }
     queue.drainTo(batch);
     batch.remove(STOP);
+    batch.removeIf(p -> p == TICK);
     settle(batch, commit(batch));
   }
 
   /** Chains and writes a batch; returns why it could not be written, or null once it is. */
   private Exception commit(List<Pending> batch) {
-    if (batch.isEmpty()) {
+    return commit(batch, false);
+  }
+
+  /**
+   * Chains and writes a batch, after a segment_start the last rotation still owes and followed by
+   * a checkpoint when one is due (or {@code seal} asks for one over unsealed records); returns why
+   * it could not be written, or null once it is.
+   */
+  private Exception commit(List<Pending> batch, boolean seal) {
+    Instant now = clock.instant();
+    long headAfterBatch = seq + batch.size() + (needsSegmentStart ? 1 : 0);
+    boolean checkpoint = checkpoints.map(c -> seal ? c.unsealed(headAfterBatch)
+        : c.due(now, headAfterBatch)).orElse(false);
+    if (batch.isEmpty() && !checkpoint && !needsSegmentStart) {
       return null;
     }
     long seqBefore = seq;
     String prevBefore = prev;
     lines.clear();
+    if (needsSegmentStart) {
+      prev = append(lines, ++seq, AuditJson.segmentStart(now), prev);
+    }
     for (Pending p : batch) {
       prev = append(lines, ++seq, p.body(), prev);
+    }
+    if (checkpoint) {
+      prev = append(lines, seq + 1, checkpoints.get().body(now, seq, prev), prev);
+      seq++;
     }
     try {
       writeDurably(lines);
@@ -241,12 +291,58 @@ public final class AuditWriter implements AuditLog {
       }
       return e;
     }
+    needsSegmentStart = false;
+    if (checkpoint) {
+      checkpointWritten(now);
+    }
     if (failing) {
       log.info("the audit log is writable again");
       failing = false;
     }
     rotateIfDue(); // before answering, so a caller that saw its record written sees the rotation
     return null;
+  }
+
+  private void checkpointWritten(Instant now) {
+    checkpoints.get().written(now, seq);
+    log.info("audit checkpoint: seq {} hash {}", seq, prev);
+  }
+
+  /** Seals a head resumed from an earlier run, so its unsigned tail is covered from now on. */
+  private void sealResumedHead() {
+    if (checkpoints.isEmpty() || !checkpoints.get().unsealed(seq)) {
+      return;
+    }
+    if (inline) {
+      writing.lock();
+      try {
+        commit(List.of(), true);
+      } finally {
+        writing.unlock();
+      }
+    } else {
+      queue.offer(TICK); // the writer thread owns the chain from here on
+    }
+  }
+
+  /** The checkpoint timer: writes a due checkpoint while records flow. */
+  private void tick() {
+    if (closed) {
+      return;
+    }
+    if (!inline) {
+      queue.offer(TICK);
+      return;
+    }
+    writing.lock();
+    try {
+      if (!closed) {
+        commit(List.of());
+      }
+    } finally {
+      writing.unlock();
+    }
+    writeArrivals(); // records left while the timer held the log
   }
 
   private static String append(RecordBuffer out, long seq, byte[] body, String prev) {
@@ -291,23 +387,53 @@ public final class AuditWriter implements AuditLog {
     if (!sink.rotationDue(now)) {
       return;
     }
-    RecordBuffer end = new RecordBuffer(256);
-    String hash = append(end, seq + 1, AuditJson.segmentEnd(now), prev);
+    RecordBuffer end = new RecordBuffer(1024);
+    long endSeq = seq;
+    String hash = prev;
+    boolean checkpoint = checkpoints.map(c -> c.unsealed(seq)).orElse(false);
+    if (checkpoint) {
+      int start = end.size();
+      AuditJson.record(end, ++endSeq, checkpoints.get().body(now, seq, prev), prev);
+      hash = AuditChain.seal(end, start);
+    }
+    hash = append(end, ++endSeq, AuditJson.segmentEnd(now), hash);
     try {
       writeDurably(end);
     } catch (IOException e) {
       log.error("cannot seal the audit segment for rotation ({}); will retry", e.getMessage());
       return;
     }
-    seq++;
+    if (checkpoint) {
+      seq++;
+      checkpoints.get().written(now, seq);
+    }
+    seq = endSeq;
     prev = hash;
     try {
       sink.rotate(now, seq);
       log.info("audit chain head at rotation: seq {} hash {}", seq, prev);
+      needsSegmentStart = true;
+      startSegment(now);
     } catch (IOException e) {
       log.error("cannot rotate the audit log ({}); records continue in the same file",
           e.getMessage());
     }
+  }
+
+  /** The new file's first record, so a reader can tell a rotation's start from a cut. */
+  private void startSegment(Instant now) {
+    RecordBuffer start = new RecordBuffer(256);
+    String hash = append(start, seq + 1, AuditJson.segmentStart(now), prev);
+    try {
+      writeDurably(start);
+    } catch (IOException e) {
+      log.error("cannot start the new audit segment ({}); will retry with the next record",
+          e.getMessage());
+      return;
+    }
+    seq++;
+    prev = hash;
+    needsSegmentStart = false;
   }
 
   @Override
@@ -336,8 +462,12 @@ public final class AuditWriter implements AuditLog {
         Thread.currentThread().interrupt();
       }
     }
+    ticker.ifPresent(java.util.concurrent.ExecutorService::shutdownNow);
     writing.lock();
     try {
+      if (checkpoints.isPresent()) {
+        commit(List.of(), true); // the shutdown checkpoint: the head, signed
+      }
       sink.close();
       if (seq != openedAtSeq) { // an unchanged head was anchored by the run that wrote it
         log.info("audit log closed; chain head seq {} hash {}", seq, prev);

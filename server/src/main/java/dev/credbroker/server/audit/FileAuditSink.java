@@ -39,6 +39,7 @@ final class FileAuditSink implements AuditSink {
   private long committed;
   private long pending;
   private Instant segmentStarted;
+  private boolean startsSegment;
 
   FileAuditSink(Path live, long maxBytes, Optional<Duration> maxAge, Opener opener) {
     this.live = live;
@@ -69,6 +70,7 @@ final class FileAuditSink implements AuditSink {
     channel.position(committed);
     segmentStarted = now;
     ChainHead head = tail.line().length > 0 ? head(live, tail.line()) : previousSegmentHead();
+    startsSegment = tail.line().length == 0 && head.seq() > 0;
     return head;
   }
 
@@ -96,6 +98,11 @@ final class FileAuditSink implements AuditSink {
           + " 'credbroker audit verify " + file + "' and move the file aside before starting");
     }
     return new ChainHead(parsed.get().seq(), hash.get());
+  }
+
+  @Override
+  public boolean startsSegment() {
+    return startsSegment;
   }
 
   @Override

@@ -20,7 +20,20 @@ public record AuditConfig(
     Optional<Duration> rotateEvery,
     Informational informational,
     double sampleRate,
-    List<String> claims) {
+    List<String> claims,
+    Sealing sealing) {
+
+  /**
+   * How the chain is sealed with signed checkpoints: the Ed25519 key (default
+   * {@code audit-signing.key} beside the file; none for stdout unless set), how often at least,
+   * and the broker's name in them (default: the host name).
+   */
+  public record Sealing(Optional<Path> signingKey, Duration checkpointInterval,
+      Optional<String> brokerId) {
+    public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(1);
+    public static final Sealing DEFAULTS = new Sealing(Optional.empty(), DEFAULT_INTERVAL,
+        Optional.empty());
+  }
 
   /** Where records go. */
   public enum Sink { FILE, STDOUT }
@@ -39,6 +52,20 @@ public record AuditConfig(
 
   public AuditConfig {
     claims = List.copyOf(claims);
+  }
+
+  /** With the default sealing. */
+  public AuditConfig(Sink sink, Optional<Path> file, boolean failClosed, Durability durability,
+      long maxFileBytes, Optional<Duration> rotateEvery, Informational informational,
+      double sampleRate, List<String> claims) {
+    this(sink, file, failClosed, durability, maxFileBytes, rotateEvery, informational, sampleRate,
+        claims, Sealing.DEFAULTS);
+  }
+
+  /** The signing key checkpoints are signed with, if any: configured, or beside the file. */
+  public Optional<Path> signingKey() {
+    return sealing.signingKey().or(() -> file.map(f ->
+        f.toAbsolutePath().resolveSibling("audit-signing.key")));
   }
 
   /** Records to {@code file}, fail closed, written to the OS before answering: the defaults. */
@@ -71,11 +98,24 @@ public record AuditConfig(
         n.duration("rotate_every", Duration.ofMinutes(1), Duration.ofDays(366)),
         informational,
         rate.orElse(informational == Informational.SAMPLE ? 10L : 100L) / 100.0,
-        n.stringList("claims"));
+        n.stringList("claims"),
+        new Sealing(n.path("signing_key"),
+            n.duration("checkpoint_interval", Duration.ofSeconds(10), Duration.ofHours(1))
+                .orElse(Sealing.DEFAULT_INTERVAL),
+            brokerId(n)));
     if (sink == Sink.STDOUT && (n.has("max_file_size") || n.has("rotate_every"))) {
       throw new ConfigException(n.path(), "rotation applies to the file sink only");
     }
     n.rejectUnknownKeys();
     return config;
+  }
+
+  private static Optional<String> brokerId(ConfigNode n) throws ConfigException {
+    Optional<String> id = n.string("broker_id");
+    if (id.isPresent() && !id.get().matches("[A-Za-z0-9._-]{1,64}")) {
+      throw new ConfigException(n.pathOf("broker_id"), "1-64 letters, digits, '.', '_' or '-',"
+          + " got " + ConfigNode.quote(id.get()));
+    }
+    return id;
   }
 }

@@ -26,7 +26,12 @@ class AuditVerifierTest {
   private Path live;
   private List<Path> segments;
 
-  /** Ten decisions over three files: two sealed segments of four and the live file. */
+  /**
+   * Ten decisions over three files. Each rotation adds a checkpoint and a segment_end to the old
+   * file and a segment_start to the new one; the shutdown adds a checkpoint:
+   * [1-4 user1-4, 5 checkpoint, 6 segment_end], [7 segment_start, 8-10 user5-7, 11 checkpoint,
+   * 12 segment_end], live [13 segment_start, 14-16 user8-10, 17 checkpoint].
+   */
   @BeforeEach
   void writeLog() throws Exception {
     live = dir.resolve("audit.jsonl");
@@ -45,8 +50,13 @@ class AuditVerifierTest {
     assertEquals(3, segments.size());
   }
 
+  private AuditVerifier.Options withKey() throws Exception {
+    return new AuditVerifier.Options(Optional.of(AuditSigner.readPublicKey(
+        dir.resolve("audit-signing.key.pub"))), Optional.empty());
+  }
+
   private AuditVerifier.Problem problem() throws Exception {
-    AuditVerifier.Report report = AuditVerifier.verify(segments);
+    AuditVerifier.Report report = AuditVerifier.verify(segments, withKey());
     assertTrue(report.problem().isPresent(), "tampering went unnoticed");
     return report.problem().get();
   }
@@ -62,10 +72,13 @@ class AuditVerifierTest {
   @Test
   void intactLog_verifies() throws Exception {
     AuditVerifier.Report report = AuditVerifier.verify(List.of(segments.get(2), segments.get(0),
-        segments.get(1)));
+        segments.get(1)), withKey());
 
     assertTrue(report.ok(), report.toString());
-    assertEquals(12, report.verified(), "ten decisions and two segment ends");
+    assertEquals(17, report.verified());
+    assertEquals(10, report.decisions());
+    assertEquals(3, report.checkpoints(), "two rotations and the shutdown");
+    assertEquals(0, report.unsealed());
     assertEquals(List.of(), report.notes());
   }
 
@@ -73,13 +86,13 @@ class AuditVerifierTest {
   void editedRecord_isNamed() throws Exception {
     Path file = segments.get(1);
     List<String> lines = lines(file);
-    lines.set(1, lines.get(1).replace("user6", "userX"));
+    lines.set(2, lines.get(2).replace("user6", "userX"));
     write(file, lines);
 
     AuditVerifier.Problem p = problem();
     assertEquals(file, p.file());
-    assertEquals(2, p.line());
-    assertEquals(7, p.seq());
+    assertEquals(3, p.line());
+    assertEquals(9, p.seq());
     assertTrue(p.what().contains("edited"), p.what());
   }
 
@@ -87,17 +100,12 @@ class AuditVerifierTest {
   void editedAndRehashedRecord_breaksTheNextRecordsLink() throws Exception {
     Path file = segments.get(1);
     List<String> lines = lines(file);
-    String edited = lines.get(1).replace("user6", "userX");
-    RecordBuffer sealed = new RecordBuffer(1024);
-    sealed.write(edited.substring(0, edited.indexOf(",\"hash\":"))
-        .getBytes(StandardCharsets.UTF_8));
-    AuditChain.seal(sealed, 0);
-    lines.set(1, new String(sealed.view().array(), 0, sealed.size(), StandardCharsets.UTF_8).strip());
+    lines.set(2, Forgery.reseal(lines.get(2).replace("user6", "userX")));
     write(file, lines);
 
     AuditVerifier.Problem p = problem();
-    assertEquals(3, p.line());
-    assertEquals(8, p.seq());
+    assertEquals(4, p.line());
+    assertEquals(10, p.seq());
     assertTrue(p.what().contains("prev hash differs"), p.what());
   }
 
@@ -146,9 +154,9 @@ class AuditVerifierTest {
 
     AuditVerifier.Report report = AuditVerifier.verify(segments);
     AuditVerifier.Problem p = report.problem().orElseThrow();
-    assertEquals(3, p.line());
+    assertEquals(5, p.line());
     assertTrue(p.what().contains("incomplete"), p.what());
-    assertEquals(11, report.verified(), "everything before the cut still verifies");
+    assertEquals(16, report.verified(), "everything before the cut still verifies");
   }
 
   @Test
@@ -176,7 +184,93 @@ class AuditVerifierTest {
     AuditVerifier.Report report = AuditVerifier.verify(List.of(segments.get(1), segments.get(2)));
 
     assertTrue(report.ok(), report.toString());
-    assertEquals(6, report.firstSeq());
-    assertTrue(report.notes().get(0).contains("starts at seq 6"), report.notes().toString());
+    assertEquals(7, report.firstSeq());
+    assertTrue(report.notes().get(0).contains("segment_start at seq 7"), report.notes().toString());
+  }
+
+  @Test
+  void emptiedLog_isBroken() throws Exception {
+    for (Path f : segments) {
+      Files.write(f, new byte[0]);
+    }
+    assertTrue(problem().what().contains("no records"), problem().what());
+    assertTrue(AuditVerifier.verify(List.of(live)).problem().orElseThrow().what()
+        .contains("no records"));
+  }
+
+  @Test
+  void deletedFirstRecord_isBroken() throws Exception {
+    Path file = segments.get(0);
+    List<String> lines = lines(file);
+    lines.remove(0);
+    write(file, lines);
+
+    AuditVerifier.Problem p = problem();
+    assertEquals(1, p.line());
+    assertTrue(p.what().contains("starts at seq 2 without a segment_start"), p.what());
+  }
+
+  @Test
+  void deletedLastRecord_isNamedByTheExpectedHead() throws Exception {
+    List<String> lines = lines(live);
+    AuditVerifier.Head head = new AuditVerifier.Head(17,
+        AuditChain.check((lines.get(4) + "").getBytes(StandardCharsets.UTF_8)).orElseThrow());
+    write(live, lines.subList(0, 3)); // user10 and the shutdown checkpoint cut off
+    var options = new AuditVerifier.Options(withKey().publicKey(), Optional.of(head));
+
+    AuditVerifier.Report cut = AuditVerifier.verify(segments, options);
+    assertTrue(cut.problem().orElseThrow().what().contains("expected head seq 17 is not in"),
+        cut.toString());
+    AuditVerifier.Report unanchored = AuditVerifier.verify(segments, withKey());
+    assertTrue(unanchored.ok(), "a cut after a checkpoint looks like a crash without the head");
+    assertEquals(4, unanchored.unsealed(), "segment_end, segment_start, user8 and user9");
+  }
+
+  @Test
+  void expectedHeadWithAnotherHash_isBroken() throws Exception {
+    var options = new AuditVerifier.Options(withKey().publicKey(),
+        Optional.of(new AuditVerifier.Head(17, "0".repeat(64))));
+    assertTrue(AuditVerifier.verify(segments, options).problem().orElseThrow().what()
+        .contains("differs from the expected head"));
+  }
+
+  @Test
+  void reChainedForgery_passesTheChain_butNotTheCheckpointSignature() throws Exception {
+    Path file = segments.get(1);
+    List<String> lines = lines(file);
+    lines.set(2, lines.get(2).replace("user6", "userX"));
+    write(file, lines);
+    Forgery.rechain(segments, file, 2);
+
+    assertTrue(AuditVerifier.verify(segments).ok(), "without the key the forgery is consistent");
+    AuditVerifier.Problem p = problem();
+    assertEquals(file, p.file());
+    assertEquals(11, p.seq(), "the first checkpoint after the edit");
+    assertTrue(p.what().contains("signature does not verify"), p.what());
+  }
+
+  @Test
+  void anotherKey_isNamed() throws Exception {
+    Path other = dir.resolve("other.key");
+    AuditSigner.loadOrCreate(other);
+    var options = new AuditVerifier.Options(Optional.of(AuditSigner.readPublicKey(
+        AuditSigner.publicKeyFile(other))), Optional.empty());
+    assertTrue(AuditVerifier.verify(segments, options).problem().orElseThrow().what()
+        .contains("is signed by key"));
+  }
+
+  @Test
+  void forgedTailLongerThanACheckpointInterval_isBroken() throws Exception {
+    List<String> lines = lines(live);
+    String template = lines.get(1);
+    for (int i = 0; i < 3; i++) {
+      lines.add(template.replaceFirst("\"time\":\"[^\"]+\"", "\"time\":\""
+          + Instant.parse("2026-11-24T13:00:00Z").plus(Duration.ofMinutes(2 * i)) + "\""));
+    }
+    write(live, lines);
+    Forgery.rechain(segments, live, 5);
+
+    AuditVerifier.Problem p = problem();
+    assertTrue(p.what().contains("a checkpoint is missing"), p.what());
   }
 }

@@ -88,8 +88,11 @@ class AuditWriterTest {
     return report;
   }
 
+  /** The whole log, checkpoint signatures included. */
   private AuditVerifier.Report verify() throws IOException {
-    return AuditVerifier.verify(AuditFiles.segments(live()));
+    return AuditVerifier.verify(AuditFiles.segments(live()), new AuditVerifier.Options(
+        Optional.of(AuditSigner.readPublicKey(dir.resolve("audit-signing.key.pub"))),
+        Optional.empty()));
   }
 
   private static void await(CompletableFuture<Void> f) throws Exception {
@@ -121,9 +124,10 @@ class AuditWriterTest {
     }
     CompletableFuture.allOf(written.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
     AuditVerifier.Report report = closeAndVerify(w);
-    assertEquals(2000, report.verified());
+    assertEquals(2000, report.decisions());
     assertEquals(1, report.firstSeq());
-    assertEquals(2000, report.lastSeq());
+    assertEquals(2001, report.lastSeq(), "and the shutdown checkpoint");
+    assertEquals(0, report.unsealed());
   }
 
   @Test
@@ -142,7 +146,7 @@ class AuditWriterTest {
 
     assertEquals(2, counting.syncs.get(), "one flush for the first record, one for the 100 queued behind it");
     close(w);
-    assertEquals(101, verify().verified());
+    assertEquals(101, verify().decisions());
   }
 
   /**
@@ -168,7 +172,7 @@ class AuditWriterTest {
         "the writing caller returned before writing the records that arrived during its write");
     assertEquals(2, blocking.writes.get(), "one write for the first record, one for the 100 behind it");
     AuditVerifier.Report report = closeAndVerify(w);
-    assertEquals(101, report.verified());
+    assertEquals(101, report.decisions());
   }
 
   /**
@@ -194,7 +198,7 @@ class AuditWriterTest {
       assertEquals(turn, counting.writes.get());
     }
     close(w);
-    assertEquals(10, verify().verified());
+    assertEquals(10, verify().decisions());
   }
 
   @Test
@@ -204,7 +208,7 @@ class AuditWriterTest {
         task -> false);
     assertTrue(w.append(AuditEvents.issued("u", "r", ALLOW, clock.instant())).isDone());
     close(w);
-    assertEquals(1, verify().verified());
+    assertEquals(1, verify().decisions());
   }
 
   @Test
@@ -219,11 +223,19 @@ class AuditWriterTest {
     assertTrue(segments.size() >= 3, segments.toString());
     for (Path rotated : segments.subList(0, segments.size() - 1)) {
       List<String> lines = Files.readAllLines(rotated);
+      assertTrue(lines.get(lines.size() - 2).contains("\"type\":\"checkpoint\""), rotated.toString());
       assertTrue(lines.get(lines.size() - 1).contains("\"type\":\"segment_end\""), rotated.toString());
+    }
+    for (Path started : segments.subList(1, segments.size())) {
+      assertTrue(Files.readAllLines(started).get(0).contains("\"type\":\"segment_start\""),
+          started.toString());
     }
     AuditVerifier.Report report = verify();
     assertTrue(report.ok(), report.toString());
-    assertEquals(40 + segments.size() - 1, report.verified(), "40 decisions plus one seal per rotation");
+    assertEquals(40, report.decisions());
+    assertEquals(40 + 3 * (segments.size() - 1) + 1, report.verified(),
+        "40 decisions, a checkpoint, segment_end and segment_start per rotation, the shutdown checkpoint");
+    assertEquals(segments.size(), report.checkpoints());
   }
 
   @Test
@@ -252,7 +264,8 @@ class AuditWriterTest {
       await(second.append(AuditEvents.issued("b" + i, "r", ALLOW, clock.instant())));
     }
     AuditVerifier.Report report = closeAndVerify(second);
-    assertEquals(10, report.lastSeq());
+    assertEquals(10, report.decisions());
+    assertEquals(12, report.lastSeq(), "each run ends with its checkpoint");
   }
 
   @Test
@@ -264,7 +277,7 @@ class AuditWriterTest {
     clock.advance(Duration.ofHours(1));
     await(first.append(AuditEvents.issued("c", "r", ALLOW, clock.instant()))); // rotates: live empty
     close(first);
-    assertEquals(0, Files.size(live()));
+    Files.write(live(), new byte[0]); // as if stopped right after the rotation
 
     AuditWriter second = open(NO_ROTATION, Optional.empty());
     await(second.append(AuditEvents.issued("d", "r", ALLOW, clock.instant())));
@@ -272,7 +285,9 @@ class AuditWriterTest {
 
     AuditVerifier.Report report = verify();
     assertTrue(report.ok(), report.toString());
-    assertEquals(6, report.lastSeq(), "4 decisions and 2 segment ends");
+    assertEquals(4, report.decisions());
+    assertTrue(Files.readAllLines(live()).get(0).contains("\"type\":\"segment_start\""),
+        "the resumed file still starts with its segment_start");
   }
 
   @Test
@@ -288,7 +303,8 @@ class AuditWriterTest {
     AuditWriter second = open(NO_ROTATION, Optional.empty());
     await(second.append(AuditEvents.issued("b", "r", ALLOW, clock.instant())));
     AuditVerifier.Report report = closeAndVerify(second);
-    assertEquals(4, report.lastSeq());
+    assertEquals(4, report.decisions());
+    assertEquals(6, report.lastSeq(), "each run ends with its checkpoint");
   }
 
   @Test
@@ -299,7 +315,8 @@ class AuditWriterTest {
     Files.writeString(live(), Files.readString(live()).replace("alice", "mallory"));
 
     IOException e = assertThrows(IOException.class, () -> open(NO_ROTATION, Optional.empty()));
-    assertTrue(e.getMessage().contains("fails its hash check"), e.getMessage());
+    assertTrue(e.getMessage().contains("fails its check at start") && e.getMessage()
+        .contains("edited"), e.getMessage());
   }
 
   @Test
@@ -335,7 +352,7 @@ class AuditWriterTest {
     assertFalse(text.contains("during"), "the refused decision left no trace");
     AuditVerifier.Report report = verify();
     assertTrue(report.ok(), report.toString());
-    assertEquals(2, report.verified());
+    assertEquals(2, report.decisions());
   }
 
   @Test
@@ -367,7 +384,7 @@ class AuditWriterTest {
     close(w);
 
     List<String> lines = Files.readAllLines(live());
-    assertEquals(2, lines.size());
+    assertEquals(3, lines.size(), "two decisions and the shutdown checkpoint");
     assertFalse(lines.get(0).contains("WhoAmI"));
   }
 }

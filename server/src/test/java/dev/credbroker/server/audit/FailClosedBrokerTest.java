@@ -91,6 +91,6 @@ class FailClosedBrokerTest {
     writer.close();
     AuditVerifier.Report report = AuditVerifier.verify(List.of(live));
     assertTrue(report.ok(), report.toString());
-    assertEquals(2, report.verified(), "the two answered calls, nothing of the refused ones");
+    assertEquals(2, report.decisions(), "the two answered calls, nothing of the refused ones");
   }
 }

@@ -205,6 +205,8 @@ class ConfigLoaderTest {
       sample rate without sample  | '{server: {listen: 127.0.0.1:1}, audit: {file: a.jsonl, sample_percent: 5}}' | audit.sample_percent: only used with informational: sample
       unknown durability          | '{server: {listen: 127.0.0.1:1}, audit: {file: a.jsonl, durability: maybe}}' | audit.durability: expected one of fsync, os_buffered
       allow rule granting nothing | '{server: {listen: 127.0.0.1:1}, rules: [{id: r, auditor: false}]}' | rules[0]: an allow rule needs roles, secrets or auditor: true to grant
+      broker id with a slash      | '{server: {listen: 127.0.0.1:1}, audit: {file: a.jsonl, broker_id: a/b}}' | audit.broker_id: 1-64 letters, digits
+      checkpoint interval too short | '{server: {listen: 127.0.0.1:1}, audit: {file: a.jsonl, checkpoint_interval: 1s}}' | audit.checkpoint_interval
       """)
   void load_badFile_namesKeyAndFix(String caseName, String yaml, String expected) throws Exception {
     Path file = write(yaml.replace("\\n", "\n").replace("\\0", "\\u0000"));
