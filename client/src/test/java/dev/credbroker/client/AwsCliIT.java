@@ -179,7 +179,7 @@ class AwsCliIT {
             "JAVA_HOME", System.getProperty("java.home")), WAIT);
     assertEquals(2, r.exit(), r.toString());
     assertEquals("credbroker: refusing to bind to 0.0.0.0: the endpoint serves credentials to this machine"
-        + " only (use 127.0.0.1 or ::1); see --help\n", r.output());
+        + " only (use 127.0.0.1 or ::1); see credbroker serve --help\n", r.output());
   }
 
   @Test

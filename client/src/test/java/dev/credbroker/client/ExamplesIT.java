@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.credbroker.client.testing.CliJar;
 import dev.credbroker.client.testing.Commands;
 import dev.credbroker.server.testing.ProcessRunner;
 import io.grpc.Grpc;
@@ -16,7 +17,6 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -48,12 +48,12 @@ class ExamplesIT {
       String target = awaitListening(broker);
       assertEquals(ServingStatus.SERVING, health(target));
 
-      Commands.Result refused = cli(Map.of("CREDBROKER_TOKEN", "a.b.c"), "whoami", "--target", target,
+      Commands.Result refused = CliJar.run(Map.of("CREDBROKER_TOKEN", "a.b.c"), "whoami", "--target", target,
           "--plaintext");
       assertEquals(3, refused.exit(), refused.toString());
       assertTrue(refused.output().startsWith("credbroker: broker answered UNAUTHENTICATED"), refused.toString());
 
-      Commands.Result records = cli(Map.of(), "audit", "search", "--file",
+      Commands.Result records = CliJar.run(Map.of(), "audit", "search", "--file",
           dir.resolve("quickstart-audit.jsonl").toString(), "--format", "json");
       assertEquals(0, records.exit(), records.toString());
       assertTrue(records.output().contains("\"rpc\":\"WhoAmI\",\"decision\":\"deny\",\"status\":\"UNAUTHENTICATED\""),
@@ -82,7 +82,7 @@ class ExamplesIT {
       try (ProcessRunner broker = startBroker(config)) {
         String target = awaitListening(broker);
 
-        Commands.Result granted = cli(Map.of("CREDBROKER_TOKEN", alice), "entitlements", "--target",
+        Commands.Result granted = CliJar.run(Map.of("CREDBROKER_TOKEN", alice), "entitlements", "--target",
             target, "--plaintext");
         assertEquals(0, granted.exit(), granted.toString());
         String json = granted.output().replaceAll("\\s+", "");
@@ -92,7 +92,7 @@ class ExamplesIT {
         assertTrue(json.contains("\"secret\":\"payments-db\""), granted.toString());
         assertFalse(json.contains("\"readonly\""), "not from the office network: " + granted);
 
-        Commands.Result denied = cli(Map.of("CREDBROKER_TOKEN", contractor), "entitlements",
+        Commands.Result denied = CliJar.run(Map.of("CREDBROKER_TOKEN", contractor), "entitlements",
             "--target", target, "--plaintext");
         assertEquals(0, denied.exit(), denied.toString());
         assertFalse(denied.output().contains("payments"), "no-contractors wins: " + denied);
@@ -106,7 +106,7 @@ class ExamplesIT {
 
   @Test
   void policyCases_passAgainstThePolicyExample() throws Exception {
-    Commands.Result r = cli(Map.of(), "policy", "test", "--config", EXAMPLES.resolve("policy.yaml").toString(),
+    Commands.Result r = CliJar.run(Map.of(), "policy", "test", "--config", EXAMPLES.resolve("policy.yaml").toString(),
         EXAMPLES.resolve("policy-cases.yaml").toString());
 
     assertEquals(0, r.exit(), r.toString());
@@ -147,12 +147,5 @@ class ExamplesIT {
     } finally {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
-  }
-
-  private static Commands.Result cli(Map<String, String> env, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(ProcessRunner.javaBin(), "-jar",
-        System.getProperty("credbroker.cliJar")));
-    cmd.addAll(List.of(args));
-    return Commands.run(cmd, env, WAIT);
   }
 }
