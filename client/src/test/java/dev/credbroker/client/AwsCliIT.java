@@ -216,10 +216,14 @@ class AwsCliIT {
         "ci", "--once", "--target", target, "--plaintext"), env, WAIT);
     assertEquals(0, update.exit(), update.toString());
 
+    env.remove("AWS_REGION"); // the profile's region, from the broker, is what the AWS CLI uses now
     Commands.Result r = Commands.run(getCallerIdentity("--profile", "ci"), env, WAIT);
     assertEquals(0, r.exit(), r.toString());
     assertTrue(r.output().strip().startsWith(ARN), r.toString());
     assertTrue(Files.readString(home.resolve("aws-credentials")).startsWith("[other]\naws_access_key_id = AKIAKEEP\n"));
+    Commands.Result region = Commands.run(List.of(AWS.toString(), "configure", "get", "region", "--profile", "ci"),
+        env, WAIT);
+    assertEquals("us-east-1", region.output().strip(), region.toString());
   }
 
   @Test
