@@ -139,6 +139,25 @@ class AwsCliIT {
     }
   }
 
+  /** The line about a capped --duration goes to stderr; the AWS CLI still reads the JSON on stdout. */
+  @Test
+  void awsCli_withCredentialProcess_durationAboveTheGrant_stillWorks() throws Exception {
+    requireAwsCli();
+    Path home = dir.resolve("credential-process-capped");
+    Map<String, String> env = awsEnv(home);
+    Files.writeString(home.resolve("aws-config"), """
+        [profile broker]
+        credential_process = %s credential-process --role deployer --duration 12h --no-cache --target %s --plaintext
+        """.formatted(launcher(), target));
+    env.put("AWS_PROFILE", "broker");
+    env.put("CREDBROKER_TOKEN", token);
+
+    Commands.Result r = Commands.run(getCallerIdentity(), env, WAIT);
+
+    assertEquals(0, r.exit(), r.toString());
+    assertTrue(r.output().strip().startsWith(ARN), r.toString());
+  }
+
   @Test
   void awsCli_withTheContainerEndpoint_printsTheAssumedRoleArn_andWrongTokensAreRefused() throws Exception {
     requireAwsCli();

@@ -6,8 +6,10 @@ import dev.credbroker.server.ops.Signals;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
@@ -50,11 +52,12 @@ final class ServeCommand {
     InetAddress bind = loopback(o.get("bind").orElse("127.0.0.1"));
     int port = port(o);
     BrokerCredentialsProvider.Builder pb = BrokerCredentialsProvider.builder().role(role).clock(io.clock());
-    DurationText.option(o, "duration").ifPresent(pb::duration);
+    Optional<Duration> duration = DurationText.option(o, "duration");
+    duration.ifPresent(pb::duration);
     BrokerClient client = ClientFactory.create(o);
     BrokerCredentialsProvider provider = pb.client(client).build();
     try {
-      provider.resolveCredentials();
+      DurationNotice.report(client, role, duration, provider.resolveSessionCredentials(), io);
       byte[] random = new byte[32];
       new SecureRandom().nextBytes(random);
       String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);

@@ -39,8 +39,7 @@ final class UpdateCommand {
     SharedCredentialsFile file = SharedCredentialsFile.locate(o.path("credentials-file"), io.env());
     try (BrokerClient client = ClientFactory.create(o)) {
       if (o.isSet("once")) {
-        SessionCredentials c = CredentialFormats.requireUsable(
-            client.getAwsCredentials(role, DurationText.option(o, "duration")), io.clock().instant());
+        SessionCredentials c = DurationNotice.fetch(client, role, DurationText.option(o, "duration"), io);
         file.write(profile, c, role);
         io.err().println("credbroker: wrote profile [" + profile + "] to " + file.path() + "; expires "
             + CredentialFormats.expiration(c));
@@ -53,7 +52,9 @@ final class UpdateCommand {
       try (BrokerCredentialsProvider provider = pb.build()) {
         Updater updater = new Updater(provider, file, profile, role, io);
         // fail fast: a wrong token or role is an exit code, not a loop
-        writeRegion(region, profile, provider.resolveSessionCredentials(), io);
+        SessionCredentials first = provider.resolveSessionCredentials();
+        DurationNotice.report(client, role, DurationText.option(o, "duration"), first, io);
+        writeRegion(region, profile, first, io);
         CountDownLatch stop = new CountDownLatch(1);
         Signals.onTerminate(stop::countDown, () -> System.exit(CredbrokerCli.EXIT_UNAVAILABLE));
         do {
