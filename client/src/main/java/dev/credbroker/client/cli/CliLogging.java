@@ -12,6 +12,12 @@ import java.util.logging.Logger;
  * what a long-running {@code serve} or {@code update} needs to say, without stack traces.
  */
 final class CliLogging {
+  /**
+   * gRPC's own warnings (a name that does not resolve, a connection that failed) repeat what the
+   * command reports in its one error line, with a stack trace; held here so the level sticks.
+   */
+  private static final Logger GRPC = Logger.getLogger("io.grpc");
+
   private CliLogging() {}
 
   static void install() {
@@ -29,5 +35,6 @@ final class CliLogging {
     });
     root.addHandler(stderr);
     root.setLevel(Level.WARNING);
+    GRPC.setLevel(Level.SEVERE);
   }
 }

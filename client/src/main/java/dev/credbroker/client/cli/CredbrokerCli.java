@@ -2,6 +2,7 @@ package dev.credbroker.client.cli;
 
 import dev.credbroker.client.BrokerException;
 import dev.credbroker.client.internal.Statuses;
+import dev.credbroker.client.internal.TransportFailures;
 import dev.credbroker.client.provider.CredentialsUnavailableException;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -81,6 +82,9 @@ public final class CredbrokerCli {
     } catch (StatusRuntimeException e) {
       return report(Statuses.exception(e.getStatus()), err);
     } catch (CredentialsUnavailableException e) {
+      if (e.getCause() instanceof BrokerException b && TransportFailures.isLocal(detail(b))) {
+        return report(b, err); // the first credentials: the broker was never reached
+      }
       err.println("credbroker: " + e.getMessage());
       return e.getCause() instanceof BrokerException b ? exitCode(b) : EXIT_UNAVAILABLE;
     } catch (java.nio.file.NoSuchFileException e) {
@@ -113,11 +117,17 @@ public final class CredbrokerCli {
   }
 
   private static int report(BrokerException e, PrintStream err) {
+    String detail = detail(e);
+    boolean local = detail.startsWith("no token: ") || TransportFailures.isLocal(detail);
+    err.println("credbroker: " + (local ? detail : "broker answered " + e.getMessage()));
+    return exitCode(e);
+  }
+
+  /** The message without its "REASON: " prefix. */
+  private static String detail(BrokerException e) {
     String message = e.getMessage();
     int colon = message.indexOf(": ");
-    boolean local = colon > 0 && message.startsWith("no token: ", colon + 2);
-    err.println("credbroker: " + (local ? message.substring(colon + 2) : "broker answered " + message));
-    return exitCode(e);
+    return colon > 0 ? message.substring(colon + 2) : message;
   }
 
   private static int exitCode(BrokerException e) {
