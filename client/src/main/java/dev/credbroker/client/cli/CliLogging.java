@@ -12,12 +12,6 @@ import java.util.logging.Logger;
  * what a long-running {@code serve} or {@code update} needs to say, without stack traces.
  */
 final class CliLogging {
-  /**
-   * gRPC's own warnings (a name that does not resolve, a connection that failed) repeat what the
-   * command reports in its one error line, with a stack trace; held here so the level sticks.
-   */
-  private static final Logger GRPC = Logger.getLogger("io.grpc");
-
   private CliLogging() {}
 
   static void install() {
@@ -33,8 +27,12 @@ final class CliLogging {
         return "credbroker: " + formatMessage(r).replace('\n', ' ') + System.lineSeparator();
       }
     });
+    // gRPC's own warnings (a name that does not resolve, a connection that failed) repeat what the
+    // command reports in its one error line, with a stack trace. A filter on this handler, not a
+    // logger level: the shaded logback configuration resets JUL levels when it starts.
+    stderr.setFilter(r -> r.getLevel().intValue() >= Level.SEVERE.intValue()
+        || r.getLoggerName() == null || !r.getLoggerName().startsWith("io.grpc"));
     root.addHandler(stderr);
     root.setLevel(Level.WARNING);
-    GRPC.setLevel(Level.SEVERE);
   }
 }
