@@ -115,18 +115,24 @@ class AwsCliIT {
         + " scripts/install-test-deps.sh installs it");
   }
 
-  @Test
-  void awsCli_withCredentialProcess_printsTheAssumedRoleArn() throws Exception {
-    requireAwsCli();
-    Path home = dir.resolve("credential-process");
+  /** An AWS CLI environment whose profile "broker" runs the shipped CLI as its credential_process. */
+  private static Map<String, String> credentialProcessProfile(Path home, String extraArgs) throws Exception {
     Map<String, String> env = awsEnv(home);
     Files.writeString(home.resolve("aws-config"), """
         [profile broker]
         region = us-east-1
-        credential_process = %s credential-process --role deployer --target %s --plaintext
-        """.formatted(launcher(), target));
+        credential_process = %s credential-process --role deployer --target %s --plaintext%s
+        """.formatted(launcher(), target, extraArgs));
     env.put("AWS_PROFILE", "broker");
     env.put("CREDBROKER_TOKEN", token);
+    return env;
+  }
+
+  @Test
+  void awsCli_withCredentialProcess_printsTheAssumedRoleArn() throws Exception {
+    requireAwsCli();
+    Path home = dir.resolve("credential-process");
+    Map<String, String> env = credentialProcessProfile(home, "");
 
     Commands.Result first = Commands.run(getCallerIdentity(), env, WAIT);
     Commands.Result second = Commands.run(getCallerIdentity(), env, WAIT);
@@ -143,14 +149,8 @@ class AwsCliIT {
   @Test
   void awsCli_withCredentialProcess_durationAboveTheGrant_stillWorks() throws Exception {
     requireAwsCli();
-    Path home = dir.resolve("credential-process-capped");
-    Map<String, String> env = awsEnv(home);
-    Files.writeString(home.resolve("aws-config"), """
-        [profile broker]
-        credential_process = %s credential-process --role deployer --duration 12h --no-cache --target %s --plaintext
-        """.formatted(launcher(), target));
-    env.put("AWS_PROFILE", "broker");
-    env.put("CREDBROKER_TOKEN", token);
+    Map<String, String> env = credentialProcessProfile(dir.resolve("credential-process-capped"),
+        " --duration 12h --no-cache");
 
     Commands.Result r = Commands.run(getCallerIdentity(), env, WAIT);
 
