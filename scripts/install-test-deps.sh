@@ -1,12 +1,21 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite uses, and only those missing. Idempotent.
-#   python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc grpc-proto:
-#     a Python client generated from our .proto files (cross-language contract test)
+# Every program or file a test runs or reads outside the JDK and the Maven build is here
+# (docs/testing.md, "Fresh-machine check", says how to prove it):
+#   python3 (/usr/bin/python3), python3-grpcio, python3-protobuf: a Python client generated
+#     from our .proto files (server ExecutableJarIT, src/test/interop/python_client.py)
+#   protobuf-compiler (protoc), protobuf-compiler-grpc (/usr/bin/grpc_python_plugin): generate it
+#   libprotobuf-dev: the well-known types it imports (/usr/include/google/protobuf/*.proto);
+#     Debian's protobuf-compiler ships none of them
+#   grpc-proto: health.proto and reflection.proto (/usr/share/grpc-proto)
 #   awscli: the AWS CLI as a real consumer of `credbroker credential-process` and of the
 #     container credentials endpoint (`credbroker serve`); tests run /usr/bin/aws
+#   procps: kill(1), how the process tests send SIGTERM, SIGHUP and SIGKILL (minimal images
+#     such as the debian:12 container lack it)
 set -euo pipefail
 
-packages=(python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc grpc-proto awscli)
+packages=(python3 python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc
+  libprotobuf-dev grpc-proto awscli procps)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -117,18 +117,24 @@ class AwsCliIT {
         + " scripts/install-test-deps.sh installs it");
   }
 
-  @Test
-  void awsCli_withCredentialProcess_printsTheAssumedRoleArn() throws Exception {
-    requireAwsCli();
-    Path home = dir.resolve("credential-process");
+  /** An AWS CLI environment whose profile "broker" runs the shipped CLI as its credential_process. */
+  private static Map<String, String> credentialProcessProfile(Path home, String extraArgs) throws Exception {
     Map<String, String> env = awsEnv(home);
     Files.writeString(home.resolve("aws-config"), """
         [profile broker]
         region = us-east-1
-        credential_process = %s credential-process --role deployer --target %s --plaintext
-        """.formatted(launcher(), target));
+        credential_process = %s credential-process --role deployer --target %s --plaintext%s
+        """.formatted(launcher(), target, extraArgs));
     env.put("AWS_PROFILE", "broker");
     env.put("CREDBROKER_TOKEN", token);
+    return env;
+  }
+
+  @Test
+  void awsCli_withCredentialProcess_printsTheAssumedRoleArn() throws Exception {
+    requireAwsCli();
+    Path home = dir.resolve("credential-process");
+    Map<String, String> env = credentialProcessProfile(home, "");
 
     Commands.Result first = Commands.run(getCallerIdentity(), env, WAIT);
     Commands.Result second = Commands.run(getCallerIdentity(), env, WAIT);
@@ -141,6 +147,19 @@ class AwsCliIT {
     }
   }
 
+  /** The line about a capped --duration goes to stderr; the AWS CLI still reads the JSON on stdout. */
+  @Test
+  void awsCli_withCredentialProcess_durationAboveTheGrant_stillWorks() throws Exception {
+    requireAwsCli();
+    Map<String, String> env = credentialProcessProfile(dir.resolve("credential-process-capped"),
+        " --duration 12h --no-cache");
+
+    Commands.Result r = Commands.run(getCallerIdentity(), env, WAIT);
+
+    assertEquals(0, r.exit(), r.toString());
+    assertTrue(r.output().strip().startsWith(ARN), r.toString());
+  }
+
   @Test
   void awsCli_withTheContainerEndpoint_printsTheAssumedRoleArn_andWrongTokensAreRefused() throws Exception {
     requireAwsCli();
@@ -148,12 +167,17 @@ class AwsCliIT {
         "--target", target, "--plaintext"), Map.of("CREDBROKER_TOKEN", token,
             "JAVA_HOME", System.getProperty("java.home")))) {
       String uri = serve.awaitLine("^export AWS_CONTAINER_CREDENTIALS_FULL_URI=(\\S+)$", WAIT).group(1);
-      String endpointToken = serve.awaitLine("^export AWS_CONTAINER_AUTHORIZATION_TOKEN=(\\S+)$", WAIT).group(1);
+      Path tokenFile = Path.of(serve.awaitLine("^export AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=(\\S+)$", WAIT)
+          .group(1));
+      String tokenLine = serve.awaitLine("^export AWS_CONTAINER_AUTHORIZATION_TOKEN=.*$", WAIT).group();
+      String endpointToken = Files.readString(tokenFile);
       Map<String, String> env = awsEnv(dir.resolve("container"));
       env.put("AWS_CONTAINER_CREDENTIALS_FULL_URI", uri);
 
-      env.put("AWS_CONTAINER_AUTHORIZATION_TOKEN", endpointToken);
-      Commands.Result ok = Commands.run(getCallerIdentity(), env, WAIT);
+      // Debian 12's AWS CLI reads only AWS_CONTAINER_AUTHORIZATION_TOKEN: set as the printed line says
+      List<String> pasted = new ArrayList<>(List.of("sh", "-c", tokenLine + " && exec \"$0\" \"$@\""));
+      pasted.addAll(getCallerIdentity());
+      Commands.Result ok = Commands.run(pasted, env, WAIT);
       assertEquals(0, ok.exit(), ok.toString());
       assertTrue(ok.output().strip().startsWith(ARN), ok.toString());
 
@@ -170,7 +194,8 @@ class AwsCliIT {
 
       serve.terminate();
       assertEquals(0, serve.awaitExit(WAIT), serve.output());
-      assertFalse(serve.output().contains(endpointToken.substring(0, 10) + "x"), "token printed once");
+      assertFalse(serve.output().contains(endpointToken), "the token is never printed: " + serve.output());
+      assertFalse(Files.exists(tokenFile), "removed at stop");
     }
   }
 
@@ -181,7 +206,7 @@ class AwsCliIT {
             "JAVA_HOME", System.getProperty("java.home")), WAIT);
     assertEquals(2, r.exit(), r.toString());
     assertEquals("credbroker: refusing to bind to 0.0.0.0: the endpoint serves credentials to this machine"
-        + " only (use 127.0.0.1 or ::1); see --help\n", r.output());
+        + " only (use 127.0.0.1 or ::1); see credbroker serve --help\n", r.output());
   }
 
   @Test
@@ -212,10 +237,14 @@ class AwsCliIT {
         "ci", "--once", "--target", target, "--plaintext"), env, WAIT);
     assertEquals(0, update.exit(), update.toString());
 
+    env.remove("AWS_REGION"); // the profile's region, from the broker, is what the AWS CLI uses now
     Commands.Result r = Commands.run(getCallerIdentity("--profile", "ci"), env, WAIT);
     assertEquals(0, r.exit(), r.toString());
     assertTrue(r.output().strip().startsWith(ARN), r.toString());
     assertTrue(Files.readString(home.resolve("aws-credentials")).startsWith("[other]\naws_access_key_id = AKIAKEEP\n"));
+    Commands.Result region = Commands.run(List.of(AWS.toString(), "configure", "get", "region", "--profile", "ci"),
+        env, WAIT);
+    assertEquals("us-east-1", region.output().strip(), region.toString());
   }
 
   @Test

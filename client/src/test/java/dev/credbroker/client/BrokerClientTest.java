@@ -143,6 +143,23 @@ class BrokerClientTest {
     }
   }
 
+  /** Library users get the target and the cause too, still retryable, with the transport's exception. */
+  @Test
+  void brokerNotListening_messageNamesTheTargetAndTheCause() throws Exception {
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    try (BrokerClient down = BrokerClient.builder().target("127.0.0.1:" + port).plaintext()
+        .tokenSource(TokenSource.of(TOKEN)).build()) {
+      BrokerException e = assertThrows(BrokerException.class, () -> down.getAwsCredentials("deployer"));
+      assertEquals("UNAVAILABLE: cannot reach the broker at 127.0.0.1:" + port + ": connection refused",
+          e.getMessage());
+      assertTrue(e.isRetryable());
+      assertTrue(e.getCause() instanceof java.net.ConnectException, String.valueOf(e.getCause()));
+    }
+  }
+
   @Test
   void deadline_boundsACallTheBrokerNeverAnswers() throws Exception {
     try (BrokerClient quick = BrokerClient.builder().target(broker.target()).plaintext()

@@ -134,15 +134,20 @@ final class AuditCommand {
       });
     } else {
       try (BrokerConnection broker = BrokerConnection.open(o)) {
-        AuditServiceGrpc.newBlockingStub(broker.channel()).withCallCredentials(broker.token())
-            .withDeadlineAfter(Long.parseLong(o.get("timeout").orElse("60")), TimeUnit.SECONDS)
-            .searchAudit(request(query)).forEachRemaining(r -> {
-              if (json) {
-                out.println(print(r));
-              } else {
-                rows.add(row(r));
-              }
-            });
+        long timeout = Long.parseLong(o.get("timeout").orElse("60"));
+        try {
+          AuditServiceGrpc.newBlockingStub(broker.channel()).withCallCredentials(broker.token())
+              .withDeadlineAfter(timeout, TimeUnit.SECONDS)
+              .searchAudit(request(query)).forEachRemaining(r -> {
+                if (json) {
+                  out.println(print(r));
+                } else {
+                  rows.add(row(r));
+                }
+              });
+        } catch (io.grpc.StatusRuntimeException e) {
+          throw broker.failure(e, java.time.Duration.ofSeconds(timeout));
+        }
       }
     }
     if (!json) {

@@ -1,19 +1,23 @@
 package dev.credbroker.client.cli;
 
+import dev.credbroker.client.BrokerException;
 import dev.credbroker.client.internal.BrokerChannels;
+import dev.credbroker.client.internal.Statuses;
 import dev.credbroker.client.internal.Targets;
 import dev.credbroker.client.token.BearerCallCredentials;
 import io.grpc.CallCredentials;
 import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A channel to the broker with the caller's bearer token, for the calls the library does not
  * wrap (the audit service's streaming search). Same settings and rules as {@link ClientFactory}.
  */
-record BrokerConnection(ManagedChannel channel, CallCredentials token) implements AutoCloseable {
+record BrokerConnection(ManagedChannel channel, CallCredentials token, String target) implements AutoCloseable {
 
   static BrokerConnection open(CliOptions o) throws CliOptions.UsageException, IOException {
     String target = o.get("target").orElse(ClientFactory.DEFAULT_TARGET);
@@ -28,7 +32,12 @@ record BrokerConnection(ManagedChannel channel, CallCredentials token) implement
       credentials = BrokerChannels.tls(o.path("ca-file"), o.path("cert-file"), o.path("key-file"));
     }
     return new BrokerConnection(BrokerChannels.open(target, credentials, 4),
-        new BearerCallCredentials(ClientFactory.tokenSource(o)));
+        new BearerCallCredentials(ClientFactory.tokenSource(o)), target);
+  }
+
+  /** A failed call as the client library reports it: a broker that cannot be reached says so. */
+  BrokerException failure(StatusRuntimeException e, Duration deadline) {
+    return Statuses.exception(e.getStatus(), target, channel.getState(false), deadline);
   }
 
   @Override

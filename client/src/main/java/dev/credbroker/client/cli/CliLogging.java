@@ -27,6 +27,11 @@ final class CliLogging {
         return "credbroker: " + formatMessage(r).replace('\n', ' ') + System.lineSeparator();
       }
     });
+    // gRPC's own warnings (a name that does not resolve, a connection that failed) repeat what the
+    // command reports in its one error line, with a stack trace. A filter on this handler, not a
+    // logger level: the shaded logback configuration resets JUL levels when it starts.
+    stderr.setFilter(r -> r.getLevel().intValue() >= Level.SEVERE.intValue()
+        || r.getLoggerName() == null || !r.getLoggerName().startsWith("io.grpc"));
     root.addHandler(stderr);
     root.setLevel(Level.WARNING);
   }

@@ -36,7 +36,7 @@ final class CredentialProcessCommand {
     }
     SessionCredentials fresh;
     try (BrokerClient client = ClientFactory.create(o)) {
-      fresh = CredentialFormats.requireUsable(client.getAwsCredentials(role, duration), io.clock().instant());
+      fresh = DurationNotice.fetch(client, role, duration, io);
     } catch (BrokerException e) {
       if (e.isRetryable() && cached.isPresent()
           && cached.get().credentials().usableAt(io.clock().instant(), CredentialFormats.MIN_LIFE)) {

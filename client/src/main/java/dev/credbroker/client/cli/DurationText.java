@@ -33,4 +33,14 @@ final class DurationText {
     }
     return Optional.of(d);
   }
+
+  /** {@code d} in the same form, in whole minutes rounded down (seconds below a minute): 45s, 15m, 1h, 1h30m. */
+  static String format(Duration d) {
+    if (d.compareTo(Duration.ofMinutes(1)) < 0) {
+      return Math.max(0, d.toSeconds()) + "s";
+    }
+    long hours = d.toHours();
+    long minutes = d.toMinutesPart();
+    return (hours > 0 ? hours + "h" : "") + (minutes > 0 || hours == 0 ? minutes + "m" : "");
+  }
 }

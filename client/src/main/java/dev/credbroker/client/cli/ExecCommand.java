@@ -29,8 +29,7 @@ final class ExecCommand {
     String role = o.required("role");
     SessionCredentials c;
     try (BrokerClient client = ClientFactory.create(o)) {
-      c = CredentialFormats.requireUsable(client.getAwsCredentials(role, DurationText.option(o, "duration")),
-          io.clock().instant());
+      c = DurationNotice.fetch(client, role, DurationText.option(o, "duration"), io);
     }
     ProcessBuilder child = new ProcessBuilder(command).inheritIO();
     child.environment().clear();

@@ -48,10 +48,21 @@ final class PrivateFiles {
 
   /** Replaces {@code file} with {@code content}, mode 0600, atomically. */
   static void write(Path file, byte[] content) throws IOException {
+    write(file, content, OWNER_RW);
+  }
+
+  /**
+   * Replaces {@code file} with {@code content} atomically, with permissions {@code mode} (a file
+   * that holds no secret, such as the AWS config file, keeps the mode its owner gave it).
+   */
+  static void write(Path file, byte[] content, Set<PosixFilePermission> mode) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp",
         PosixFilePermissions.asFileAttribute(OWNER_RW));
     try {
+      if (!mode.equals(OWNER_RW)) {
+        Files.setPosixFilePermissions(tmp, mode);
+      }
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         ByteBuffer buffer = ByteBuffer.wrap(content);
         while (buffer.hasRemaining()) {

@@ -5,10 +5,8 @@ import dev.credbroker.client.provider.BrokerCredentialsProvider;
 import dev.credbroker.server.ops.Signals;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -17,24 +15,22 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code credbroker serve --role R}: the container credentials endpoint for any AWS SDK, with the
- * credentials refreshed in the background. Prints the two variables a consumer needs; with
- * {@code --endpoint-token-file FILE} the token goes to that file (0600) and only its path is
- * printed, so it never lands in a log. Runs until SIGTERM or SIGINT.
+ * credentials refreshed in the background. Prints the variables a consumer needs; the endpoint's
+ * token goes to a private file ({@link EndpointTokenFile}) and only its path is printed, so it
+ * never lands in a log. Runs until SIGTERM or SIGINT.
  */
 final class ServeCommand {
   static final Set<String> VALUED = Set.of("role", "duration", "port", "bind", "endpoint-token-file");
 
   /** A running endpoint and what it needs stopped. */
   record Running(ContainerEndpoint endpoint, BrokerCredentialsProvider provider, BrokerClient client,
-      Optional<Path> tokenFile) implements AutoCloseable {
+      EndpointTokenFile tokenFile) implements AutoCloseable {
     @Override
     public void close() throws java.io.IOException {
       endpoint.close();
       provider.close();
       client.close();
-      if (tokenFile.isPresent()) {
-        Files.deleteIfExists(tokenFile.get());
-      }
+      tokenFile.close();
     }
   }
 
@@ -56,24 +52,25 @@ final class ServeCommand {
     InetAddress bind = loopback(o.get("bind").orElse("127.0.0.1"));
     int port = port(o);
     BrokerCredentialsProvider.Builder pb = BrokerCredentialsProvider.builder().role(role).clock(io.clock());
-    DurationText.option(o, "duration").ifPresent(pb::duration);
+    Optional<Duration> duration = DurationText.option(o, "duration");
+    duration.ifPresent(pb::duration);
     BrokerClient client = ClientFactory.create(o);
     BrokerCredentialsProvider provider = pb.client(client).build();
     try {
-      provider.resolveCredentials();
+      DurationNotice.report(client, role, duration, provider.resolveSessionCredentials(), io);
       byte[] random = new byte[32];
       new SecureRandom().nextBytes(random);
       String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-      Optional<Path> tokenFile = o.path("endpoint-token-file");
-      if (tokenFile.isPresent()) {
-        PrivateFiles.write(tokenFile.get(), token.getBytes(StandardCharsets.UTF_8));
+      EndpointTokenFile tokenFile = EndpointTokenFile.write(o.path("endpoint-token-file"), io.env(), token);
+      ContainerEndpoint endpoint;
+      try {
+        endpoint = ContainerEndpoint.start(bind, port, token, provider::resolveSessionCredentials, io.clock());
+      } catch (Exception | Error e) {
+        tokenFile.close();
+        throw e;
       }
-      ContainerEndpoint endpoint = ContainerEndpoint.start(bind, port, token,
-          provider::resolveSessionCredentials, io.clock());
       io.out().println("export AWS_CONTAINER_CREDENTIALS_FULL_URI=" + endpoint.uri());
-      io.out().println(tokenFile.isPresent()
-          ? "export AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=" + tokenFile.get().toAbsolutePath()
-          : "export AWS_CONTAINER_AUTHORIZATION_TOKEN=" + token);
+      tokenFile.exports().forEach(io.out()::println);
       io.out().flush();
       io.err().println("credbroker: serving credentials for role '" + role + "' at " + endpoint.uri()
           + " until stopped (SIGTERM or Ctrl-C)");

@@ -148,7 +148,7 @@ class CredentialProcessCommandTest {
     assertEquals(0, noRole.exit(), "--role given as a flag");
     CliRun badDuration = run(Map.of(), "--duration", "5m");
     assertEquals(2, badDuration.exit());
-    assertEquals("credbroker: --duration must be 15m to 12h (the STS limits); see --help\n", badDuration.err());
+    assertEquals("credbroker: --duration must be 15m to 12h (the STS limits); see credbroker credential-process --help\n", badDuration.err());
     for (CliRun r : List.of(denied, missingFile, noToken, badDuration)) {
       assertFalse(r.err().contains(TOKEN), r.toString());
     }

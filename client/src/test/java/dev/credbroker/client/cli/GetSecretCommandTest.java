@@ -64,7 +64,7 @@ class GetSecretCommandTest {
   void failures_neverPrintTheValue() {
     CliRun missingField = run("db", "--field", "nope");
     assertEquals(2, missingField.exit());
-    assertEquals("credbroker: secret 'db' has no field 'nope'; see --help\n", missingField.err());
+    assertEquals("credbroker: secret 'db' has no field 'nope'; see credbroker get-secret --help\n", missingField.err());
     assertFalse(missingField.err().contains("hunter2"));
 
     broker.failNext(Status.NOT_FOUND.withDescription("secret 'db' has no version 'x'"));

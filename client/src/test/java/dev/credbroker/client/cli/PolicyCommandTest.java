@@ -78,7 +78,7 @@ class PolicyCommandTest {
   void invalidConfigOrUsage_exitsTwoWithOneLine() throws Exception {
     Path bad = Files.writeString(dir.resolve("bad.yaml"), "server: {listen: 127.0.0.1:0}\nrules: [{id: x, roles: [nope]}]\n");
     assertEquals(2, run("policy", "lint", "--config", bad.toString()));
-    assertEquals("credbroker: config error: rules[0].roles[0]: 'nope' is not defined under roles; see --help\n",
+    assertEquals("credbroker: config error: rules[0].roles[0]: 'nope' is not defined under roles; see credbroker policy --help\n",
         text(err));
     err.reset();
     assertEquals(2, run("policy", "explain", "--config", example("policy.yaml"), "--claims",

@@ -50,18 +50,25 @@ class ServeCommandTest {
     }
   }
 
+  /** Starts serve; returns the variables it printed ({@code export NAME=VALUE}, comments skipped). */
   private Map<String, String> serve(String... extra) throws Exception {
     List<String> args = new java.util.ArrayList<>(List.of("--role", "deployer", "--target", broker.target(),
         "--plaintext"));
     args.addAll(List.of(extra));
-    running = ServeCommand.start(args, new Io(Map.of("CREDBROKER_TOKEN", "aaa.bbb.ccc"),
+    running = ServeCommand.start(args, new Io(Map.of("CREDBROKER_TOKEN", "aaa.bbb.ccc",
+        "XDG_RUNTIME_DIR", dir.toString()),
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()), clock));
     Map<String, String> exports = new java.util.HashMap<>();
-    out.toString(StandardCharsets.UTF_8).lines().forEach(l -> {
+    out.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.startsWith("#")).forEach(l -> {
       String[] kv = l.substring("export ".length()).split("=", 2);
       exports.put(kv[0], kv[1]);
     });
     return exports;
+  }
+
+  /** The endpoint's token, from the file serve named. */
+  private static String token(Map<String, String> exports) throws Exception {
+    return Files.readString(Path.of(exports.get("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")));
   }
 
   private HttpResponse<String> get(String uri, String authorization) throws Exception {
@@ -78,7 +85,7 @@ class ServeCommandTest {
     String uri = env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI");
     assertTrue(uri.matches("http://127\\.0\\.0\\.1:\\d+/credentials"), uri);
 
-    HttpResponse<String> r = get(uri, env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN"));
+    HttpResponse<String> r = get(uri, token(env));
 
     assertEquals(200, r.statusCode());
     Map<String, Object> json = JSONObjectUtils.parse(r.body());
@@ -96,7 +103,7 @@ class ServeCommandTest {
     Map<String, String> env = serve();
     // The SDK reads these settings from system properties when the environment variables are unset.
     System.setProperty("aws.containerCredentialsFullUri", env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI"));
-    System.setProperty("aws.containerAuthorizationToken", env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN"));
+    System.setProperty("aws.containerAuthorizationToken", token(env));
     try (ContainerCredentialsProvider sdk = ContainerCredentialsProvider.builder().build()) {
       AwsSessionCredentials c = (AwsSessionCredentials) sdk.resolveCredentials();
       assertEquals("ASIAFAKE000000000001", c.accessKeyId());
@@ -111,7 +118,7 @@ class ServeCommandTest {
   void missingWrongOrMisdirectedRequests_areRefused() throws Exception {
     Map<String, String> env = serve();
     String uri = env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI");
-    String token = env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN");
+    String token = token(env);
 
     assertEquals(401, get(uri, null).statusCode());
     HttpResponse<String> wrong = get(uri, token.substring(1) + "x");
@@ -130,13 +137,45 @@ class ServeCommandTest {
     Map<String, String> env = serve("--endpoint-token-file", file.toString());
 
     assertEquals(file.toAbsolutePath().toString(), env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"));
-    assertFalse(env.containsKey("AWS_CONTAINER_AUTHORIZATION_TOKEN"), "the token itself is not printed");
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
     assertEquals(200, get(env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI"), Files.readString(file)).statusCode());
+    assertFalse(out.toString(StandardCharsets.UTF_8).contains(Files.readString(file)), "never the token itself");
 
     running.close();
     running = null;
     assertFalse(Files.exists(file));
+  }
+
+  @Test
+  void withoutATokenFile_aPrivateOneUnderTheRuntimeDir_removedWithItsDirectoryAtStop() throws Exception {
+    Map<String, String> env = serve();
+
+    Path file = Path.of(env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"));
+    assertEquals(dir, file.getParent().getParent());
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())));
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+    assertFalse(out.toString(StandardCharsets.UTF_8).contains(Files.readString(file)), "never the token itself");
+    assertEquals(200, get(env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI"), Files.readString(file)).statusCode());
+
+    running.close();
+    running = null;
+    assertFalse(Files.exists(file.getParent()));
+  }
+
+  /** The printed line, run by a shell, sets the variable older SDKs read, even from an awkward path. */
+  @Test
+  void printedTokenLine_setsTheTokenVariableInAShell() throws Exception {
+    Path file = dir.resolve("it's a token");
+    serve("--endpoint-token-file", file.toString());
+    String line = out.toString(StandardCharsets.UTF_8).lines()
+        .filter(l -> l.startsWith("export AWS_CONTAINER_AUTHORIZATION_TOKEN=")).findFirst().orElseThrow();
+
+    Process sh = new ProcessBuilder("sh", "-c", line + "; printf %s \"$AWS_CONTAINER_AUTHORIZATION_TOKEN\"")
+        .redirectErrorStream(true).start();
+    String printed = new String(sh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertEquals(0, sh.waitFor());
+    assertEquals(Files.readString(file), printed);
   }
 
   @Test
@@ -146,8 +185,7 @@ class ServeCommandTest {
         Status.UNAVAILABLE, Status.UNAVAILABLE, Status.UNAVAILABLE, Status.UNAVAILABLE);
     clock.advance(Duration.ofHours(1));
 
-    HttpResponse<String> r = get(env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI"),
-        env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN"));
+    HttpResponse<String> r = get(env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI"), token(env));
 
     assertEquals(503, r.statusCode(), r.body());
     Map<String, Object> json = JSONObjectUtils.parse(r.body());

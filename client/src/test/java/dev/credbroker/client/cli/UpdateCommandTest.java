@@ -113,4 +113,82 @@ class UpdateCommandTest {
       assertTrue(Files.readString(file).contains("aws_access_key_id = ASIAFAKE000000000002"));
     }
   }
+  private static final String CONFIG = """
+      # my settings
+      [default]
+      region = us-east-1
+      output = json
+
+      [profile ci]
+      output = text
+
+      [profile prod]
+      region = eu-central-1
+      """;
+
+  @Test
+  void withRegion_changesOnlyThatProfilesRegion() {
+    List<String> lines = CONFIG.lines().toList();
+    assertEquals(CONFIG.replace("[profile ci]\n", "[profile ci]\nregion = eu-west-1\n").strip(),
+        String.join("\n", AwsConfigFile.withRegion(lines, "ci", "eu-west-1")), "added after the header");
+    assertEquals(CONFIG.replace("eu-central-1", "eu-west-1").strip(),
+        String.join("\n", AwsConfigFile.withRegion(lines, "prod", "eu-west-1")), "replaced");
+    assertEquals(CONFIG.replace("region = us-east-1", "region = eu-west-1").strip(),
+        String.join("\n", AwsConfigFile.withRegion(lines, "default", "eu-west-1")), "[default] has no prefix");
+    assertEquals(CONFIG + "\n[profile new]\nregion = eu-west-1",
+        String.join("\n", AwsConfigFile.withRegion(lines, "new", "eu-west-1")) + "", "appended");
+    assertEquals(lines, AwsConfigFile.withRegion(lines, "prod", "eu-central-1"), "already set: unchanged");
+    assertEquals(List.of("[profile ci]", "region = eu-west-1"), AwsConfigFile.withRegion(List.of(), "ci", "eu-west-1"));
+  }
+
+  @Test
+  void once_setsTheBrokersRegionInTheProfile_keepingTheOtherProfilesAndTheFilesMode() throws Exception {
+    Path config = home.resolve("aws-config");
+    Files.writeString(config, CONFIG);
+    Files.setPosixFilePermissions(config, PosixFilePermissions.fromString("rw-r--r--"));
+
+    CliRun r = update(config);
+
+    assertEquals(0, r.exit(), r.toString());
+    assertEquals(CONFIG.replace("[profile ci]\n", "[profile ci]\nregion = eu-west-1\n"), Files.readString(config));
+    assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(config)));
+    assertTrue(r.err().contains("credbroker: set region eu-west-1 for profile ci in " + config), r.err());
+  }
+
+  @Test
+  void once_regionOption_winsOverTheBrokers_andANewConfigFileIsPrivate() throws Exception {
+    Path config = home.resolve("aws-config");
+
+    CliRun r = update(config, "--region", "ap-south-1");
+
+    assertEquals(0, r.exit(), r.toString());
+    assertEquals("[profile ci]\nregion = ap-south-1\n", Files.readString(config));
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(config)));
+  }
+
+  @Test
+  void once_brokerWithoutARegion_leavesTheConfigFileAlone() throws Exception {
+    broker.answerCredentials(q -> broker.mint(q).toBuilder().setRegion("").build());
+    Path config = home.resolve("aws-config");
+
+    assertEquals(0, update(config).exit());
+    assertFalse(Files.exists(config));
+  }
+
+  @Test
+  void badRegion_isUsage_beforeTheBrokerIsAsked() throws Exception {
+    CliRun r = update(home.resolve("aws-config"), "--region", "eu-west-1\n[default]");
+
+    assertEquals(2, r.exit(), r.toString());
+    assertTrue(r.err().startsWith("credbroker: --region must be an AWS region such as eu-west-1"), r.err());
+    assertEquals(0, broker.credentialCalls());
+  }
+
+  private CliRun update(Path awsConfig, String... extra) {
+    List<String> args = new java.util.ArrayList<>(List.of("update", "--role", "deployer", "--profile", "ci",
+        "--once", "--target", broker.target(), "--plaintext"));
+    args.addAll(List.of(extra));
+    return CliRun.run(Map.of("HOME", home.toString(), "AWS_CONFIG_FILE", awsConfig.toString(),
+        "CREDBROKER_TOKEN", "a.b.c"), clock, args.toArray(String[]::new));
+  }
 }
