@@ -155,6 +155,6 @@ final class CallAudit {
     if (identity.isPresent()) {
       return identity.get().tokenHash();
     }
-    return call.bearer() == null ? "" : Sha256.shortHex(Sha256.of(call.bearer()));
+    return call.bearer() == null ? "" : Sha256.shortHex(Sha256.of(call.bearer().reveal()));
   }
 }

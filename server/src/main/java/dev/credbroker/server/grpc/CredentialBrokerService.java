@@ -77,7 +77,7 @@ public final class CredentialBrokerService extends CredentialBrokerGrpc.Credenti
       return duration(request);
     }).thenCompose(duration -> authenticate(now, call, record).thenCompose(id ->
         vendor.vend(now.policy(), input(id, call), id.subject(), request.getRole(), duration,
-            Secret.of(call.bearer()), id.tokenHash())))
+            call.bearer(), id.tokenHash())))
         .thenApply(v -> {
           var c = v.credentials();
           record.decision(v.decision()).credential(new AuditEvent.IssuedCredential(
@@ -230,7 +230,7 @@ public final class CredentialBrokerService extends CredentialBrokerGrpc.Credenti
     if (call.bearerProblem() != null) {
       return CompletableFuture.failedFuture(call.bearerProblem());
     }
-    return now.authenticator().authenticate(call.bearer()).thenApply(record::identity);
+    return now.authenticator().authenticate(call.bearer().reveal()).thenApply(record::identity);
   }
 
   private static WhoAmIResponse whoAmI(VerifiedIdentity identity, CallInfo call) {
