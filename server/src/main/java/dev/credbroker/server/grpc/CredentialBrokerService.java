@@ -22,7 +22,6 @@ import dev.credbroker.server.cache.CredentialVendor;
 import dev.credbroker.server.cache.SecretVendor;
 import dev.credbroker.server.model.Secret;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.Optional;
@@ -127,11 +126,14 @@ public final class CredentialBrokerService extends CredentialBrokerGrpc.Credenti
     respond(record, vended, ProtoValues::secretValue, responses);
   }
 
-  /** The request's checked arguments, or its INVALID_ARGUMENT, before anything else runs. */
+  /**
+   * The request's checked arguments, or its INVALID_ARGUMENT, before anything else runs. Nothing
+   * escapes as a throw: the handler would end with UNKNOWN and no audit record.
+   */
   private static <T> CompletableFuture<T> checked(Supplier<T> check) {
     try {
       return CompletableFuture.completedFuture(check.get());
-    } catch (StatusRuntimeException e) {
+    } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
   }
@@ -175,7 +177,7 @@ public final class CredentialBrokerService extends CredentialBrokerGrpc.Credenti
     if (!request.hasDuration()) {
       return Optional.empty();
     }
-    Duration d = Duration.ofSeconds(request.getDuration().getSeconds(), request.getDuration().getNanos());
+    Duration d = ProtoInputs.duration(request.getDuration(), "duration");
     if (d.compareTo(MIN_DURATION) < 0) {
       throw Status.INVALID_ARGUMENT.withDescription("duration must be at least 15 minutes (STS's"
           + " minimum); omit it for the role's default").asRuntimeException();
