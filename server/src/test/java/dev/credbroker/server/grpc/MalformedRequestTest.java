@@ -16,16 +16,13 @@ import dev.credbroker.proto.v1.WhoAmIRequest;
 import dev.credbroker.server.ops.LogSetup;
 import dev.credbroker.server.testing.AuditedBroker;
 import dev.credbroker.server.testing.LogCapture;
+import dev.credbroker.server.testing.RawBytes;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthGrpc;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -217,10 +214,8 @@ class MalformedRequestTest {
 
   /** Sends {@code messages} as they are to {@code rpc} and returns the status it closed with. */
   static Status call(Rpc rpc, String authorization, List<byte[]> messages) {
-    MethodDescriptor<byte[], byte[]> method = MethodDescriptor.<byte[], byte[]>newBuilder()
-        .setType(rpc.type()).setFullMethodName(rpc.fullName())
-        .setRequestMarshaller(RAW).setResponseMarshaller(RAW).build();
-    ClientCall<byte[], byte[]> call = broker.channel().newCall(method,
+    ClientCall<byte[], byte[]> call = broker.channel().newCall(
+        RawBytes.method(rpc.fullName(), rpc.type()),
         CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS));
     CompletableFuture<Status> closed = new CompletableFuture<>();
     Metadata headers = new Metadata();
@@ -238,20 +233,4 @@ class MalformedRequestTest {
     call.halfClose();
     return closed.join();
   }
-
-  static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
 }
