@@ -25,7 +25,8 @@ final class ProtoInputs {
   static Duration duration(com.google.protobuf.Duration d, String field) {
     long seconds = d.getSeconds();
     int nanos = d.getNanos();
-    if (Math.abs(seconds) > MAX_DURATION_SECONDS || Math.abs((long) nanos) > MAX_NANOS
+    if (seconds < -MAX_DURATION_SECONDS || seconds > MAX_DURATION_SECONDS
+        || nanos < -MAX_NANOS || nanos > MAX_NANOS
         || (seconds > 0 && nanos < 0) || (seconds < 0 && nanos > 0)) {
       throw invalid(field + " is not a valid google.protobuf.Duration: seconds must be within +-"
           + MAX_DURATION_SECONDS + " and nanos within +-" + MAX_NANOS + ", of the same sign");

@@ -196,6 +196,9 @@ class GetAwsCredentialsTest {
     assertTrue(overflow.getDescription().startsWith("duration is not a valid"), overflow.toString());
     assertEquals(Status.Code.INVALID_ARGUMENT, failure(token, "deployer",
         Duration.newBuilder().setSeconds(Long.MIN_VALUE).setNanos(-2_000_000_000).build()).getCode());
+    assertEquals(Status.Code.INVALID_ARGUMENT, failure(token, "deployer",
+        Duration.newBuilder().setSeconds(Long.MIN_VALUE).setNanos(-1).build()).getCode(),
+        "Math.abs(Long.MIN_VALUE) is negative: ranges are checked without it");
   }
 
   @Test
