@@ -12,6 +12,7 @@ import dev.credbroker.server.config.AuditConfig;
 import dev.credbroker.server.config.ListenAddress;
 import dev.credbroker.server.config.ServerConfig;
 import dev.credbroker.server.config.ServerLimits;
+import dev.credbroker.server.testing.RawBytes;
 import io.grpc.BindableService;
 import io.grpc.CallOptions;
 import io.grpc.Grpc;
@@ -23,9 +24,6 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.ServerCalls;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -64,10 +62,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Threads(8)
 @Fork(1)
 public class CachedCredentialsBenchmark {
-  private static final MethodDescriptor<byte[], byte[]> EMPTY = MethodDescriptor.<byte[], byte[]>newBuilder()
-      .setType(MethodDescriptor.MethodType.UNARY)
-      .setFullMethodName("credbroker.bench.Empty/Call")
-      .setRequestMarshaller(new Bytes()).setResponseMarshaller(new Bytes()).build();
+  /** Raw bytes both ways: the cheapest possible payload for the baseline. */
+  private static final MethodDescriptor<byte[], byte[]> EMPTY = RawBytes.method(
+      "credbroker.bench.Empty/Call", MethodDescriptor.MethodType.UNARY);
 
   /** {@code none} measures the path without an audit log, the others with the real writer. */
   @Param({"none", "OS_BUFFERED", "FSYNC"})
@@ -176,22 +173,5 @@ public class CachedCredentialsBenchmark {
   @Benchmark
   public SecretValue cachedGetSecretValue() {
     return broker.getSecretValue(secretRequest);
-  }
-
-  /** Raw bytes both ways: the cheapest possible payload for the baseline. */
-  private static final class Bytes implements MethodDescriptor.Marshaller<byte[]> {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    }
   }
 }

@@ -16,7 +16,13 @@ import java.util.Objects;
 final class FileTokenSource implements TokenSource {
   private static final long MAX_AGE_NANOS = 60_000_000_000L;
 
-  private record Read(Object fileKey, FileTime modified, long size, long atNanos, String token) {}
+  /** The token is printed redacted: a token read from the file must never reach a log. */
+  private record Read(Object fileKey, FileTime modified, long size, long atNanos, String token) {
+    @Override
+    public String toString() {
+      return "Read[modified=" + modified + ", size=" + size + ", token=<redacted>]";
+    }
+  }
 
   private final Path file;
   private volatile Read last;

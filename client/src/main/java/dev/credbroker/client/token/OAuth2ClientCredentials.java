@@ -34,7 +34,13 @@ public final class OAuth2ClientCredentials implements TokenSource {
   /** How the client proves who it is to the token endpoint. */
   public enum AuthMethod { CLIENT_SECRET_BASIC, CLIENT_SECRET_POST, PRIVATE_KEY_JWT }
 
-  private record Cached(String token, Instant refreshAt) {}
+  /** The token is printed redacted: a cached access token must never reach a log. */
+  private record Cached(String token, Instant refreshAt) {
+    @Override
+    public String toString() {
+      return "Cached[token=<redacted>, refreshAt=" + refreshAt + "]";
+    }
+  }
 
   private final URI endpoint;
   private final String clientId;

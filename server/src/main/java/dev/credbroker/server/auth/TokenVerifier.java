@@ -28,8 +28,6 @@ import java.util.concurrent.CompletableFuture;
 final class TokenVerifier {
   /** Longer than any real access or ID token; bounds parsing work for garbage. */
   static final int MAX_TOKEN_CHARS = 16 * 1024;
-  private static final java.util.regex.Pattern BASE64URL_PARTS =
-      java.util.regex.Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
 
   private final Map<String, Issuer> issuers;
   private final Clock clock;
@@ -92,10 +90,12 @@ final class TokenVerifier {
     if (token.endsWith(".") && decodesToAlgNone(token.substring(0, token.indexOf('.')))) {
       throw checked(Reason.ALGORITHM_NOT_ACCEPTED, "unsigned tokens are not accepted");
     }
-    if (!BASE64URL_PARTS.matcher(token).matches()) {
-      // RFC 7515 section 2: unpadded base64url only. Lenient decoding would let one token be
-      // spelled many ways, which breaks the token hash used for caching and correlation.
-      throw checked(Reason.MALFORMED, "token parts must be unpadded base64url");
+    if (!canonicalParts(token)) {
+      // RFC 7515 section 2: unpadded base64url only, in its one canonical spelling. Lenient
+      // decoding would let one token be spelled many ways, which breaks the token hash used for
+      // caching and correlation.
+      throw checked(Reason.MALFORMED, "token parts must be unpadded base64url,"
+          + " spelled canonically (unused bits of the last character zero)");
     }
     try {
       return SignedJWT.parse(token);
@@ -106,6 +106,16 @@ final class TokenVerifier {
       }
       throw checked(Reason.MALFORMED, "token is not a well-formed signed JWT");
     }
+  }
+
+  /** Header and payload non-empty, signature possibly empty (refused later), all canonical. */
+  private static boolean canonicalParts(String token) {
+    int first = token.indexOf('.');
+    int second = token.indexOf('.', first + 1);
+    return first > 0 && second > first + 1
+        && CanonicalBase64Url.isCanonical(token, 0, first)
+        && CanonicalBase64Url.isCanonical(token, first + 1, second)
+        && CanonicalBase64Url.isCanonical(token, second + 1, token.length());
   }
 
   private static JWTClaimsSet claims(SignedJWT jwt) throws AuthenticationException {

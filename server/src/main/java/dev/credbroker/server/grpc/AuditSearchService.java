@@ -95,12 +95,18 @@ public final class AuditSearchService extends AuditServiceGrpc.AuditServiceImplB
   }
 
   private static AuditQuery query(SearchAuditRequest r) {
-    if (r.getLimit() > AuditQuery.MAX_LIMIT) {
+    long limit = Integer.toUnsignedLong(r.getLimit()); // uint32 on the wire
+    if (limit > AuditQuery.MAX_LIMIT) {
       throw invalid("limit is at most " + AuditQuery.MAX_LIMIT);
     }
-    return new AuditQuery(
-        r.hasSince() ? Optional.of(instant(r.getSince())) : Optional.empty(),
-        r.hasUntil() ? Optional.of(instant(r.getUntil())) : Optional.empty(),
+    Optional<Instant> since = r.hasSince()
+        ? Optional.of(ProtoInputs.timestamp(r.getSince(), "since")) : Optional.empty();
+    Optional<Instant> until = r.hasUntil()
+        ? Optional.of(ProtoInputs.timestamp(r.getUntil(), "until")) : Optional.empty();
+    if (since.isPresent() && until.isPresent() && until.get().isBefore(since.get())) {
+      throw invalid("until is before since");
+    }
+    return new AuditQuery(since, until,
         text("issuer", r.getIssuer()), text("subject", r.getSubject()), text("role", r.getRole()),
         text("secret", r.getSecret()),
         switch (r.getDecision()) {
@@ -110,15 +116,7 @@ public final class AuditSearchService extends AuditServiceGrpc.AuditServiceImplB
           default -> Optional.empty();
         },
         text("after_request_id", r.getAfterRequestId()),
-        r.getLimit() == 0 ? DEFAULT_LIMIT : r.getLimit());
-  }
-
-  private static Instant instant(com.google.protobuf.Timestamp t) {
-    try {
-      return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
-    } catch (java.time.DateTimeException e) {
-      throw invalid("timestamp out of range");
-    }
+        limit == 0 ? DEFAULT_LIMIT : (int) limit);
   }
 
   private static Optional<String> text(String field, String value) {
@@ -130,6 +128,6 @@ public final class AuditSearchService extends AuditServiceGrpc.AuditServiceImplB
   }
 
   private static RuntimeException invalid(String why) {
-    return Status.INVALID_ARGUMENT.withDescription(why).asRuntimeException();
+    return ProtoInputs.invalid(why);
   }
 }

@@ -216,19 +216,24 @@ public final class BrokerServer {
       List<String> names = new ArrayList<>();
       CallInfoInterceptor callInfo = new CallInfoInterceptor();
       RequireBearerInterceptor bearer = new RequireBearerInterceptor(audit);
+      MalformedRequests malformed = MalformedRequests.create(audit, java.time.Clock.systemUTC());
       for (BindableService s : all) {
-        ServerServiceDefinition definition = s.bindService();
+        ServerServiceDefinition definition = RequestParsing.wrap(s.bindService(), malformed);
         names.add(definition.getServiceDescriptor().getName());
-        // Interceptors run last-added first: call info is captured, then the bearer is required.
+        // Interceptors run last-added first: call info is captured, then the bearer is required;
+        // request bodies are parsed inside both, so a malformed one is refused and recorded.
         nb.addService(ServerInterceptors.intercept(definition, bearer, callInfo));
       }
       HealthWatchers watchers = new HealthWatchers();
       // Health needs no token, but gets a request id like every call (and so is the benchmarks'
       // baseline: same transport, executor and call-info work as the broker's own RPCs).
-      nb.addService(ServerInterceptors.intercept(health.getHealthService(), watchers, callInfo));
+      MalformedRequests unaudited = malformed.unaudited();
+      nb.addService(ServerInterceptors.intercept(RequestParsing.wrap(
+          health.getHealthService().bindService(), unaudited), watchers, callInfo));
       if (config.reflection()) {
-        nb.addService(ProtoReflectionServiceV1.newInstance());
-        nb.addService(legacyReflection());
+        nb.addService(RequestParsing.wrap(ProtoReflectionServiceV1.newInstance().bindService(),
+            unaudited));
+        nb.addService(RequestParsing.wrap(legacyReflection().bindService(), unaudited));
       }
       String description = (tls.isPresent() ? "tls" : "PLAINTEXT")
           + (tls.flatMap(TlsMaterial::clientCas).isPresent() ? ", client certificates required" : "")

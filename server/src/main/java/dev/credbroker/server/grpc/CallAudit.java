@@ -8,6 +8,8 @@ import dev.credbroker.server.ops.Futures;
 import dev.credbroker.server.ops.Sha256;
 import dev.credbroker.server.policy.Decision;
 import dev.credbroker.server.policy.NotEntitledException;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
 import io.grpc.StatusRuntimeException;
 import java.time.Clock;
 import java.time.Duration;
@@ -133,6 +135,16 @@ final class CallAudit {
     return log.append(event(outcome, status.getStatus().getCode().name(), why == null ? "" : why));
   }
 
+  /**
+   * Records the refusal of a call no handler answers, then closes {@code serverCall} with
+   * {@code status}, or with UNAVAILABLE when the record cannot be written.
+   */
+  void refuse(ServerCall<?, ?> serverCall, Throwable error, StatusRuntimeException status) {
+    refused(error, status).whenComplete((written, auditError) -> serverCall.close(
+        auditError == null ? status.getStatus() : StatusMapping.toStatus(auditError, call).getStatus(),
+        new Metadata()));
+  }
+
   private AuditEvent event(AuditEvent.Decision outcome, String status, String why) {
     return new AuditEvent(clock.instant(), call.requestId(), rpc, identity.map(this::caller),
         call.peerAddress(), tokenHash(), role, secret, outcome,
@@ -155,6 +167,6 @@ final class CallAudit {
     if (identity.isPresent()) {
       return identity.get().tokenHash();
     }
-    return call.bearer() == null ? "" : Sha256.shortHex(Sha256.of(call.bearer()));
+    return call.bearer() == null ? "" : Sha256.shortHex(Sha256.of(call.bearer().reveal()));
   }
 }

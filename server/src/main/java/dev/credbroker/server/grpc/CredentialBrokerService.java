@@ -22,7 +22,6 @@ import dev.credbroker.server.cache.CredentialVendor;
 import dev.credbroker.server.cache.SecretVendor;
 import dev.credbroker.server.model.Secret;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.Optional;
@@ -77,7 +76,7 @@ public final class CredentialBrokerService extends CredentialBrokerGrpc.Credenti
       return duration(request);
     }).thenCompose(duration -> authenticate(now, call, record).thenCompose(id ->
         vendor.vend(now.policy(), input(id, call), id.subject(), request.getRole(), duration,
-            Secret.of(call.bearer()), id.tokenHash())))
+            call.bearer(), id.tokenHash())))
         .thenApply(v -> {
           var c = v.credentials();
           record.decision(v.decision()).credential(new AuditEvent.IssuedCredential(
@@ -127,11 +126,14 @@ public final class CredentialBrokerService extends CredentialBrokerGrpc.Credenti
     respond(record, vended, ProtoValues::secretValue, responses);
   }
 
-  /** The request's checked arguments, or its INVALID_ARGUMENT, before anything else runs. */
+  /**
+   * The request's checked arguments, or its INVALID_ARGUMENT, before anything else runs. Nothing
+   * escapes as a throw: the handler would end with UNKNOWN and no audit record.
+   */
   private static <T> CompletableFuture<T> checked(Supplier<T> check) {
     try {
       return CompletableFuture.completedFuture(check.get());
-    } catch (StatusRuntimeException e) {
+    } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
   }
@@ -175,7 +177,7 @@ public final class CredentialBrokerService extends CredentialBrokerGrpc.Credenti
     if (!request.hasDuration()) {
       return Optional.empty();
     }
-    Duration d = Duration.ofSeconds(request.getDuration().getSeconds(), request.getDuration().getNanos());
+    Duration d = ProtoInputs.duration(request.getDuration(), "duration");
     if (d.compareTo(MIN_DURATION) < 0) {
       throw Status.INVALID_ARGUMENT.withDescription("duration must be at least 15 minutes (STS's"
           + " minimum); omit it for the role's default").asRuntimeException();
@@ -230,7 +232,7 @@ public final class CredentialBrokerService extends CredentialBrokerGrpc.Credenti
     if (call.bearerProblem() != null) {
       return CompletableFuture.failedFuture(call.bearerProblem());
     }
-    return now.authenticator().authenticate(call.bearer()).thenApply(record::identity);
+    return now.authenticator().authenticate(call.bearer().reveal()).thenApply(record::identity);
   }
 
   private static WhoAmIResponse whoAmI(VerifiedIdentity identity, CallInfo call) {

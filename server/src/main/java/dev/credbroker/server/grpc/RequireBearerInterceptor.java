@@ -34,9 +34,7 @@ final class RequireBearerInterceptor implements ServerInterceptor {
       call.close(refusal.getStatus(), new Metadata());
     } else {
       String rpc = call.getMethodDescriptor().getBareMethodName();
-      audit.get().start(info, rpc).refused(info.bearerProblem(), refusal)
-          .whenComplete((written, error) -> call.close(error == null ? refusal.getStatus()
-              : StatusMapping.toStatus(error, info).getStatus(), new Metadata()));
+      audit.get().start(info, rpc).refuse(call, info.bearerProblem(), refusal);
     }
     return new ServerCall.Listener<>() {};
   }

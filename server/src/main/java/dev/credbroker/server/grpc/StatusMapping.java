@@ -19,9 +19,34 @@ import org.slf4j.LoggerFactory;
 final class StatusMapping {
   private static final Logger log = LoggerFactory.getLogger(StatusMapping.class);
 
+  /**
+   * Descriptions may quote what the caller sent (an alias, an AWS message naming a parameter);
+   * bounded, so the trailers stay far below the 8 KiB of metadata gRPC clients accept by default
+   * (each non-ASCII byte is sent as three characters).
+   */
+  static final int MAX_DESCRIPTION_CHARS = 400;
+
   private StatusMapping() {}
 
   static StatusRuntimeException toStatus(Throwable error, CallInfo call) {
+    StatusRuntimeException mapped = mapped(error, call);
+    String description = mapped.getStatus().getDescription();
+    if (description == null || (description.length() <= MAX_DESCRIPTION_CHARS
+        && description.chars().noneMatch(Character::isISOControl))) {
+      return mapped;
+    }
+    StringBuilder bounded = new StringBuilder(MAX_DESCRIPTION_CHARS + 3);
+    for (int i = 0; i < description.length() && i < MAX_DESCRIPTION_CHARS; i++) {
+      char c = description.charAt(i);
+      bounded.append(Character.isISOControl(c) ? '?' : c);
+    }
+    if (description.length() > MAX_DESCRIPTION_CHARS) {
+      bounded.append("...");
+    }
+    return mapped.getStatus().withDescription(bounded.toString()).asRuntimeException();
+  }
+
+  private static StatusRuntimeException mapped(Throwable error, CallInfo call) {
     Throwable cause = Futures.cause(error);
     if (cause instanceof AuthenticationException auth) {
       Status status = switch (auth.reason()) {

@@ -286,6 +286,16 @@ class AuditTrailTest {
     assertEquals(firstPage.get(1).getSequence() + 1, nextPage.get(0).getSequence());
     assertEquals(Status.Code.INVALID_ARGUMENT, refused(() -> search(sam,
         SearchAuditRequest.newBuilder().setLimit(AuditQuery.MAX_LIMIT + 1).build())));
+    assertEquals(Status.Code.INVALID_ARGUMENT, refused(() -> search(sam,
+        SearchAuditRequest.newBuilder().setLimit(-1).build())), "uint32 4294967295");
+    com.google.protobuf.Timestamp now = com.google.protobuf.Timestamp.newBuilder()
+        .setSeconds(clock.instant().getEpochSecond()).build();
+    assertEquals(Status.Code.INVALID_ARGUMENT, refused(() -> search(sam, SearchAuditRequest
+        .newBuilder().setSince(now).setUntil(now.toBuilder().setSeconds(now.getSeconds() - 1))
+        .build())), "until before since");
+    assertEquals(Status.Code.INVALID_ARGUMENT, refused(() -> search(sam, SearchAuditRequest
+        .newBuilder().setSince(now.toBuilder().setSeconds(Long.MAX_VALUE).setNanos(2_000_000_000))
+        .build())));
   }
 
   private int lastCount;

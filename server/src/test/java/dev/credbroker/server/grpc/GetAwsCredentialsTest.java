@@ -190,6 +190,15 @@ class GetAwsCredentialsTest {
     assertEquals(Status.Code.INVALID_ARGUMENT, failure(token, "r".repeat(3000), null).getCode());
     assertEquals(Status.Code.INVALID_ARGUMENT,
         failure(token, "deployer", Duration.newBuilder().setSeconds(600).build()).getCode());
+    Status overflow = failure(token, "deployer",
+        Duration.newBuilder().setSeconds(Long.MAX_VALUE).setNanos(2_000_000_000).build());
+    assertEquals(Status.Code.INVALID_ARGUMENT, overflow.getCode(), overflow.toString());
+    assertTrue(overflow.getDescription().startsWith("duration is not a valid"), overflow.toString());
+    assertEquals(Status.Code.INVALID_ARGUMENT, failure(token, "deployer",
+        Duration.newBuilder().setSeconds(Long.MIN_VALUE).setNanos(-2_000_000_000).build()).getCode());
+    assertEquals(Status.Code.INVALID_ARGUMENT, failure(token, "deployer",
+        Duration.newBuilder().setSeconds(Long.MIN_VALUE).setNanos(-1).build()).getCode(),
+        "Math.abs(Long.MIN_VALUE) is negative: ranges are checked without it");
   }
 
   @Test

@@ -119,11 +119,19 @@ class WhoAmIOverHttpIdpTest {
   @Test
   void rejectedTokens_answerUnauthenticatedWithSafeReason() {
     String valid = idp.issueToken("corp", "alice", AUDIENCE, Map.of(), 3600).serialize();
+    int sig = valid.lastIndexOf('.') + 1;
+    // Cut to a whole number of base64 quanta, so the shorter signature is still canonically spelled.
+    String truncated = valid.substring(0, sig + (valid.length() - sig - 20) / 4 * 4);
+    // An RS256 signature's last character carries 4 unused bits (A, Q, g or w); B, R, h or x
+    // spells the same bytes with one of them set.
+    String strayBit = valid.substring(0, valid.length() - 1)
+        + (char) (valid.charAt(valid.length() - 1) + 1);
     Map<String, String> cases = Map.of(
         idp.issueToken("corp", "alice", AUDIENCE, Map.of(), -3600).serialize(), "token expired",
         idp.issueToken("corp", "alice", "someone-else", Map.of(), 3600).serialize(), "audience not accepted",
         idp.issueToken("elsewhere", "alice", AUDIENCE, Map.of(), 3600).serialize(), "issuer not trusted",
-        valid.substring(0, valid.length() - 20), "signature invalid",
+        truncated, "signature invalid",
+        strayBit, "token parts must be unpadded base64url",
         "not-a-jwt", "token is not a JWT",
         "x".repeat(20_000), "token longer than 16384 characters");
     cases.forEach((token, reason) -> {

@@ -1,0 +1,161 @@
+package dev.credbroker.server.testing;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.credbroker.server.audit.AuditWriter;
+import dev.credbroker.server.auth.Authenticator;
+import dev.credbroker.server.aws.SdkSecretsGateway;
+import dev.credbroker.server.aws.SdkStsGateway;
+import dev.credbroker.server.cache.CredentialCache;
+import dev.credbroker.server.cache.CredentialVendor;
+import dev.credbroker.server.cache.SecretCache;
+import dev.credbroker.server.cache.SecretVendor;
+import dev.credbroker.server.config.AuditConfig;
+import dev.credbroker.server.config.AwsConfig;
+import dev.credbroker.server.config.BrokerConfig;
+import dev.credbroker.server.config.ConfigLoader;
+import dev.credbroker.server.devmode.DevIssuer;
+import dev.credbroker.server.grpc.AuditRecorder;
+import dev.credbroker.server.grpc.AuditSearchService;
+import dev.credbroker.server.grpc.BrokerState;
+import dev.credbroker.server.grpc.CredentialBrokerService;
+import dev.credbroker.server.grpc.EventLoops;
+import dev.credbroker.server.policy.PolicyEngine;
+import io.grpc.ManagedChannel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The whole broker over loopback, as {@code Main} wires it: both services, the dev issuer's real
+ * tokens, the STS and Secrets Manager fakes behind the AWS SDK, and a real audit file written on
+ * the broker's own network threads. Tests read the records each call added with
+ * {@link #newRecords()}.
+ */
+public final class AuditedBroker implements AutoCloseable {
+  /** A role and a secret the {@code developers} group may use; {@code security} may search. */
+  public static final String ROLE = "deployer";
+  public static final String SECRET = "db";
+
+  private final Path dir;
+  private final Path file;
+  private final ExecutorService io = Executors.newCachedThreadPool();
+  private final DevIssuer idp;
+  private final FakeSts sts;
+  private final FakeSecretsManager sm;
+  private final SdkStsGateway stsGateway;
+  private final SdkSecretsGateway secretsGateway;
+  private final EventLoops network;
+  private final AuditWriter writer;
+  private final LoopbackBroker broker;
+  private long readUpTo;
+
+  private AuditedBroker(Path dir) throws Exception {
+    Clock clock = Clock.systemUTC();
+    this.dir = dir;
+    this.file = dir.resolve("audit.jsonl");
+    idp = DevIssuer.start(clock);
+    sts = FakeSts.start(clock);
+    sm = FakeSecretsManager.start(clock);
+    sm.trust(sts);
+    sm.putString("app/db", "db-password-c0ffee");
+    BrokerConfig config = ConfigLoader.parse("""
+        server: {listen: 127.0.0.1:0}
+        roles:
+          deployer: {arn: "arn:aws:iam::123456789012:role/deployer"}
+        secrets:
+          db: {id: app/db, cache_ttl: 5m}
+        rules:
+          - {id: devs, when: {claims: {groups: {contains: developers}}}, roles: [deployer], secrets: [db]}
+          - {id: security, when: {claims: {groups: {contains: security}}}, auditor: true}
+        """, "test", Path.of(".")).withIssuer(idp.issuerConfig());
+    BrokerState state = new BrokerState(Authenticator.create(config.issuers(), clock, io),
+        new PolicyEngine(config));
+    var brokerKey = software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(FakeSts.BROKER_KEY_ID,
+            FakeSts.BROKER_SECRET));
+    AwsConfig aws = new AwsConfig(Optional.of("us-east-1"), Optional.of(sts.endpoint()),
+        Duration.ofSeconds(20)).withSecretsManagerEndpoint(sm.endpoint());
+    stsGateway = SdkStsGateway.create(aws, brokerKey, clock);
+    secretsGateway = SdkSecretsGateway.create(aws, brokerKey);
+    CredentialCache roles = new CredentialCache(stsGateway, io, clock, Duration.ofMinutes(5),
+        Duration.ofMinutes(10), 1000);
+    network = EventLoops.start();
+    writer = AuditWriter.open(AuditConfig.toFile(file), clock, network);
+    AuditRecorder recorder = new AuditRecorder(writer, List.of("groups"), clock);
+    broker = LoopbackBroker.start(Optional.of(recorder), Optional.of(network),
+        new CredentialBrokerService(() -> state, new CredentialVendor(roles, Duration.ofHours(1)),
+            new SecretVendor(new SecretCache(secretsGateway, roles, io, clock, 1000), clock),
+            "us-east-1", clock, recorder),
+        new AuditSearchService(() -> state, recorder, Optional.of(file), io, clock));
+  }
+
+  /** Starts a broker whose audit file lives in a new temporary folder. */
+  public static AuditedBroker start() throws Exception {
+    return new AuditedBroker(Files.createTempDirectory("credbroker-audited"));
+  }
+
+  public ManagedChannel channel() {
+    return broker.channel();
+  }
+
+  /** A real token of the dev issuer for {@code subject} in {@code group}, valid for an hour. */
+  public String token(String subject, String group) {
+    return idp.mint(subject, Map.of("groups", List.of(group)), Duration.ofHours(1));
+  }
+
+  /**
+   * The records written since the last call, oldest first. An answer leaves only after its record
+   * is written, so once a call has been answered its record is here.
+   */
+  public List<Map<String, Object>> newRecords() {
+    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = in.size();
+      byte[] bytes = new byte[Math.toIntExact(size - readUpTo)];
+      in.read(java.nio.ByteBuffer.wrap(bytes), readUpTo);
+      readUpTo = size;
+      List<Map<String, Object>> out = new ArrayList<>();
+      for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
+        if (!line.isEmpty()) {
+          out.add(JSONObjectUtils.parse(line));
+        }
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (ParseException e) {
+      throw new AssertionError("an audit line is not JSON", e);
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    broker.close();
+    writer.close();
+    network.close();
+    secretsGateway.close();
+    stsGateway.close();
+    sm.close();
+    sts.close();
+    idp.close();
+    io.shutdownNow();
+    try (var files = Files.list(dir)) {
+      for (Path p : files.toList()) {
+        Files.delete(p);
+      }
+    }
+    Files.delete(dir);
+  }
+}
