@@ -117,7 +117,7 @@ public final class AuditedBroker implements AutoCloseable {
   }
 
   /**
-   * The records written since the last call, oldest first. An answer leaves only after its record
+   * The decision records written since the last call, oldest first. An answer leaves only after its record
    * is written, so once a call has been answered its record is here.
    */
   public List<Map<String, Object>> newRecords() {
@@ -128,8 +128,9 @@ public final class AuditedBroker implements AutoCloseable {
       readUpTo = size;
       List<Map<String, Object>> out = new ArrayList<>();
       for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
-        if (!line.isEmpty()) {
-          out.add(JSONObjectUtils.parse(line));
+        Map<String, Object> record = line.isEmpty() ? Map.of() : JSONObjectUtils.parse(line);
+        if ("decision".equals(record.get("type"))) { // not the checkpoints sealing the chain
+          out.add(record);
         }
       }
       return out;
