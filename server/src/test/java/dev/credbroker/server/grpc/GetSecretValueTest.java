@@ -302,6 +302,25 @@ class GetSecretValueTest {
     }
   }
 
+  @Test
+  void versionStageWithALineBreak_cannotForgeALogLine() {
+    String forged = "2026-01-01 ERROR forged line";
+    try (LogCapture logs = new LogCapture()) {
+      String alice = dev("alice");
+      get(alice, "payments-db", r -> r);
+      failure(alice, "payments-db", r -> r.setVersionStage("AWSPENDING\n" + forged));
+      failure(alice, "payments-db", r -> r.setVersionStage("X\r\n" + forged)
+          .setForceRefresh(true));
+      failure(alice, "locked", r -> r.setVersionStage("\u2028" + forged + "\u001b[2K"));
+
+      String text = logs.rendered();
+      for (String line : text.split("\r\n|\r|\n|\u2028|\u2029")) {
+        assertFalse(line.startsWith(forged), "forged line in:\n" + text);
+        assertFalse(line.contains("\u001b"), "terminal escape in:\n" + text);
+      }
+    }
+  }
+
   private static void assertStatus(Status.Code code, String inDescription, Status status) {
     assertEquals(code, status.getCode(), status.toString());
     assertTrue(status.getDescription().contains(inDescription), status.getDescription());

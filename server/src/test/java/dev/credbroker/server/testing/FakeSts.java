@@ -91,6 +91,11 @@ public final class FakeSts implements AutoCloseable {
     return minted.get(accessKeyId);
   }
 
+  /** Every credential minted so far, for scans that must not find them. */
+  public List<Minted> allMinted() {
+    return List.copyOf(minted.values());
+  }
+
   @Override
   public void close() {
     http.close();
