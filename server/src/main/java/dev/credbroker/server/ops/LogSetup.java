@@ -23,11 +23,17 @@ public final class LogSetup {
   /**
    * Sets the level and puts the format's layout on the one stderr appender, replacing whatever a
    * logback file configured, so the escaping in {@link TextLogLayout} and {@link JsonLogLayout}
-   * holds for every line.
+   * holds for every line; adds {@link CredentialLoggerFilter} if the logback file did not.
    */
   public static void apply(LoggingConfig config) {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
       return;
+    }
+    if (context.getTurboFilterList().stream().noneMatch(CredentialLoggerFilter.class::isInstance)) {
+      CredentialLoggerFilter quiet = new CredentialLoggerFilter();
+      quiet.setContext(context);
+      quiet.start();
+      context.addTurboFilter(quiet);
     }
     Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.toLevel(config.level().name(), Level.INFO));

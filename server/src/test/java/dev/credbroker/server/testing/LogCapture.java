@@ -67,6 +67,12 @@ public final class LogCapture implements AutoCloseable {
     return out;
   }
 
+  /** The captured events that carry an exception, as logger and message. */
+  public List<String> withStackTraces() {
+    return List.copyOf(appender.list).stream().filter(e -> e.getThrowableProxy() != null)
+        .map(e -> e.getLoggerName() + ": " + e.getFormattedMessage()).toList();
+  }
+
   /**
    * Everything captured as the broker's configured console appender writes it (its encoder, so
    * its layout, escaping and stack-trace rendering): the text an operator's terminal or a log
