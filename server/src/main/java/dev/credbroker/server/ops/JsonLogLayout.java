@@ -9,7 +9,9 @@ import org.slf4j.event.KeyValuePair;
 /**
  * One JSON object per log line, for log pipelines. Key-value pairs added with SLF4J's fluent API
  * become top-level fields. Exceptions are reduced to class and message: stack traces belong in
- * debug sessions, not in a pipeline that many people can read.
+ * debug sessions, not in a pipeline that many people can read. Values pass through
+ * {@link LogText} first, like the text log's, so a pipeline that prints the decoded message shows
+ * no control characters or terminal escapes, and one value cannot make a line unbounded.
  */
 public final class JsonLogLayout extends LayoutBase<ILoggingEvent> {
 
@@ -37,7 +39,7 @@ public final class JsonLogLayout extends LayoutBase<ILoggingEvent> {
   private static void field(StringBuilder out, String key, String value) {
     JsonText.quote(out, key);
     out.append(':');
-    JsonText.quote(out, value);
+    JsonText.quote(out, LogText.escape(value));
     out.append(',');
   }
 }

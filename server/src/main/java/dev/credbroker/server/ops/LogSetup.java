@@ -5,6 +5,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.LayoutBase;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import dev.credbroker.server.config.LoggingConfig;
 import org.slf4j.LoggerFactory;
@@ -19,16 +20,25 @@ public final class LogSetup {
     org.slf4j.bridge.SLF4JBridgeHandler.install();
   }
 
+  /**
+   * Sets the level and puts the format's layout on the one stderr appender, replacing whatever a
+   * logback file configured, so the escaping in {@link TextLogLayout} and {@link JsonLogLayout}
+   * holds for every line; adds {@link CredentialLoggerFilter} if the logback file did not.
+   */
   public static void apply(LoggingConfig config) {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
       return;
     }
+    if (context.getTurboFilterList().stream().noneMatch(CredentialLoggerFilter.class::isInstance)) {
+      CredentialLoggerFilter quiet = new CredentialLoggerFilter();
+      quiet.setContext(context);
+      quiet.start();
+      context.addTurboFilter(quiet);
+    }
     Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.setLevel(Level.toLevel(config.level().name(), Level.INFO));
-    if (config.format() != LoggingConfig.Format.JSON) {
-      return;
-    }
-    JsonLogLayout layout = new JsonLogLayout();
+    LayoutBase<ILoggingEvent> layout = config.format() == LoggingConfig.Format.JSON
+        ? new JsonLogLayout() : new TextLogLayout();
     layout.setContext(context);
     layout.start();
     LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
@@ -37,7 +47,7 @@ public final class LogSetup {
     encoder.start();
     ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
     appender.setContext(context);
-    appender.setName("STDERR_JSON");
+    appender.setName("STDERR");
     appender.setTarget("System.err");
     appender.setEncoder(encoder);
     appender.start();

@@ -43,6 +43,8 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
@@ -301,6 +303,78 @@ class GetSecretValueTest {
         assertFalse(line.contains("xxxxxxxx"), "oversized value in: " + line);
       }
     }
+  }
+
+  @Test
+  void versionStageWithALineBreak_cannotForgeALogLine() {
+    String forged = "2026-01-01 ERROR forged line";
+    try (LogCapture logs = new LogCapture()) {
+      String alice = dev("alice");
+      get(alice, "payments-db", r -> r);
+      failure(alice, "payments-db", r -> r.setVersionStage("AWSPENDING\n" + forged));
+      failure(alice, "payments-db", r -> r.setVersionStage("X\r\n" + forged)
+          .setForceRefresh(true));
+      failure(alice, "locked", r -> r.setVersionStage("\u2028" + forged + "\u001b[2K"));
+
+      String text = logs.rendered();
+      for (String line : text.split("\r\n|\r|\n|\u2028|\u2029")) {
+        assertFalse(line.startsWith(forged), "forged line in:\n" + text);
+        assertFalse(line.contains("\u001b"), "terminal escape in:\n" + text);
+      }
+    }
+  }
+
+  @Test
+  void routineAwsErrors_areLoggedInOneLineWithoutStackTraces() {
+    String alice = dev("alice");
+    try (LogCapture logs = new LogCapture()) {
+      sm.failNext(1, 400, "AccessDeniedException");
+      failure(alice, "payments-db", r -> r.setForceRefresh(true));
+      sm.failNext(1, 400, "InvalidParameterException");
+      failure(alice, "keystore", r -> r.setForceRefresh(true));
+      failure(alice, "gone", r -> r.setVersionStage("AWSPENDING").setForceRefresh(true));
+
+      assertEquals(3, logs.lines().stream().filter(l -> l.contains("re-reading secret")).count(),
+          logs.lines().toString());
+      assertEquals(List.of(), logs.withStackTraces());
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"DEBUG", "TRACE"})
+  void credentialsOfTheBrokerAndItsCallers_neverAppearInLogsAtAnyLevel(String level) {
+    sm.restrictTo("locked/db", "arn:aws:sts::123456789012:assumed-role/secrets-reader/credbroker-secrets");
+    String alice = dev("alice");
+    List<String> lines;
+    String rendered;
+    try (LogCapture logs = LogCapture.everyLoggerAt(ch.qos.logback.classic.Level.toLevel(level))) {
+      assertEquals("locked-secret-value", get(alice, "locked", r -> r).getSecretString());
+      get(alice, "payments-db", r -> r);
+      failure(alice, "locked", r -> r.setVersionStage("AWSPENDING"));
+      sm.failNext(1, 400, "AccessDeniedException");
+      failure(alice, "locked", r -> r.setForceRefresh(true));
+      lines = logs.lines();
+      rendered = logs.rendered();
+    }
+    Map<String, String> credentials = new java.util.LinkedHashMap<>(Map.of(
+        "the broker's secret access key", FakeSts.BROKER_SECRET,
+        "a bearer token", alice,
+        "a bearer token's signature", alice.substring(alice.lastIndexOf('.') + 1),
+        "a secret value", "locked-secret-value"));
+    assertEquals(1, sts.allMinted().size(), "the broker assumed the secret's role once");
+    FakeSts.Minted session = sts.allMinted().get(0);
+    credentials.put("the broker's session token", session.sessionToken());
+    credentials.put("the broker's session secret key", session.secret());
+    assertTrue(lines.stream().anyMatch(l -> l.contains("re-reading secret locked/db")), "captured");
+    java.util.Set<String> leaks = new java.util.TreeSet<>();
+    credentials.forEach((what, value) -> {
+      lines.stream().filter(l -> l.contains(value))
+          .forEach(l -> leaks.add(what + " from " + l.substring(0, l.indexOf(':'))));
+      if (rendered.contains(value)) {
+        leaks.add(what + " in the rendered log");
+      }
+    });
+    assertEquals(java.util.Set.of(), leaks, "credentials in the " + level + " log");
   }
 
   private static void assertStatus(Status.Code code, String inDescription, Status status) {

@@ -84,6 +84,11 @@ public final class FakeSts implements AutoCloseable {
         key.session().get().expiration(), key.principalArn());
   }
 
+  /** Every credential minted so far, for scans that must not find them. */
+  public List<Minted> allMinted() {
+    return List.copyOf(minted.values());
+  }
+
   @Override
   public void close() {
     aws.close();
