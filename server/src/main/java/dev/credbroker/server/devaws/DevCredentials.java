@@ -53,6 +53,11 @@ public final class DevCredentials {
     return Optional.empty();
   }
 
+  /** The sessions this endpoint minted and still knows, for scans that must not find them. */
+  public List<AccessKey> sessions() {
+    return keys.values().stream().filter(k -> k.session().isPresent()).toList();
+  }
+
   /** Requests signed with keys {@code other} accepts are accepted here too. */
   public void trust(DevCredentials other) {
     trusted.add(other);

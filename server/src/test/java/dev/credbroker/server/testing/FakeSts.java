@@ -78,15 +78,18 @@ public final class FakeSts implements AutoCloseable {
   }
 
   public Minted minted(String accessKeyId) {
-    AccessKey key = aws.credentials().lookup(accessKeyId)
-        .filter(k -> k.session().isPresent()).orElse(null);
-    return key == null ? null : new Minted(key.secret(), key.session().get().token(),
-        key.session().get().expiration(), key.principalArn());
+    return aws.credentials().lookup(accessKeyId).filter(k -> k.session().isPresent())
+        .map(FakeSts::minted).orElse(null);
+  }
+
+  private static Minted minted(AccessKey k) {
+    return new Minted(k.secret(), k.session().get().token(), k.session().get().expiration(),
+        k.principalArn());
   }
 
   /** Every credential minted so far, for scans that must not find them. */
   public List<Minted> allMinted() {
-    return List.copyOf(minted.values());
+    return aws.credentials().sessions().stream().map(FakeSts::minted).toList();
   }
 
   @Override
