@@ -4,8 +4,10 @@ import java.time.Duration;
 
 /**
  * Bounds on what one client can make the server hold. Requests are small (an alias and a few
- * flags), so inbound messages are capped far below gRPC's 4 MiB default; metadata is capped high
- * enough for group-heavy tokens (Entra ID and Okta tokens can exceed 8 KiB).
+ * flags), so inbound messages are capped far below gRPC's 4 MiB default. Metadata is capped at
+ * four times the broker's own 16 KiB token limit: a group-heavy token (Entra ID and Okta tokens
+ * can exceed 8 KiB) fits, and an oversized one reaches the broker, which refuses it with
+ * UNAUTHENTICATED and an audit record, instead of HTTP/2 refusing the header block unrecorded.
  */
 public record ServerLimits(
     int maxInboundMessageBytes,
@@ -20,7 +22,7 @@ public record ServerLimits(
     Duration maxConnectionAgeGrace) {
 
   public static final ServerLimits DEFAULTS = new ServerLimits(
-      64 * 1024, 32 * 1024, 256,
+      64 * 1024, 64 * 1024, 256,
       Duration.ofSeconds(10), Duration.ofMinutes(2), Duration.ofSeconds(20),
       Duration.ofSeconds(20), Duration.ofMinutes(30), Duration.ofMinutes(30), Duration.ofMinutes(5));
 

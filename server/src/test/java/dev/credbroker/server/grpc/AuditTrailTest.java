@@ -221,6 +221,30 @@ class AuditTrailTest {
     assertEquals(Status.Code.PERMISSION_DENIED.value(), all.get(6).getStatusCode());
   }
 
+  /**
+   * A token over the broker's 16 KiB limit but within the transport's metadata limit (four times
+   * it) is the broker's to refuse: UNAUTHENTICATED, with a record. Beyond the transport's limit
+   * HTTP/2 refuses the header block, and the broker keeps serving.
+   */
+  @Test
+  void oversizedToken_isRefusedByTheBroker_andRecorded() throws Exception {
+    String oversized = "e".repeat(40_000);
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+        () -> broker(oversized).whoAmI(WhoAmIRequest.getDefaultInstance()));
+    assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode(), e.toString());
+    assertTrue(e.getStatus().getDescription().startsWith("token longer than 16384 characters"),
+        e.getStatus().getDescription());
+    AuditEntry record = onlyNewRecord();
+    assertEquals("deny", record.field("decision"));
+    assertEquals("UNAUTHENTICATED", record.field("status"));
+
+    String beyondTheTransport = "e".repeat(70_000);
+    assertThrows(StatusRuntimeException.class,
+        () -> broker(beyondTheTransport).whoAmI(WhoAmIRequest.getDefaultInstance()));
+    String alice = token("alice", "developers");
+    assertEquals("alice", broker(alice).whoAmI(WhoAmIRequest.getDefaultInstance()).getSubject());
+  }
+
   @Test
   void recordsAndLogs_holdNoTokenOrCredentialSecret() throws Exception {
     try (LogCapture logs = new LogCapture()) {
