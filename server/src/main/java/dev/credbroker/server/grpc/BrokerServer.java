@@ -35,6 +35,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class BrokerServer {
   private static final Logger log = LoggerFactory.getLogger(BrokerServer.class);
+  /**
+   * How many times {@code max_inbound_message_size} the transport admits: a body between the two
+   * reaches the broker, which refuses it with RESOURCE_EXHAUSTED and an audit record; only beyond
+   * it does gRPC itself refuse the call, unrecorded.
+   */
+  static final int TRANSPORT_HEADROOM = 4;
   private static final Duration FORCED_STOP_WAIT = Duration.ofSeconds(5);
 
   private final Server server;
@@ -192,7 +198,7 @@ public final class BrokerServer {
           .forAddress(config.listen().toSocketAddress(),
               ListenerCredentials.create(config.listen(), tls, insecurePlaintext))
           .directExecutor()
-          .maxInboundMessageSize(limits.maxInboundMessageBytes())
+          .maxInboundMessageSize(limits.maxInboundMessageBytes() * TRANSPORT_HEADROOM)
           .maxInboundMetadataSize(limits.maxInboundMetadataBytes())
           .maxConcurrentCallsPerConnection(limits.maxConcurrentCallsPerConnection())
           .handshakeTimeout(limits.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS)
@@ -218,7 +224,8 @@ public final class BrokerServer {
       RequireBearerInterceptor bearer = new RequireBearerInterceptor(audit);
       MalformedRequests malformed = MalformedRequests.create(audit, java.time.Clock.systemUTC());
       for (BindableService s : all) {
-        ServerServiceDefinition definition = RequestParsing.wrap(s.bindService(), malformed);
+        ServerServiceDefinition definition = RequestParsing.wrap(s.bindService(), malformed,
+            limits.maxInboundMessageBytes());
         names.add(definition.getServiceDescriptor().getName());
         // Interceptors run last-added first: call info is captured, then the bearer is required;
         // request bodies are parsed inside both, so a malformed one is refused and recorded.
@@ -229,11 +236,13 @@ public final class BrokerServer {
       // baseline: same transport, executor and call-info work as the broker's own RPCs).
       MalformedRequests unaudited = malformed.unaudited();
       nb.addService(ServerInterceptors.intercept(RequestParsing.wrap(
-          health.getHealthService().bindService(), unaudited), watchers, callInfo));
+          health.getHealthService().bindService(), unaudited, limits.maxInboundMessageBytes()),
+          watchers, callInfo));
       if (config.reflection()) {
         nb.addService(RequestParsing.wrap(ProtoReflectionServiceV1.newInstance().bindService(),
-            unaudited));
-        nb.addService(RequestParsing.wrap(legacyReflection().bindService(), unaudited));
+            unaudited, limits.maxInboundMessageBytes()));
+        nb.addService(RequestParsing.wrap(legacyReflection().bindService(), unaudited,
+            limits.maxInboundMessageBytes()));
       }
       String description = (tls.isPresent() ? "tls" : "PLAINTEXT")
           + (tls.flatMap(TlsMaterial::clientCas).isPresent() ? ", client certificates required" : "")

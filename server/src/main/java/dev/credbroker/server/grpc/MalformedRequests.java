@@ -43,7 +43,9 @@ final class MalformedRequests {
   void refuse(ServerCall<?, ?> call, Optional<CallInfo> info, ParsedRequest.Malformed<?> body) {
     String rpc = call.getMethodDescriptor().getBareMethodName();
     StatusRuntimeException refusal = body.code().toStatus().withDescription(
-        "request body is not a valid " + rpc + " request: " + body.problem()).asRuntimeException();
+        body.code() == io.grpc.Status.Code.RESOURCE_EXHAUSTED ? body.problem()
+            : "request body is not a valid " + rpc + " request: " + body.problem())
+        .asRuntimeException();
     limiter.admit(rpc + ": " + body.problem()).ifPresent(held -> log.warn(
         "refused a malformed {} request (request id {}): {}{}", rpc,
         info.map(CallInfo::requestId).orElse("none"), body.problem(),

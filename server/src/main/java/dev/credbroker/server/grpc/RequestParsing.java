@@ -21,14 +21,18 @@ import java.util.Optional;
 final class RequestParsing {
   private RequestParsing() {}
 
-  /** {@code service} with every method's requests parsed this way; names and schema unchanged. */
-  static ServerServiceDefinition wrap(ServerServiceDefinition service, MalformedRequests refusals) {
+  /**
+   * {@code service} with every method's requests parsed this way, bodies over
+   * {@code maxMessageBytes} refused like malformed ones; names and schema unchanged.
+   */
+  static ServerServiceDefinition wrap(ServerServiceDefinition service, MalformedRequests refusals,
+      int maxMessageBytes) {
     ServiceDescriptor original = service.getServiceDescriptor();
     ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(original.getName())
         .setSchemaDescriptor(original.getSchemaDescriptor());
     List<ServerMethodDefinition<?, ?>> methods = new ArrayList<>();
     for (ServerMethodDefinition<?, ?> method : service.getMethods()) {
-      ServerMethodDefinition<?, ?> parsed = parsing(method, refusals);
+      ServerMethodDefinition<?, ?> parsed = parsing(method, refusals, maxMessageBytes);
       descriptor.addMethod(parsed.getMethodDescriptor());
       methods.add(parsed);
     }
@@ -38,10 +42,11 @@ final class RequestParsing {
   }
 
   private static <Q, R> ServerMethodDefinition<ParsedRequest<Q>, R> parsing(
-      ServerMethodDefinition<Q, R> definition, MalformedRequests refusals) {
+      ServerMethodDefinition<Q, R> definition, MalformedRequests refusals, int maxMessageBytes) {
     MethodDescriptor<Q, R> method = definition.getMethodDescriptor();
     MethodDescriptor<ParsedRequest<Q>, R> parsed = method.toBuilder(
-        new ParsingMarshaller<>(method.getRequestMarshaller()), method.getResponseMarshaller())
+        new ParsingMarshaller<>(method.getRequestMarshaller(), maxMessageBytes),
+        method.getResponseMarshaller())
         .build();
     ServerCallHandler<Q, R> handler = definition.getServerCallHandler();
     boolean oneMessage = method.getType().clientSendsOneMessage();

@@ -132,6 +132,26 @@ class MalformedRequestTest {
     }
   }
 
+  /**
+   * A body over the broker's size limit (64 KiB) but within the transport's (four times it) is
+   * refused by the broker: RESOURCE_EXHAUSTED, one record, no stack trace in the log.
+   */
+  @Example
+  void oversizedBody_isResourceExhaustedWithOneRecord_andNoStackTrace() {
+    try (LogCapture logs = new LogCapture()) {
+      byte[] oversized = new byte[100_000];
+      oversized[0] = 0x0a; // a length-delimited field whose length is never reached
+      for (Rpc rpc : RPCS) {
+        Status status = call(rpc, "Bearer " + alice, List.of(oversized));
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED, status.getCode(), rpc.bareName() + ": " + status);
+        assertEquals("request body over the broker's limit of 65536 bytes"
+            + " (server.limits.max_inbound_message_size)", status.getDescription());
+        assertOneRecord(rpc, "error", status);
+      }
+      logs.lines().forEach(l -> assertFalse(l.contains("\tat "), "a stack trace: " + l));
+    }
+  }
+
   @Example
   void healthCheck_withAMalformedBody_isInvalidArgument() {
     Rpc health = new Rpc(HealthGrpc.getCheckMethod().getFullMethodName(),
