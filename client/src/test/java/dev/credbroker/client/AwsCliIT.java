@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.credbroker.client.testing.Commands;
 import dev.credbroker.server.testing.FakeSecretsManager;
@@ -113,7 +112,8 @@ class AwsCliIT {
   }
 
   private static void requireAwsCli() {
-    assumeTrue(Files.isExecutable(AWS), "/usr/bin/aws (Debian package awscli) is not installed;"
+    // Fails rather than skips: a missing package is a broken test setup, not an optional test.
+    assertTrue(Files.isExecutable(AWS), "/usr/bin/aws (Debian package awscli) is not installed;"
         + " scripts/install-test-deps.sh installs it");
   }
 
