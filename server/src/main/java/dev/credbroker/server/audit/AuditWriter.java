@@ -39,6 +39,7 @@ public final class AuditWriter implements AuditLog {
   private static final int MAX_BATCH = 1024;
   private static final int MAX_QUEUED = 65_536;
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+  /** Sentinels, compared by identity: as records, STOP and TICK are equal to each other. */
   private static final Pending STOP = new Pending(null, null);
   /** Asks the writer thread (fsync) to write a due checkpoint. */
   private static final Pending TICK = new Pending(null, null);
@@ -236,15 +237,14 @@ public final class AuditWriter implements AuditLog {
         break;
       }
       queue.drainTo(batch, MAX_BATCH - 1);
-      stopping = batch.remove(STOP);
+      stopping = batch.removeIf(p -> p == STOP);
       boolean sealResumed = batch.removeIf(p -> p == TICK) && !checkpoints.isEmpty()
           && seq == openedAtSeq;
       settle(batch, commit(batch, sealResumed));
       batch.clear();
     }
     queue.drainTo(batch);
-    batch.remove(STOP);
-    batch.removeIf(p -> p == TICK);
+    batch.removeIf(p -> p == STOP || p == TICK);
     settle(batch, commit(batch));
   }
 

@@ -88,6 +88,30 @@ class AuditCheckpointTest {
     stop(second);
   }
 
+  /** fsync's writer thread takes the restart's checkpoint request and goes on writing. */
+  @Test
+  void restart_withFsync_sealsTheTail_andKeepsWriting() throws Exception {
+    AuditWriter first = start();
+    decide(first, "a");
+    stop(first);
+    List<String> afterFirst = Files.readAllLines(live());
+    Files.writeString(live(), afterFirst.get(0) + "\n"); // killed before its checkpoint
+    AuditConfig fsync = new AuditConfig(AuditConfig.Sink.FILE, Optional.of(live()), true,
+        AuditConfig.Durability.FSYNC, Long.MAX_VALUE, Optional.empty(),
+        AuditConfig.Informational.RECORD, 1.0, List.of());
+    AuditWriter second = AuditWriter.start(new FileAuditSink(live(), Long.MAX_VALUE,
+        Optional.empty(), FileAuditSink.FILES), fsync, clock);
+    open.add(second);
+    decide(second, "b"); // hung when the writer thread took the request for a stop
+    stop(second);
+    AuditVerifier.Report report = AuditVerifier.verify(List.of(live()), new AuditVerifier.Options(
+        Optional.of(AuditSigner.readPublicKey(dir.resolve("audit-signing.key.pub"))),
+        Optional.empty()));
+    assertTrue(report.ok(), report.toString());
+    assertEquals(2, report.decisions());
+    assertEquals(0, report.unsealed());
+  }
+
   @Test
   void restart_withAnUnsignedTailLongerThanAnInterval_refusesToStart() throws Exception {
     AuditWriter first = start();
