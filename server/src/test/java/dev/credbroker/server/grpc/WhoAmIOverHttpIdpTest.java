@@ -161,7 +161,7 @@ class WhoAmIOverHttpIdpTest {
   @Test
   void tokenBeyondMetadataLimit_neverReachesTheBroker() {
     Status status = callStatus("Bearer " + "a".repeat(1_000_000));
-    assertTrue(String.valueOf(status.getCause()).contains("Header size exceeded max allowed size (32768)"),
+    assertTrue(String.valueOf(status.getCause()).contains("Header size exceeded max allowed size (65536)"),
         status.toString());
     String valid = idp.issueToken("corp", "alice", AUDIENCE, Map.of(), 3600).serialize();
     assertEquals("alice", stub("Bearer " + valid).whoAmI(WhoAmIRequest.getDefaultInstance()).getSubject());
