@@ -1,7 +1,7 @@
 package dev.credbroker.bench;
 
 import dev.credbroker.bench.load.LoadResult;
-import dev.credbroker.server.config.Durations;
+import dev.credbroker.core.config.Durations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package dev.credbroker.bench;
 
 import dev.credbroker.bench.load.LoadSettings;
-import dev.credbroker.server.config.Durations;
+import dev.credbroker.core.config.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;

@@ -1,11 +1,11 @@
 package dev.credbroker.server;
 
+import dev.credbroker.core.config.BrokerConfig;
+import dev.credbroker.core.config.ConfigException;
+import dev.credbroker.core.config.ConfigLoader;
+import dev.credbroker.core.policy.PolicyEngine;
 import dev.credbroker.server.auth.Authenticator;
-import dev.credbroker.server.config.BrokerConfig;
-import dev.credbroker.server.config.ConfigException;
-import dev.credbroker.server.config.ConfigLoader;
 import dev.credbroker.server.grpc.BrokerState;
-import dev.credbroker.server.policy.PolicyEngine;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;

@@ -1,11 +1,11 @@
 package dev.credbroker.server;
 
-import dev.credbroker.server.config.AuditConfig;
-import dev.credbroker.server.config.AwsConfig;
-import dev.credbroker.server.config.BrokerConfig;
-import dev.credbroker.server.config.ConfigException;
-import dev.credbroker.server.config.ConfigLoader;
-import dev.credbroker.server.config.SecretConfig;
+import dev.credbroker.core.config.AuditConfig;
+import dev.credbroker.core.config.AwsConfig;
+import dev.credbroker.core.config.BrokerConfig;
+import dev.credbroker.core.config.ConfigException;
+import dev.credbroker.core.config.ConfigLoader;
+import dev.credbroker.core.config.SecretConfig;
 import dev.credbroker.server.devaws.AccessKey;
 import dev.credbroker.server.devaws.DevAws;
 import dev.credbroker.server.devmode.DevIssuer;

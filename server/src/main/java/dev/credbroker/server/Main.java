@@ -1,23 +1,23 @@
 package dev.credbroker.server;
 
+import dev.credbroker.core.config.AuditConfig;
+import dev.credbroker.core.config.AwsConfig;
+import dev.credbroker.core.config.BrokerConfig;
+import dev.credbroker.core.config.ConfigException;
+import dev.credbroker.core.config.ConfigLoader;
+import dev.credbroker.core.config.CredentialsConfig;
+import dev.credbroker.server.audit.AuditWriter;
 import dev.credbroker.server.aws.SdkSecretsGateway;
 import dev.credbroker.server.aws.SdkStsGateway;
-import dev.credbroker.server.audit.AuditWriter;
 import dev.credbroker.server.cache.CredentialCache;
 import dev.credbroker.server.cache.CredentialVendor;
-import dev.credbroker.server.config.AuditConfig;
 import dev.credbroker.server.cache.SecretCache;
 import dev.credbroker.server.cache.SecretVendor;
-import dev.credbroker.server.config.BrokerConfig;
-import dev.credbroker.server.config.CredentialsConfig;
-import dev.credbroker.server.config.ConfigException;
-import dev.credbroker.server.config.ConfigLoader;
-import dev.credbroker.server.config.AwsConfig;
 import dev.credbroker.server.grpc.AuditRecorder;
 import dev.credbroker.server.grpc.AuditSearchService;
 import dev.credbroker.server.grpc.BrokerServer;
-import dev.credbroker.server.grpc.EventLoops;
 import dev.credbroker.server.grpc.CredentialBrokerService;
+import dev.credbroker.server.grpc.EventLoops;
 import dev.credbroker.server.grpc.ServerStartException;
 import dev.credbroker.server.ops.DaemonThreads;
 import dev.credbroker.server.ops.FileWatch;
@@ -33,8 +33,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 /**
  * The broker process: reads flags and config, wires the parts together, serves until SIGTERM.

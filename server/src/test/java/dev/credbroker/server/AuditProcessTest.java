@@ -1,14 +1,14 @@
 package dev.credbroker.server;
 
-import dev.credbroker.server.testing.DevBanner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.credbroker.core.audit.AuditFiles;
+import dev.credbroker.core.audit.AuditVerifier;
 import dev.credbroker.proto.v1.CredentialBrokerGrpc;
 import dev.credbroker.proto.v1.WhoAmIRequest;
 import dev.credbroker.proto.v1.WhoAmIResponse;
-import dev.credbroker.server.audit.AuditFiles;
-import dev.credbroker.server.audit.AuditVerifier;
+import dev.credbroker.server.testing.DevBanner;
 import dev.credbroker.server.testing.ProcessRunner;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.credbroker.server.config.ConfigLoader;
+import dev.credbroker.core.config.ConfigLoader;
+import dev.credbroker.core.policy.PolicyInput;
+import dev.credbroker.core.policy.Target;
 import dev.credbroker.server.grpc.BrokerState;
-import dev.credbroker.server.policy.PolicyInput;
-import dev.credbroker.server.policy.Target;
 import dev.credbroker.server.testing.LogCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;

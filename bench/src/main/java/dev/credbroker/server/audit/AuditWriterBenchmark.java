@@ -1,6 +1,7 @@
 package dev.credbroker.server.audit;
 
-import dev.credbroker.server.config.AuditConfig;
+import dev.credbroker.core.audit.AuditEvent;
+import dev.credbroker.core.config.AuditConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -12,7 +12,7 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.credbroker.server.config.IssuerConfig;
+import dev.credbroker.core.config.IssuerConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Date;

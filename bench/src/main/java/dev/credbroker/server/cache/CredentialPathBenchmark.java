@@ -1,8 +1,8 @@
 package dev.credbroker.server.cache;
 
+import dev.credbroker.core.policy.PolicyInput;
 import dev.credbroker.server.auth.VerifiedIdentity;
 import dev.credbroker.server.model.Secret;
-import dev.credbroker.server.policy.PolicyInput;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.Optional;

@@ -1,13 +1,13 @@
 package dev.credbroker.server.cache;
 
+import dev.credbroker.core.config.AwsConfig;
+import dev.credbroker.core.config.BrokerConfig;
+import dev.credbroker.core.config.ConfigLoader;
+import dev.credbroker.core.policy.PolicyEngine;
 import dev.credbroker.server.auth.Authenticator;
 import dev.credbroker.server.aws.SdkSecretsGateway;
 import dev.credbroker.server.aws.SdkStsGateway;
-import dev.credbroker.server.config.AwsConfig;
-import dev.credbroker.server.config.BrokerConfig;
-import dev.credbroker.server.config.ConfigLoader;
 import dev.credbroker.server.devmode.DevIssuer;
-import dev.credbroker.server.policy.PolicyEngine;
 import dev.credbroker.server.testing.FakeSecretsManager;
 import dev.credbroker.server.testing.FakeSts;
 import java.nio.file.Path;

@@ -1,5 +1,9 @@
 package dev.credbroker.server.grpc;
 
+import dev.credbroker.core.config.AuditConfig;
+import dev.credbroker.core.config.ListenAddress;
+import dev.credbroker.core.config.ServerConfig;
+import dev.credbroker.core.config.ServerLimits;
 import dev.credbroker.proto.v1.AwsCredentials;
 import dev.credbroker.proto.v1.CredentialBrokerGrpc;
 import dev.credbroker.proto.v1.GetAwsCredentialsRequest;
@@ -8,10 +12,6 @@ import dev.credbroker.proto.v1.SecretValue;
 import dev.credbroker.proto.v1.WhoAmIRequest;
 import dev.credbroker.proto.v1.WhoAmIResponse;
 import dev.credbroker.server.cache.VendingStack;
-import dev.credbroker.server.config.AuditConfig;
-import dev.credbroker.server.config.ListenAddress;
-import dev.credbroker.server.config.ServerConfig;
-import dev.credbroker.server.config.ServerLimits;
 import dev.credbroker.server.testing.RawBytes;
 import io.grpc.BindableService;
 import io.grpc.CallOptions;
@@ -74,7 +74,7 @@ public class CachedCredentialsBenchmark {
       new dev.credbroker.server.audit.AuditLog() {
         @Override
         public java.util.concurrent.CompletableFuture<Void> append(
-            dev.credbroker.server.audit.AuditEvent event) {
+            dev.credbroker.core.audit.AuditEvent event) {
           return java.util.concurrent.CompletableFuture.completedFuture(null);
         }
 

@@ -1,7 +1,12 @@
 package dev.credbroker.server.policy;
 
-import dev.credbroker.server.config.BrokerConfig;
-import dev.credbroker.server.config.ConfigLoader;
+import dev.credbroker.core.config.BrokerConfig;
+import dev.credbroker.core.config.ConfigLoader;
+import dev.credbroker.core.policy.Decision;
+import dev.credbroker.core.policy.PolicyEngine;
+import dev.credbroker.core.policy.PolicyInput;
+import dev.credbroker.core.policy.RuleTrace;
+import dev.credbroker.core.policy.Target;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Instant;

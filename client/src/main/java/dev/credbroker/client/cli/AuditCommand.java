@@ -2,17 +2,17 @@ package dev.credbroker.client.cli;
 
 import com.google.protobuf.util.JsonFormat;
 import com.google.protobuf.util.Timestamps;
+import dev.credbroker.core.audit.AuditEntry;
+import dev.credbroker.core.audit.AuditEvent;
+import dev.credbroker.core.audit.AuditFiles;
+import dev.credbroker.core.audit.AuditQuery;
+import dev.credbroker.core.audit.AuditSearch;
+import dev.credbroker.core.audit.AuditVerifier;
+import dev.credbroker.core.config.Durations;
 import dev.credbroker.proto.v1.AuditRecord;
 import dev.credbroker.proto.v1.AuditServiceGrpc;
 import dev.credbroker.proto.v1.Decision;
 import dev.credbroker.proto.v1.SearchAuditRequest;
-import dev.credbroker.server.audit.AuditEntry;
-import dev.credbroker.server.audit.AuditEvent;
-import dev.credbroker.server.audit.AuditFiles;
-import dev.credbroker.server.audit.AuditQuery;
-import dev.credbroker.server.audit.AuditSearch;
-import dev.credbroker.server.audit.AuditVerifier;
-import dev.credbroker.server.config.Durations;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -98,7 +98,7 @@ final class AuditCommand {
 
   private static java.security.PublicKey readKey(String file) throws CliOptions.UsageException {
     try {
-      return dev.credbroker.server.audit.AuditSigner.readPublicKey(Path.of(file));
+      return dev.credbroker.core.audit.AuditSigner.readPublicKey(Path.of(file));
     } catch (java.io.IOException e) {
       throw new CliOptions.UsageException("--public-key: " + e.getMessage());
     }

@@ -1,6 +1,6 @@
 package dev.credbroker.client.cli;
 
-import dev.credbroker.server.ops.JsonText;
+import dev.credbroker.core.text.JsonText;
 import java.util.List;
 import java.util.Map;
 

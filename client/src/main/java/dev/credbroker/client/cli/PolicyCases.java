@@ -1,8 +1,8 @@
 package dev.credbroker.client.cli;
 
-import dev.credbroker.server.config.BrokerConfig;
-import dev.credbroker.server.policy.Decision;
-import dev.credbroker.server.policy.PolicyEngine;
+import dev.credbroker.core.config.BrokerConfig;
+import dev.credbroker.core.policy.Decision;
+import dev.credbroker.core.policy.PolicyEngine;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -1,15 +1,15 @@
 package dev.credbroker.client.cli;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
-import dev.credbroker.server.config.BrokerConfig;
-import dev.credbroker.server.config.ConfigException;
-import dev.credbroker.server.config.ConfigLoader;
-import dev.credbroker.server.policy.Decision;
-import dev.credbroker.server.policy.PolicyEngine;
-import dev.credbroker.server.policy.PolicyInput;
-import dev.credbroker.server.policy.PolicyLint;
-import dev.credbroker.server.policy.RuleTrace;
-import dev.credbroker.server.policy.Target;
+import dev.credbroker.core.config.BrokerConfig;
+import dev.credbroker.core.config.ConfigException;
+import dev.credbroker.core.config.ConfigLoader;
+import dev.credbroker.core.policy.Decision;
+import dev.credbroker.core.policy.PolicyEngine;
+import dev.credbroker.core.policy.PolicyInput;
+import dev.credbroker.core.policy.PolicyLint;
+import dev.credbroker.core.policy.RuleTrace;
+import dev.credbroker.core.policy.Target;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;

@@ -3,9 +3,9 @@ package dev.credbroker.client.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.credbroker.server.audit.AuditEvent;
+import dev.credbroker.core.audit.AuditEvent;
+import dev.credbroker.core.config.AuditConfig;
 import dev.credbroker.server.audit.AuditWriter;
-import dev.credbroker.server.config.AuditConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

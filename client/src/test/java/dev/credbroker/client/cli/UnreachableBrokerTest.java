@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.credbroker.client.testing.FakeBroker;
 import dev.credbroker.client.testing.Servers;
-import dev.credbroker.server.config.TlsConfig;
+import dev.credbroker.core.config.TlsConfig;
 import dev.credbroker.server.grpc.BrokerServer;
 import dev.credbroker.server.testing.MutableClock;
 import dev.credbroker.server.testing.TestPki;

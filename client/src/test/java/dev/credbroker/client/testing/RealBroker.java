@@ -1,5 +1,10 @@
 package dev.credbroker.client.testing;
 
+import dev.credbroker.core.config.AwsConfig;
+import dev.credbroker.core.config.BrokerConfig;
+import dev.credbroker.core.config.ConfigLoader;
+import dev.credbroker.core.config.CredentialsConfig;
+import dev.credbroker.core.policy.PolicyEngine;
 import dev.credbroker.server.auth.Authenticator;
 import dev.credbroker.server.aws.SdkSecretsGateway;
 import dev.credbroker.server.aws.SdkStsGateway;
@@ -7,16 +12,11 @@ import dev.credbroker.server.cache.CredentialCache;
 import dev.credbroker.server.cache.CredentialVendor;
 import dev.credbroker.server.cache.SecretCache;
 import dev.credbroker.server.cache.SecretVendor;
-import dev.credbroker.server.config.AwsConfig;
-import dev.credbroker.server.config.BrokerConfig;
-import dev.credbroker.server.config.ConfigLoader;
-import dev.credbroker.server.config.CredentialsConfig;
 import dev.credbroker.server.devmode.DevIssuer;
 import dev.credbroker.server.grpc.AuditRecorder;
 import dev.credbroker.server.grpc.BrokerServer;
 import dev.credbroker.server.grpc.BrokerState;
 import dev.credbroker.server.grpc.CredentialBrokerService;
-import dev.credbroker.server.policy.PolicyEngine;
 import dev.credbroker.server.testing.FakeSecretsManager;
 import dev.credbroker.server.testing.FakeSts;
 import dev.credbroker.server.testing.RecordingAuditLog;

@@ -1,5 +1,6 @@
 package dev.credbroker.server.audit;
 
+import dev.credbroker.core.audit.AuditEvent;
 import java.util.concurrent.CompletableFuture;
 
 /**

@@ -1,5 +1,6 @@
 package dev.credbroker.server.audit;
 
+import dev.credbroker.core.audit.AuditChain;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Instant;

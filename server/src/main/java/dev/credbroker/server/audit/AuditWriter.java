@@ -1,6 +1,10 @@
 package dev.credbroker.server.audit;
 
-import dev.credbroker.server.config.AuditConfig;
+import dev.credbroker.core.audit.AuditChain;
+import dev.credbroker.core.audit.AuditEvent;
+import dev.credbroker.core.audit.AuditJson;
+import dev.credbroker.core.audit.RecordBuffer;
+import dev.credbroker.core.config.AuditConfig;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;

@@ -1,6 +1,9 @@
 package dev.credbroker.server.audit;
 
-import dev.credbroker.server.config.AuditConfig;
+import dev.credbroker.core.audit.AuditFiles;
+import dev.credbroker.core.audit.AuditSigner;
+import dev.credbroker.core.audit.AuditVerifier;
+import dev.credbroker.core.config.AuditConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

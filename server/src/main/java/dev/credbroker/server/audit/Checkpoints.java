@@ -1,19 +1,16 @@
 package dev.credbroker.server.audit;
 
-import java.nio.charset.StandardCharsets;
+import dev.credbroker.core.audit.AuditSigner;
+import dev.credbroker.core.audit.CheckpointFormat;
 import java.time.Duration;
 import java.time.Instant;
 
 /**
  * When the writer seals the chain with a signed checkpoint (at start over a resumed head, at
- * least every interval while records flow, before a rotation, at shutdown) and what a checkpoint
- * signs: the broker's id, the sequence number and hash of the record before it, and its time.
- * Owned by whoever owns the chain state; not thread-safe.
+ * least every interval while records flow, before a rotation, at shutdown); what a checkpoint
+ * signs is {@link CheckpointFormat}'s. Owned by whoever owns the chain state; not thread-safe.
  */
 final class Checkpoints {
-  static final String DOMAIN = "credbroker-audit-checkpoint-v1";
-  static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(1);
-
   private final AuditSigner signer;
   private final String brokerId;
   private final Duration interval;
@@ -48,19 +45,12 @@ final class Checkpoints {
 
   /** A checkpoint record's body sealing the head {@code (headSeq, headHash)}, signed. */
   byte[] body(Instant now, long headSeq, String headHash) {
-    String signature = signer.sign(message(brokerId, headSeq, headHash, now.toString()));
-    return AuditJson.checkpoint(now, brokerId, signer.keyId(), headSeq, headHash, interval,
-        signature);
+    return CheckpointFormat.signedBody(signer, brokerId, now, headSeq, headHash, interval);
   }
 
   /** The checkpoint at {@code seq} was written. */
   void written(Instant now, long seq) {
     lastAt = now;
     lastSeq = seq;
-  }
-
-  static byte[] message(String brokerId, long headSeq, String headHash, String time) {
-    return (DOMAIN + "\n" + brokerId + "\n" + headSeq + "\n" + headHash + "\n" + time)
-        .getBytes(StandardCharsets.UTF_8);
   }
 }

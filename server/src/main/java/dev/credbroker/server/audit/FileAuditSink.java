@@ -1,5 +1,8 @@
 package dev.credbroker.server.audit;
 
+import dev.credbroker.core.audit.AuditChain;
+import dev.credbroker.core.audit.AuditEntry;
+import dev.credbroker.core.audit.AuditFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -1,8 +1,8 @@
 package dev.credbroker.server.auth;
 
 import com.nimbusds.jose.jwk.JWKSet;
+import dev.credbroker.core.config.IssuerConfig;
 import dev.credbroker.server.auth.AuthenticationException.Reason;
-import dev.credbroker.server.config.IssuerConfig;
 import dev.credbroker.server.ops.Futures;
 import java.time.Clock;
 import java.time.Duration;

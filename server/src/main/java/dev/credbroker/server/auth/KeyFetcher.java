@@ -2,7 +2,7 @@ package dev.credbroker.server.auth;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.util.JSONObjectUtils;
-import dev.credbroker.server.config.IssuerConfig;
+import dev.credbroker.core.config.IssuerConfig;
 import dev.credbroker.server.ops.Futures;
 import java.net.URI;
 import java.net.http.HttpClient;

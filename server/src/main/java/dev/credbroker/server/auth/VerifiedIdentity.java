@@ -1,6 +1,6 @@
 package dev.credbroker.server.auth;
 
-import dev.credbroker.server.model.ClaimPath;
+import dev.credbroker.core.model.ClaimPath;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,7 +1,7 @@
 package dev.credbroker.server.aws;
 
+import dev.credbroker.core.config.AwsConfig;
 import dev.credbroker.server.aws.AwsCallException.Kind;
-import dev.credbroker.server.config.AwsConfig;
 import dev.credbroker.server.model.IssuedCredentials;
 import dev.credbroker.server.model.Secret;
 import dev.credbroker.server.model.SecretBytes;

@@ -1,9 +1,9 @@
 package dev.credbroker.server.aws;
 
-import dev.credbroker.server.config.AwsConfig;
+import dev.credbroker.core.config.AwsConfig;
+import dev.credbroker.server.aws.AwsCallException.Kind;
 import dev.credbroker.server.model.IssuedCredentials;
 import dev.credbroker.server.model.Secret;
-import dev.credbroker.server.aws.AwsCallException.Kind;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package dev.credbroker.server.aws;
 
 import com.github.benmanes.caffeine.cache.Cache;
+import dev.credbroker.core.digest.Sha256;
 import dev.credbroker.server.ops.Caches;
-import dev.credbroker.server.ops.Sha256;
 import java.time.Clock;
 
 /**

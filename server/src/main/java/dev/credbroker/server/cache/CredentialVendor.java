@@ -1,16 +1,16 @@
 package dev.credbroker.server.cache;
 
+import dev.credbroker.core.config.RoleConfig;
+import dev.credbroker.core.policy.Decision;
+import dev.credbroker.core.policy.NotEntitledException;
+import dev.credbroker.core.policy.PolicyEngine;
+import dev.credbroker.core.policy.PolicyInput;
+import dev.credbroker.core.policy.RoleGrant;
+import dev.credbroker.core.policy.Target;
 import dev.credbroker.server.aws.AssumeRoleCall;
 import dev.credbroker.server.aws.SessionNames;
-import dev.credbroker.server.config.RoleConfig;
-import dev.credbroker.server.model.Secret;
 import dev.credbroker.server.model.IssuedCredentials;
-import dev.credbroker.server.policy.Decision;
-import dev.credbroker.server.policy.NotEntitledException;
-import dev.credbroker.server.policy.PolicyEngine;
-import dev.credbroker.server.policy.PolicyInput;
-import dev.credbroker.server.policy.RoleGrant;
-import dev.credbroker.server.policy.Target;
+import dev.credbroker.server.model.Secret;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;

@@ -1,6 +1,6 @@
 package dev.credbroker.server.cache;
 
-import dev.credbroker.server.config.Durations;
+import dev.credbroker.core.config.Durations;
 import java.time.Duration;
 
 /** A {@code force_refresh} refused by the per-caller limit; says when one is allowed again. */

@@ -1,14 +1,14 @@
 package dev.credbroker.server.cache;
 
+import dev.credbroker.core.config.SecretConfig;
+import dev.credbroker.core.policy.Decision;
+import dev.credbroker.core.policy.NotEntitledException;
+import dev.credbroker.core.policy.PolicyEngine;
+import dev.credbroker.core.policy.PolicyInput;
+import dev.credbroker.core.policy.Target;
 import dev.credbroker.server.aws.AssumeRoleCall;
 import dev.credbroker.server.aws.SecretCall;
-import dev.credbroker.server.config.SecretConfig;
 import dev.credbroker.server.model.SecretVersion;
-import dev.credbroker.server.policy.Decision;
-import dev.credbroker.server.policy.NotEntitledException;
-import dev.credbroker.server.policy.PolicyEngine;
-import dev.credbroker.server.policy.PolicyInput;
-import dev.credbroker.server.policy.Target;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

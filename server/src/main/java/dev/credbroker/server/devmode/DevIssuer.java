@@ -14,7 +14,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.credbroker.server.config.IssuerConfig;
+import dev.credbroker.core.config.IssuerConfig;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

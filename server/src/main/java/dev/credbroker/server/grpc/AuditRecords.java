@@ -1,12 +1,12 @@
 package dev.credbroker.server.grpc;
 
+import dev.credbroker.core.audit.AuditEntry;
 import dev.credbroker.proto.v1.AuditRecord;
 import dev.credbroker.proto.v1.CacheResult;
 import dev.credbroker.proto.v1.Caller;
 import dev.credbroker.proto.v1.Decision;
 import dev.credbroker.proto.v1.IssuedCredential;
 import dev.credbroker.proto.v1.SecretRead;
-import dev.credbroker.server.audit.AuditEntry;
 import io.grpc.Status;
 import java.time.Duration;
 import java.time.Instant;

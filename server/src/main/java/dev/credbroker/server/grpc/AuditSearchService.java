@@ -1,16 +1,16 @@
 package dev.credbroker.server.grpc;
 
+import dev.credbroker.core.audit.AuditEvent;
+import dev.credbroker.core.audit.AuditFiles;
+import dev.credbroker.core.audit.AuditQuery;
+import dev.credbroker.core.audit.AuditSearch;
+import dev.credbroker.core.policy.Decision;
+import dev.credbroker.core.policy.NotEntitledException;
+import dev.credbroker.core.policy.PolicyInput;
+import dev.credbroker.core.policy.Target;
 import dev.credbroker.proto.v1.AuditRecord;
 import dev.credbroker.proto.v1.AuditServiceGrpc;
 import dev.credbroker.proto.v1.SearchAuditRequest;
-import dev.credbroker.server.audit.AuditEvent;
-import dev.credbroker.server.audit.AuditFiles;
-import dev.credbroker.server.audit.AuditQuery;
-import dev.credbroker.server.audit.AuditSearch;
-import dev.credbroker.server.policy.Decision;
-import dev.credbroker.server.policy.NotEntitledException;
-import dev.credbroker.server.policy.PolicyInput;
-import dev.credbroker.server.policy.Target;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;

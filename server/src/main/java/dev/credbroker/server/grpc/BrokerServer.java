@@ -1,10 +1,10 @@
 package dev.credbroker.server.grpc;
 
+import dev.credbroker.core.config.ConfigException;
+import dev.credbroker.core.config.ServerConfig;
+import dev.credbroker.core.config.ServerLimits;
 import dev.credbroker.proto.v1.AuditServiceGrpc;
 import dev.credbroker.proto.v1.CredentialBrokerGrpc;
-import dev.credbroker.server.config.ConfigException;
-import dev.credbroker.server.config.ServerConfig;
-import dev.credbroker.server.config.ServerLimits;
 import dev.credbroker.server.tls.TlsMaterial;
 import io.grpc.BindableService;
 import io.grpc.Server;

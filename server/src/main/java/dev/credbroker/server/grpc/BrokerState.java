@@ -1,7 +1,7 @@
 package dev.credbroker.server.grpc;
 
+import dev.credbroker.core.policy.PolicyEngine;
 import dev.credbroker.server.auth.Authenticator;
-import dev.credbroker.server.policy.PolicyEngine;
 
 /**
  * Everything a request decides with, from one configuration. A request reads the current state

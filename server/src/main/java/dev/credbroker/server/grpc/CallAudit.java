@@ -1,16 +1,17 @@
 package dev.credbroker.server.grpc;
 
-import dev.credbroker.server.audit.AuditEvent;
+import dev.credbroker.core.audit.AuditEvent;
+import dev.credbroker.core.digest.Sha256;
+import dev.credbroker.core.policy.Decision;
+import dev.credbroker.core.policy.NotEntitledException;
 import dev.credbroker.server.audit.AuditLog;
 import dev.credbroker.server.auth.AuthenticationException;
 import dev.credbroker.server.auth.VerifiedIdentity;
 import dev.credbroker.server.ops.Futures;
-import dev.credbroker.server.ops.Sha256;
-import dev.credbroker.server.policy.Decision;
-import dev.credbroker.server.policy.NotEntitledException;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -19,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import io.grpc.stub.StreamObserver;
 
 /**
  * What one call has learned for its audit record. Steps of a call set it in turn (each completes

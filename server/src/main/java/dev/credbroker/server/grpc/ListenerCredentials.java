@@ -1,7 +1,7 @@
 package dev.credbroker.server.grpc;
 
-import dev.credbroker.server.config.ConfigException;
-import dev.credbroker.server.config.ListenAddress;
+import dev.credbroker.core.config.ConfigException;
+import dev.credbroker.core.config.ListenAddress;
 import dev.credbroker.server.tls.TlsMaterial;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ServerCredentials;

@@ -1,11 +1,11 @@
 package dev.credbroker.server.grpc;
 
+import dev.credbroker.core.policy.NotEntitledException;
 import dev.credbroker.server.audit.AuditUnavailableException;
 import dev.credbroker.server.auth.AuthenticationException;
 import dev.credbroker.server.aws.AwsCallException;
 import dev.credbroker.server.cache.ForceRefreshLimitedException;
 import dev.credbroker.server.ops.Futures;
-import dev.credbroker.server.policy.NotEntitledException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.slf4j.Logger;

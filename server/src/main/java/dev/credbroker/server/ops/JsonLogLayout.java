@@ -3,6 +3,7 @@ package dev.credbroker.server.ops;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.LayoutBase;
+import dev.credbroker.core.text.JsonText;
 import java.time.Instant;
 import org.slf4j.event.KeyValuePair;
 

@@ -7,7 +7,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.LayoutBase;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
-import dev.credbroker.server.config.LoggingConfig;
+import dev.credbroker.core.config.LoggingConfig;
 import org.slf4j.LoggerFactory;
 
 /** Applies {@code logging.*} to logback once the configuration is known. */

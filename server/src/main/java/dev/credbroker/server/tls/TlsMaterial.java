@@ -1,7 +1,7 @@
 package dev.credbroker.server.tls;
 
-import dev.credbroker.server.config.ConfigException;
-import dev.credbroker.server.config.TlsConfig;
+import dev.credbroker.core.config.ConfigException;
+import dev.credbroker.core.config.TlsConfig;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;

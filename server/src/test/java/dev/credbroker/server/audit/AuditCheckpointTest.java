@@ -1,11 +1,14 @@
 package dev.credbroker.server.audit;
 
-import static dev.credbroker.server.audit.AuditEvent.Decision.ALLOW;
+import static dev.credbroker.core.audit.AuditEvent.Decision.ALLOW;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.credbroker.server.config.AuditConfig;
+import dev.credbroker.core.audit.AuditEntry;
+import dev.credbroker.core.audit.AuditSigner;
+import dev.credbroker.core.audit.AuditVerifier;
+import dev.credbroker.core.config.AuditConfig;
 import dev.credbroker.server.testing.MutableClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

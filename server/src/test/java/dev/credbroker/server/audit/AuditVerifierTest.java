@@ -1,11 +1,15 @@
 package dev.credbroker.server.audit;
 
-import static dev.credbroker.server.audit.AuditEvent.Decision.ALLOW;
-import static dev.credbroker.server.audit.AuditEvent.Decision.DENY;
+import static dev.credbroker.core.audit.AuditEvent.Decision.ALLOW;
+import static dev.credbroker.core.audit.AuditEvent.Decision.DENY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.credbroker.server.config.AuditConfig;
+import dev.credbroker.core.audit.AuditChain;
+import dev.credbroker.core.audit.AuditFiles;
+import dev.credbroker.core.audit.AuditSigner;
+import dev.credbroker.core.audit.AuditVerifier;
+import dev.credbroker.core.config.AuditConfig;
 import dev.credbroker.server.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

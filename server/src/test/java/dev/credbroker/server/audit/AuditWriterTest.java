@@ -1,14 +1,17 @@
 package dev.credbroker.server.audit;
 
-import static dev.credbroker.server.audit.AuditEvent.Decision.ALLOW;
-import static dev.credbroker.server.audit.AuditEvent.Decision.DENY;
+import static dev.credbroker.core.audit.AuditEvent.Decision.ALLOW;
+import static dev.credbroker.core.audit.AuditEvent.Decision.DENY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.credbroker.server.config.AuditConfig;
+import dev.credbroker.core.audit.AuditFiles;
+import dev.credbroker.core.audit.AuditSigner;
+import dev.credbroker.core.audit.AuditVerifier;
+import dev.credbroker.core.config.AuditConfig;
 import dev.credbroker.server.testing.MutableClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,8 +26,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

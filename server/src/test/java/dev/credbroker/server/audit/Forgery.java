@@ -1,5 +1,8 @@
 package dev.credbroker.server.audit;
 
+import dev.credbroker.core.audit.AuditChain;
+import dev.credbroker.core.audit.AuditEntry;
+import dev.credbroker.core.audit.RecordBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

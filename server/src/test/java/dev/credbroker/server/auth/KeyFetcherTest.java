@@ -8,7 +8,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.credbroker.server.config.IssuerConfig;
+import dev.credbroker.core.config.IssuerConfig;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.credbroker.server.config.AwsConfig;
+import dev.credbroker.core.config.AwsConfig;
 import dev.credbroker.server.model.IssuedCredentials;
 import dev.credbroker.server.model.SecretVersion;
 import dev.credbroker.server.testing.FakeSecretsManager;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.credbroker.server.config.AwsConfig;
+import dev.credbroker.core.config.AwsConfig;
 import dev.credbroker.server.model.SecretVersion;
 import dev.credbroker.server.testing.FakeSecretsManager;
 import dev.credbroker.server.testing.FakeSts;

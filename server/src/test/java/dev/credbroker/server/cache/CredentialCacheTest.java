@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.credbroker.core.config.AwsConfig;
 import dev.credbroker.server.aws.AssumeRoleCall;
 import dev.credbroker.server.aws.AwsCallException;
 import dev.credbroker.server.aws.SdkStsGateway;
-import dev.credbroker.server.config.AwsConfig;
 import dev.credbroker.server.testing.FakeSts;
 import dev.credbroker.server.testing.MutableClock;
 import java.time.Duration;

@@ -3,11 +3,11 @@ package dev.credbroker.server.cache;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.credbroker.core.config.AwsConfig;
 import dev.credbroker.server.aws.AwsCallException;
 import dev.credbroker.server.aws.SdkSecretsGateway;
 import dev.credbroker.server.aws.SecretCall;
 import dev.credbroker.server.cache.SecretCache.Source;
-import dev.credbroker.server.config.AwsConfig;
 import dev.credbroker.server.testing.FakeSecretsManager;
 import dev.credbroker.server.testing.FakeSts;
 import dev.credbroker.server.testing.MutableClock;

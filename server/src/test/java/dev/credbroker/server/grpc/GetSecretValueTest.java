@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.credbroker.core.config.AwsConfig;
+import dev.credbroker.core.config.BrokerConfig;
+import dev.credbroker.core.config.ConfigLoader;
+import dev.credbroker.core.policy.PolicyEngine;
 import dev.credbroker.proto.v1.CredentialBrokerGrpc;
 import dev.credbroker.proto.v1.GetSecretValueRequest;
 import dev.credbroker.proto.v1.SecretValue;
@@ -15,11 +19,7 @@ import dev.credbroker.server.aws.SdkStsGateway;
 import dev.credbroker.server.cache.CredentialCache;
 import dev.credbroker.server.cache.SecretCache;
 import dev.credbroker.server.cache.SecretVendor;
-import dev.credbroker.server.config.AwsConfig;
-import dev.credbroker.server.config.BrokerConfig;
-import dev.credbroker.server.config.ConfigLoader;
 import dev.credbroker.server.devmode.DevIssuer;
-import dev.credbroker.server.policy.PolicyEngine;
 import dev.credbroker.server.testing.FakeSecretsManager;
 import dev.credbroker.server.testing.FakeSts;
 import dev.credbroker.server.testing.LogCapture;
@@ -107,7 +107,7 @@ class GetSecretValueTest {
         Duration.ofMinutes(10), 100);
     SecretVendor secrets = new SecretVendor(new SecretCache(gateway, roles, io, clock, 100), clock);
     auditLog = dev.credbroker.server.audit.AuditWriter.open(
-        dev.credbroker.server.config.AuditConfig.toFile(auditDir.resolve("audit.jsonl")), clock);
+        dev.credbroker.core.config.AuditConfig.toFile(auditDir.resolve("audit.jsonl")), clock);
     broker = LoopbackBroker.start(new CredentialBrokerService(() -> state, null, secrets,
         "us-east-1", clock, new AuditRecorder(auditLog, List.of(), clock)));
   }

@@ -1,8 +1,8 @@
 package dev.credbroker.server.testing;
 
-import dev.credbroker.server.config.ListenAddress;
-import dev.credbroker.server.config.ServerConfig;
-import dev.credbroker.server.config.ServerLimits;
+import dev.credbroker.core.config.ListenAddress;
+import dev.credbroker.core.config.ServerConfig;
+import dev.credbroker.core.config.ServerLimits;
 import dev.credbroker.server.grpc.AuditRecorder;
 import dev.credbroker.server.grpc.BrokerServer;
 import dev.credbroker.server.grpc.EventLoops;

@@ -1,6 +1,6 @@
 package dev.credbroker.server.testing;
 
-import dev.credbroker.server.audit.AuditEvent;
+import dev.credbroker.core.audit.AuditEvent;
 import dev.credbroker.server.audit.AuditLog;
 import dev.credbroker.server.audit.AuditUnavailableException;
 import java.util.List;

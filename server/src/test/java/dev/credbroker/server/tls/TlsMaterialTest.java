@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.credbroker.server.config.ConfigException;
-import dev.credbroker.server.config.TlsConfig;
+import dev.credbroker.core.config.ConfigException;
+import dev.credbroker.core.config.TlsConfig;
 import dev.credbroker.server.testing.TestPki;
 import java.nio.file.Files;
 import java.nio.file.Path;

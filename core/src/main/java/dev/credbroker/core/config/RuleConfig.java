@@ -1,0 +1,77 @@
+package dev.credbroker.core.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One entitlement rule. An allow rule grants the listed roles and secrets when its condition
+ * holds; a deny rule refuses them (all of them when it lists none) and always wins. {@code "*"}
+ * stands for every role or every secret. {@code auditor: true} covers searching the audit log.
+ */
+public record RuleConfig(
+    String id,
+    Effect effect,
+    List<String> roles,
+    List<String> secrets,
+    ConditionSpec when,
+    Optional<Duration> maxDuration,
+    boolean auditor) {
+
+  public static final String ALL = "*";
+
+  /** What a matching rule does. */
+  public enum Effect { ALLOW, DENY }
+
+  public RuleConfig {
+    roles = List.copyOf(roles);
+    secrets = List.copyOf(secrets);
+  }
+
+  /** A rule about roles and secrets only. */
+  public RuleConfig(String id, Effect effect, List<String> roles, List<String> secrets,
+      ConditionSpec when, Optional<Duration> maxDuration) {
+    this(id, effect, roles, secrets, when, maxDuration, false);
+  }
+
+  public boolean coversRole(String alias) {
+    return roles.contains(ALL) || roles.contains(alias) || blanketDeny();
+  }
+
+  public boolean coversSecret(String alias) {
+    return secrets.contains(ALL) || secrets.contains(alias) || blanketDeny();
+  }
+
+  /** Whether the rule grants (or denies) searching the audit log. */
+  public boolean coversAuditor() {
+    return auditor || blanketDeny();
+  }
+
+  private boolean blanketDeny() {
+    return effect == Effect.DENY && roles.isEmpty() && secrets.isEmpty() && !auditor;
+  }
+
+  static RuleConfig read(ConfigNode n) throws ConfigException {
+    String id = n.requiredString("id", "payments-deployers");
+    if (!RoleConfig.ALIAS.matcher(id).matches()) {
+      throw new ConfigException(n.pathOf("id"), "1-128 of letters, digits and ._-");
+    }
+    Effect effect = n.enumValue("effect", Effect.class).orElse(Effect.ALLOW);
+    List<String> roles = n.stringList("roles");
+    List<String> secrets = n.stringList("secrets");
+    boolean auditor = n.bool("auditor").orElse(false);
+    if (effect == Effect.ALLOW && roles.isEmpty() && secrets.isEmpty() && !auditor) {
+      throw new ConfigException(n.path(), "an allow rule needs roles, secrets or auditor: true to"
+          + " grant");
+    }
+    ConditionSpec when = n.has("when") ? ConditionReader.read(n.mapping("when"), 0)
+        : new ConditionSpec.All(List.of());
+    Optional<Duration> max = n.duration("max_duration", RoleConfig.MIN_SESSION, RoleConfig.MAX_SESSION);
+    if (max.isPresent() && effect == Effect.DENY) {
+      throw new ConfigException(n.pathOf("max_duration"), "only allow rules grant durations");
+    }
+    RuleConfig rule = new RuleConfig(id, effect, roles, secrets, when, max, auditor);
+    n.rejectUnknownKeys();
+    return rule;
+  }
+}
