@@ -222,6 +222,18 @@ class MainProcessTest {
   }
 
   @Test
+  void tlsFilesNotOnThisMachine_exitsTwoNamingTheFile() throws Exception {
+    // The same file passes credbroker policy lint, which does not look for files (PolicyCommandTest).
+    Path config = write("server: {listen: 127.0.0.1:0, tls: {cert: " + dir.resolve("tls.crt")
+        + ", key: " + dir.resolve("tls.key") + "}}\n");
+
+    String out = runToExit(2, "--config", config.toString());
+
+    assertEquals("credbroker: config error: server.tls.cert: file not found: " + dir.resolve("tls.crt")
+        + " (write the path of an existing file; relative paths start at the config file's folder)", out);
+  }
+
+  @Test
   void missingConfigFile_exitsTwo() throws Exception {
     String out = runToExit(2, "--config", dir.resolve("nope.yaml").toString());
     assertTrue(out.startsWith("credbroker: config error: config file not found"), out);

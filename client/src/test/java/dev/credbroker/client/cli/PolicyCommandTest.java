@@ -75,6 +75,25 @@ class PolicyCommandTest {
   }
 
   @Test
+  void productionConfig_withoutItsTlsFilesOnThisMachine_isLintedAndExplained() throws Exception {
+    // A reviewer's laptop: the broker refuses this file here (MainProcessTest), the tools do not.
+    Path config = Files.writeString(dir.resolve("prod.yaml"), """
+        server:
+          listen: 0.0.0.0:8443
+          tls: {cert: /etc/credbroker/tls.crt, key: /etc/credbroker/tls.key}
+        roles: {deployer: {arn: "arn:aws:iam::123456789012:role/deployer"}}
+        rules: [{id: deployers, when: {claims: {groups: {contains: deployers}}}, roles: [deployer]}]
+        """);
+    Path claims = Files.writeString(dir.resolve("c.json"), "{\"sub\":\"ann\",\"groups\":[\"deployers\"]}");
+
+    assertEquals(0, run("policy", "lint", "--config", config.toString()), text(out) + text(err));
+    assertEquals(0, run("policy", "explain", "--config", config.toString(), "--claims",
+        claims.toString(), "--role", "deployer"), text(out) + text(err));
+    assertTrue(text(out).contains("ALLOW role 'deployer'\n"), text(out));
+    assertEquals("", text(err));
+  }
+
+  @Test
   void invalidConfigOrUsage_exitsTwoWithOneLine() throws Exception {
     Path bad = Files.writeString(dir.resolve("bad.yaml"), "server: {listen: 127.0.0.1:0}\nrules: [{id: x, roles: [nope]}]\n");
     assertEquals(2, run("policy", "lint", "--config", bad.toString()));

@@ -23,7 +23,22 @@ public final class ConfigLoader {
 
   private ConfigLoader() {}
 
+  /** Reads and validates {@code file}, including that the files it names exist and are readable. */
   public static BrokerConfig load(Path file) throws ConfigException {
+    return load(file, true);
+  }
+
+  /**
+   * Validates everything {@link #load} does except whether the files the configuration names (the
+   * TLS certificate, key and client CA) exist and are readable here: for reviewing a configuration
+   * away from the machine it runs on ({@code credbroker policy lint|explain|test}). Their paths are
+   * still resolved and checked for syntax. Never for starting a broker.
+   */
+  public static BrokerConfig loadOffline(Path file) throws ConfigException {
+    return load(file, false);
+  }
+
+  private static BrokerConfig load(Path file, boolean checkFiles) throws ConfigException {
     String text;
     try {
       if (Files.size(file) > MAX_FILE_BYTES) {
@@ -41,12 +56,17 @@ public final class ConfigLoader {
       throw new ConfigException("", "cannot read config file " + file + ": " + e.getMessage());
     }
     Path dir = file.toAbsolutePath().getParent();
-    return parse(text, file.toString(), dir);
+    return parse(text, file.toString(), dir, checkFiles);
   }
 
   /** Parses YAML text; relative file paths in it resolve against {@code baseDir}. */
   public static BrokerConfig parse(String yaml, String sourceName, Path baseDir)
       throws ConfigException {
+    return parse(yaml, sourceName, baseDir, true);
+  }
+
+  private static BrokerConfig parse(String yaml, String sourceName, Path baseDir,
+      boolean checkFiles) throws ConfigException {
     LoadSettings settings = LoadSettings.builder()
         .setLabel(sourceName)
         .setAllowDuplicateKeys(false)
@@ -61,7 +81,7 @@ public final class ConfigLoader {
     } catch (YamlEngineException e) {
       throw new ConfigException("", "not valid YAML: " + oneLine(e.getMessage()));
     }
-    return BrokerConfig.read(ConfigNode.root(document, baseDir));
+    return BrokerConfig.read(ConfigNode.root(document, baseDir, checkFiles));
   }
 
   private static String oneLine(String message) {

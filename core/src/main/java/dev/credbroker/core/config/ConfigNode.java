@@ -3,8 +3,8 @@ package dev.credbroker.core.config;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,19 +24,25 @@ final class ConfigNode {
   private final String path;
   private final Map<String, Object> values;
   private final Path baseDir;
+  private final boolean checkFiles;
   private final Set<String> known = new LinkedHashSet<>();
 
-  private ConfigNode(String path, Map<String, Object> values, Path baseDir) {
+  private ConfigNode(String path, Map<String, Object> values, Path baseDir, boolean checkFiles) {
     this.path = path;
     this.values = values;
     this.baseDir = baseDir;
+    this.checkFiles = checkFiles;
   }
 
-  static ConfigNode root(Object document, Path baseDir) throws ConfigException {
+  /**
+   * The whole document. {@code checkFiles}: whether {@link #readableFile} checks that the file is
+   * there (false when a configuration is reviewed away from the machine it runs on).
+   */
+  static ConfigNode root(Object document, Path baseDir, boolean checkFiles) throws ConfigException {
     if (document == null) {
-      return new ConfigNode("", Map.of(), baseDir);
+      return new ConfigNode("", Map.of(), baseDir, checkFiles);
     }
-    return new ConfigNode("", asMapping("", document), baseDir);
+    return new ConfigNode("", asMapping("", document), baseDir, checkFiles);
   }
 
   String path() {
@@ -51,7 +57,7 @@ final class ConfigNode {
   ConfigNode mapping(String key) throws ConfigException {
     Object raw = raw(key);
     Map<String, Object> map = raw == null ? Map.of() : asMapping(pathOf(key), raw);
-    return new ConfigNode(pathOf(key), map, baseDir);
+    return new ConfigNode(pathOf(key), map, baseDir, checkFiles);
   }
 
   /** A nested mapping that is absent unless written. */
@@ -71,7 +77,7 @@ final class ConfigNode {
     List<ConfigNode> out = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
       String p = pathOf(key) + "[" + i + "]";
-      out.add(new ConfigNode(p, asMapping(p, list.get(i)), baseDir));
+      out.add(new ConfigNode(p, asMapping(p, list.get(i)), baseDir, checkFiles));
     }
     return List.copyOf(out);
   }
@@ -107,7 +113,7 @@ final class ConfigNode {
 
   /** A child node for an arbitrary value that must be a mapping, with a path of its own. */
   ConfigNode child(String path, Object value) throws ConfigException {
-    return new ConfigNode(path, asMapping(path, value), baseDir);
+    return new ConfigNode(path, asMapping(path, value), baseDir, checkFiles);
   }
 
   boolean has(String key) throws ConfigException {
@@ -208,11 +214,14 @@ final class ConfigNode {
     }
   }
 
-  /** A path to a readable regular file, resolved against the config file's folder. */
+  /**
+   * A path to a readable regular file, resolved against the config file's folder; when files are
+   * not checked (offline), only resolved.
+   */
   Optional<Path> readableFile(String key) throws ConfigException {
     Optional<Path> resolved = path(key);
-    if (resolved.isEmpty()) {
-      return Optional.empty();
+    if (resolved.isEmpty() || !checkFiles) {
+      return resolved;
     }
     Path file = resolved.get();
     if (!Files.isRegularFile(file)) {

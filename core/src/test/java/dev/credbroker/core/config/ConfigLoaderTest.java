@@ -215,6 +215,38 @@ class ConfigLoaderTest {
 
     assertTrue(e.getMessage().contains(expected), () -> caseName + ": got " + e.getMessage());
     assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
+    if (!caseName.equals("missing tls file")) { // offline skips only whether files are there
+      ConfigException offline = assertThrows(ConfigException.class,
+          () -> ConfigLoader.loadOffline(file), caseName);
+      assertEquals(e.getMessage(), offline.getMessage(), caseName);
+    }
+  }
+
+  @Test
+  void loadOffline_tlsFilesNotOnThisMachine_acceptedWithTheirPaths_whileLoadRefuses()
+      throws Exception {
+    Path file = write("""
+        server:
+          listen: 0.0.0.0:8443
+          tls: { cert: /etc/credbroker/tls.crt, key: tls.key, client_ca: clients.pem }
+        roles:
+          deployer: { arn: "arn:aws:iam::123456789012:role/deployer" }
+        rules:
+          - { id: deployers, when: { claims: { groups: { contains: deployers } } }, roles: [deployer] }
+        """);
+
+    ConfigException refused = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
+    assertTrue(refused.getMessage().startsWith("server.tls.cert: file not found: "),
+        refused.getMessage());
+
+    BrokerConfig offline = ConfigLoader.loadOffline(file);
+    TlsConfig tls = offline.server().tls().orElseThrow();
+    assertAll(
+        () -> assertEquals(Path.of("/etc/credbroker/tls.crt"), tls.certChain()),
+        () -> assertEquals(dir.resolve("tls.key"), tls.privateKey()),
+        () -> assertEquals(Optional.of(dir.resolve("clients.pem")), tls.clientCa()),
+        () -> assertEquals(Set.of("deployer"), offline.roles().keySet()),
+        () -> assertEquals("deployers", offline.rules().get(0).id()));
   }
 
   @Test
