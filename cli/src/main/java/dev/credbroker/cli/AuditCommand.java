@@ -1,0 +1,236 @@
+package dev.credbroker.cli;
+
+import com.google.protobuf.util.JsonFormat;
+import com.google.protobuf.util.Timestamps;
+import dev.credbroker.core.audit.AuditEntry;
+import dev.credbroker.core.audit.AuditEvent;
+import dev.credbroker.core.audit.AuditFiles;
+import dev.credbroker.core.audit.AuditQuery;
+import dev.credbroker.core.audit.AuditSearch;
+import dev.credbroker.core.audit.AuditVerifier;
+import dev.credbroker.core.config.Durations;
+import dev.credbroker.proto.v1.AuditRecord;
+import dev.credbroker.proto.v1.AuditServiceGrpc;
+import dev.credbroker.proto.v1.Decision;
+import dev.credbroker.proto.v1.SearchAuditRequest;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code credbroker audit verify | search}: the security reviewer's tools. {@code verify} checks
+ * files against their hash chain; {@code search} reads the files of a local log ({@code --file})
+ * or asks a broker's AuditService (needs the auditor entitlement). Exit codes: 0 intact / found,
+ * 1 the chain is broken, 2 bad usage.
+ */
+final class AuditCommand {
+  static final int EXIT_BROKEN = 1;
+  private static final Set<String> FILTERS = Set.of("since", "until", "subject", "issuer", "role",
+      "secret", "decision", "limit", "format", "after");
+
+  private AuditCommand() {}
+
+  static int run(List<String> args, Map<String, String> env, PrintStream out, Clock clock)
+      throws Exception {
+    if (args.isEmpty()) {
+      throw new CliOptions.UsageException("audit needs verify or search");
+    }
+    List<String> rest = args.subList(1, args.size());
+    return switch (args.get(0)) {
+      case "verify" -> verify(rest, out);
+      case "search" -> search(rest, env, out, clock);
+      default -> throw new CliOptions.UsageException("unknown audit command '"
+          + CliOptions.abbreviate(args.get(0)) + "'; use verify or search");
+    };
+  }
+
+  private static int verify(List<String> args, PrintStream out) throws Exception {
+    List<Path> files = new ArrayList<>();
+    Optional<java.security.PublicKey> key = Optional.empty();
+    Optional<AuditVerifier.Head> head = Optional.empty();
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      if (arg.equals("--public-key") || arg.equals("--expect-head")) {
+        if (i + 1 >= args.size()) {
+          throw new CliOptions.UsageException(arg + " needs a value");
+        }
+        String value = args.get(++i);
+        if (arg.equals("--public-key")) {
+          key = Optional.of(readKey(value));
+        } else {
+          head = Optional.of(parseHead(value));
+        }
+      } else if (arg.startsWith("--")) {
+        throw new CliOptions.UsageException("unknown option '" + CliOptions.abbreviate(arg)
+            + "'; audit verify takes --public-key FILE, --expect-head SEQ:HASH and the files");
+      } else {
+        files.add(Path.of(arg));
+      }
+    }
+    if (files.isEmpty()) {
+      throw new CliOptions.UsageException("audit verify takes the audit files to check, e.g."
+          + " /var/log/credbroker/audit*.jsonl");
+    }
+    AuditVerifier.Report report = AuditVerifier.verify(files,
+        new AuditVerifier.Options(key, head));
+    report.notes().forEach(n -> out.println("note: " + n));
+    if (report.problem().isPresent()) {
+      out.println("BROKEN at " + report.problem().get());
+      out.println(report.verified() + " records verified before it");
+      return EXIT_BROKEN;
+    }
+    out.println("OK: " + report.verified() + " records verified (seq " + report.firstSeq() + " to "
+        + report.lastSeq() + ") in " + files.size() + " files"
+        + (key.isPresent() ? "; " + report.checkpoints() + " checkpoint signatures verified" : "")
+        + "; " + report.unsealed() + " records unsealed (after the last checkpoint)");
+    return CredbrokerCli.EXIT_OK;
+  }
+
+  private static java.security.PublicKey readKey(String file) throws CliOptions.UsageException {
+    try {
+      return dev.credbroker.core.audit.AuditSigner.readPublicKey(Path.of(file));
+    } catch (java.io.IOException e) {
+      throw new CliOptions.UsageException("--public-key: " + e.getMessage());
+    }
+  }
+
+  private static AuditVerifier.Head parseHead(String text) throws CliOptions.UsageException {
+    try {
+      return AuditVerifier.Head.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new CliOptions.UsageException("--expect-head: " + e.getMessage());
+    }
+  }
+
+  private static int search(List<String> args, Map<String, String> env, PrintStream out,
+      Clock clock) throws Exception {
+    Set<String> valued = new HashSet<>(FILTERS);
+    valued.add("file");
+    CliOptions o = ClientFactory.options(args, valued, Set.of(), env);
+    boolean json = "json".equals(o.get("format").orElse("table"));
+    if (!json && !"table".equals(o.get("format").orElse("table"))) {
+      throw new CliOptions.UsageException("--format is table or json");
+    }
+    AuditQuery query = query(o, clock.instant());
+    List<String[]> rows = new ArrayList<>();
+    if (o.get("file").isPresent()) {
+      AuditSearch.run(AuditFiles.segments(o.path("file").get()), query, e -> {
+        if (json) {
+          out.println(e.json());
+        } else {
+          rows.add(row(e));
+        }
+        return true;
+      });
+    } else {
+      try (BrokerConnection broker = BrokerConnection.open(o)) {
+        long timeout = Long.parseLong(o.get("timeout").orElse("60"));
+        try {
+          AuditServiceGrpc.newBlockingStub(broker.channel()).withCallCredentials(broker.token())
+              .withDeadlineAfter(timeout, TimeUnit.SECONDS)
+              .searchAudit(request(query)).forEachRemaining(r -> {
+                if (json) {
+                  out.println(print(r));
+                } else {
+                  rows.add(row(r));
+                }
+              });
+        } catch (io.grpc.StatusRuntimeException e) {
+          throw broker.failure(e, java.time.Duration.ofSeconds(timeout));
+        }
+      }
+    }
+    if (!json) {
+      Table.print(out, List.of("TIME", "DECISION", "RPC", "SUBJECT", "TARGET", "STATUS", "REASON"),
+          rows);
+    }
+    return CredbrokerCli.EXIT_OK;
+  }
+
+  private static AuditQuery query(CliOptions o, Instant now) throws CliOptions.UsageException {
+    Optional<AuditEvent.Decision> decision = Optional.empty();
+    if (o.get("decision").isPresent()) {
+      try {
+        decision = Optional.of(AuditEvent.Decision.valueOf(o.get("decision").get()
+            .toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        throw new CliOptions.UsageException("--decision is allow, deny or error");
+      }
+    }
+    int limit;
+    try {
+      limit = Integer.parseInt(o.get("limit").orElse("1000"));
+      return new AuditQuery(time(o, "since", now), time(o, "until", now), o.get("issuer"),
+          o.get("subject"), o.get("role"), o.get("secret"), decision, o.get("after"), limit);
+    } catch (IllegalArgumentException e) {
+      throw new CliOptions.UsageException("--limit is a number from 1 to " + AuditQuery.MAX_LIMIT);
+    }
+  }
+
+  /** An RFC 3339 time, or a duration back from now such as {@code 24h} or {@code 90m}. */
+  private static Optional<Instant> time(CliOptions o, String flag, Instant now)
+      throws CliOptions.UsageException {
+    Optional<String> text = o.get(flag);
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Instant.parse(text.get()));
+    } catch (DateTimeParseException notATime) {
+      try {
+        return Optional.of(now.minus(Durations.parse(text.get())));
+      } catch (IllegalArgumentException notADuration) {
+        throw new CliOptions.UsageException("--" + flag + " is a time like 2026-11-24T10:00:00Z"
+            + " or a duration back from now like 24h");
+      }
+    }
+  }
+
+  private static SearchAuditRequest request(AuditQuery q) {
+    SearchAuditRequest.Builder b = SearchAuditRequest.newBuilder().setLimit(q.limit());
+    q.since().ifPresent(t -> b.setSince(Timestamps.fromMillis(t.toEpochMilli())));
+    q.until().ifPresent(t -> b.setUntil(Timestamps.fromMillis(t.toEpochMilli())));
+    q.issuer().ifPresent(b::setIssuer);
+    q.subject().ifPresent(b::setSubject);
+    q.role().ifPresent(b::setRole);
+    q.secret().ifPresent(b::setSecret);
+    q.afterRequestId().ifPresent(b::setAfterRequestId);
+    q.decision().ifPresent(d -> b.setDecision(Decision.valueOf("DECISION_" + d.name())));
+    return b.build();
+  }
+
+  private static String[] row(AuditEntry e) {
+    return new String[] {e.field("time"), e.field("decision"), e.field("rpc"),
+        e.callerField("subject"), target(e.field("role"), e.field("secret")), e.field("status"),
+        e.field("reason")};
+  }
+
+  private static String[] row(AuditRecord r) {
+    return new String[] {Timestamps.toString(r.getTime()),
+        r.getDecision().name().substring("DECISION_".length()).toLowerCase(Locale.ROOT),
+        r.getRpc(), r.getCaller().getSubject(), target(r.getRole(), r.getSecret()),
+        io.grpc.Status.fromCodeValue(r.getStatusCode()).getCode().name(), r.getReason()};
+  }
+
+  private static String target(String role, String secret) {
+    return !role.isEmpty() ? "role " + role : !secret.isEmpty() ? "secret " + secret : "";
+  }
+
+  private static String print(AuditRecord r) {
+    try {
+      return JsonFormat.printer().omittingInsignificantWhitespace().print(r);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

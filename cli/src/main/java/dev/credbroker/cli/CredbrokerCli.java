@@ -1,0 +1,144 @@
+package dev.credbroker.cli;
+
+import dev.credbroker.client.BrokerException;
+import dev.credbroker.client.internal.Statuses;
+import dev.credbroker.client.internal.TransportFailures;
+import dev.credbroker.client.provider.CredentialsUnavailableException;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Entry point of the {@code credbroker} command. Errors are one line on stderr; exit codes tell
+ * scripts what kind of failure it was.
+ */
+public final class CredbrokerCli {
+  static final int EXIT_OK = 0;
+  static final int EXIT_UNAVAILABLE = 1;
+  static final int EXIT_USAGE = 2;
+  static final int EXIT_UNAUTHENTICATED = 3;
+  static final int EXIT_DENIED = 4;
+
+  /** {@code credbroker --help}; each command's own is {@link CommandHelp#of}. */
+  static final String USAGE = CommandHelp.usage();
+
+  private CredbrokerCli() {}
+
+  public static void main(String[] args) {
+    CliLogging.install();
+    System.exit(run(args, System.getenv(), System.out, System.err));
+  }
+
+  static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    return run(args, new Io(env, out, err, Clock.systemUTC()));
+  }
+
+  static int run(String[] args, Io io) {
+    PrintStream out = io.out();
+    PrintStream err = io.err();
+    if (args.length == 1 && ("--help".equals(args[0]) || "-h".equals(args[0]))) {
+      out.println(USAGE);
+      return EXIT_OK;
+    }
+    if (args.length == 1 && "--version".equals(args[0])) {
+      String v = CredbrokerCli.class.getPackage().getImplementationVersion();
+      out.println("credbroker " + (v == null ? "development build" : v));
+      return EXIT_OK;
+    }
+    if (args.length == 0) {
+      err.println("credbroker: no command given; see --help");
+      return EXIT_USAGE;
+    }
+    List<String> rest = Arrays.asList(args).subList(1, args.length);
+    if (asksForHelp(rest) && CommandHelp.of(args[0]).isPresent()) {
+      out.println(CommandHelp.of(args[0]).get());
+      return EXIT_OK;
+    }
+    try {
+      return switch (args[0]) {
+        case "credential-process" -> CredentialProcessCommand.run(rest, io);
+        case "serve" -> ServeCommand.run(rest, io);
+        case "exec" -> ExecCommand.run(rest, io);
+        case "update" -> UpdateCommand.run(rest, io);
+        case "get-secret" -> GetSecretCommand.run(rest, io);
+        case "whoami" -> WhoAmICommand.whoami(rest, io);
+        case "entitlements" -> WhoAmICommand.entitlements(rest, io);
+        case "policy" -> PolicyCommand.run(rest, io.env(), out, err);
+        case "audit" -> AuditCommand.run(rest, io.env(), out, io.clock());
+        default -> {
+          err.println("credbroker: unknown command '" + CliOptions.abbreviate(args[0]) + "'; see --help");
+          yield EXIT_USAGE;
+        }
+      };
+    } catch (CliOptions.UsageException e) {
+      err.println("credbroker: " + e.getMessage() + "; see " + CommandHelp.hint(args[0]));
+      return EXIT_USAGE;
+    } catch (BrokerException e) {
+      return report(e, err);
+    } catch (StatusRuntimeException e) {
+      return report(Statuses.exception(e.getStatus()), err);
+    } catch (CredentialsUnavailableException e) {
+      if (e.getCause() instanceof BrokerException b && TransportFailures.isLocal(detail(b))) {
+        return report(b, err); // the first credentials: the broker was never reached
+      }
+      err.println("credbroker: " + e.getMessage());
+      return e.getCause() instanceof BrokerException b ? exitCode(b) : EXIT_UNAVAILABLE;
+    } catch (java.nio.file.NoSuchFileException e) {
+      // The "path" may be a token pasted by mistake: never print it whole.
+      err.println("credbroker: file not found: " + CliOptions.abbreviate(e.getFile()));
+      return EXIT_USAGE;
+    } catch (java.nio.file.AccessDeniedException e) {
+      err.println("credbroker: permission denied: " + CliOptions.abbreviate(e.getFile()));
+      return EXIT_USAGE;
+    } catch (IOException e) {
+      err.println("credbroker: cannot read or write a file: " + e.getClass().getSimpleName());
+      return EXIT_USAGE;
+    } catch (Exception e) {
+      err.println("credbroker: unexpected " + e.getClass().getSimpleName());
+      return EXIT_UNAVAILABLE;
+    }
+  }
+
+  /** {@code --help} or {@code -h} among a command's options (not among exec's command after --). */
+  private static boolean asksForHelp(List<String> options) {
+    for (String o : options) {
+      if (o.equals("--")) {
+        return false;
+      }
+      if (o.equals("--help") || o.equals("-h")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static int report(BrokerException e, PrintStream err) {
+    String detail = detail(e);
+    boolean local = detail.startsWith("no token: ") || TransportFailures.isLocal(detail);
+    err.println("credbroker: " + (local ? detail : "broker answered " + e.getMessage()));
+    return exitCode(e);
+  }
+
+  /** The message without its "REASON: " prefix. */
+  private static String detail(BrokerException e) {
+    String message = e.getMessage();
+    int colon = message.indexOf(": ");
+    return colon > 0 ? message.substring(colon + 2) : message;
+  }
+
+  private static int exitCode(BrokerException e) {
+    if (e.getMessage().contains(": no token: ")) {
+      return EXIT_UNAUTHENTICATED;
+    }
+    return switch (e.reason()) {
+      case UNAUTHENTICATED -> EXIT_UNAUTHENTICATED;
+      case PERMISSION_DENIED -> EXIT_DENIED;
+      case INVALID_ARGUMENT, NOT_FOUND -> EXIT_USAGE;
+      default -> EXIT_UNAVAILABLE;
+    };
+  }
+}

@@ -1,0 +1,101 @@
+package dev.credbroker.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.credbroker.cli.testing.CliJar;
+import dev.credbroker.cli.testing.Commands;
+import dev.credbroker.client.testing.FakeBroker;
+import dev.credbroker.client.testing.Servers;
+import dev.credbroker.core.config.TlsConfig;
+import dev.credbroker.server.grpc.BrokerServer;
+import dev.credbroker.server.testing.MutableClock;
+import dev.credbroker.server.testing.TestPki;
+import dev.credbroker.server.tls.TlsMaterial;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shipped CLI jar as a new user meets it from a shell: help for each command, and the one
+ * line it prints when something is wrong (nothing else: no gRPC log lines, no stack traces).
+ */
+class CliJarIT {
+  private static final Map<String, String> TOKEN = Map.of("CREDBROKER_TOKEN", "a.b.c");
+
+  @RegisterExtension final FakeBroker broker = FakeBroker.perTest(MutableClock.startingNow());
+  @TempDir Path dir;
+
+  @Test
+  void commandHelp_printsThatCommandsUsage() throws Exception {
+    Commands.Result r = CliJar.run(Map.of(), "credential-process", "--help");
+
+    assertEquals(0, r.exit(), r.toString());
+    assertTrue(r.output().startsWith("usage: credbroker credential-process --role R"), r.toString());
+    assertTrue(r.output().contains("--token-file FILE"), r.toString());
+  }
+
+  @Test
+  void unknownOption_pointsToTheCommandsHelp() throws Exception {
+    Commands.Result r = CliJar.run(Map.of(), "serve", "--rol", "deployer");
+
+    assertEquals(2, r.exit(), r.toString());
+    assertEquals("credbroker: unknown option '--rol'; see credbroker serve --help\n", r.output());
+  }
+
+  @Test
+  void brokerNotListening_oneLineWithTheTargetAndTheCause() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+
+    Commands.Result r = CliJar.run(TOKEN, "credential-process", "--role", "deployer", "--no-cache",
+        "--target", "127.0.0.1:" + port, "--plaintext");
+
+    assertEquals(1, r.exit(), r.toString());
+    assertEquals("credbroker: cannot reach the broker at 127.0.0.1:" + port + ": connection refused\n",
+        r.output());
+  }
+
+  @Test
+  void nameThatDoesNotResolve_oneLine() throws Exception {
+    Commands.Result r = CliJar.run(TOKEN, "whoami", "--target", "dns:///broker.invalid:8443");
+
+    assertEquals(1, r.exit(), r.toString());
+    assertEquals("credbroker: cannot reach the broker at dns:///broker.invalid:8443: the name broker.invalid"
+        + " does not resolve (DNS)\n", r.output());
+  }
+
+  /**
+   * The jar does TLS through the JDK (it leaves out netty-tcnative's native libraries): a trusted
+   * broker answers, an untrusted one is the same line as in process (UnreachableBrokerTest).
+   */
+  @Test
+  void tls_throughTheJdk_trustedAnswers_untrustedIsOneLine() throws Exception {
+    TestPki pki = TestPki.create(dir);
+    BrokerServer tls = Servers.startTls(broker, TlsMaterial.load(
+        new TlsConfig(pki.serverCert(), pki.serverKey(), Optional.empty()), "server.tls"));
+    try {
+      String target = "127.0.0.1:" + tls.address().getPort();
+
+      Commands.Result trusted = CliJar.run(TOKEN, "credential-process", "--role", "r", "--no-cache",
+          "--target", target, "--ca-file", pki.caCert().toString());
+      Commands.Result untrusted = CliJar.run(TOKEN, "whoami", "--target", target);
+
+      assertEquals(0, trusted.exit(), trusted.toString());
+      assertTrue(trusted.output().contains("\"AccessKeyId\""), trusted.toString());
+      assertEquals(1, untrusted.exit(), untrusted.toString());
+      assertEquals("credbroker: cannot reach the broker at " + target + ": TLS handshake failed: the"
+          + " broker's certificate is not signed by a trusted CA\n", untrusted.output());
+    } finally {
+      tls.shutdownNow();
+      tls.shutdown();
+    }
+  }
+}
