@@ -1,4 +1,4 @@
-package dev.credbroker.server.cache;
+package dev.credbroker.bench.cache;
 
 import dev.credbroker.core.config.AwsConfig;
 import dev.credbroker.core.config.BrokerConfig;
@@ -7,6 +7,10 @@ import dev.credbroker.core.policy.PolicyEngine;
 import dev.credbroker.server.auth.Authenticator;
 import dev.credbroker.server.aws.SdkSecretsGateway;
 import dev.credbroker.server.aws.SdkStsGateway;
+import dev.credbroker.server.cache.CredentialCache;
+import dev.credbroker.server.cache.CredentialVendor;
+import dev.credbroker.server.cache.SecretCache;
+import dev.credbroker.server.cache.SecretVendor;
 import dev.credbroker.server.devmode.DevIssuer;
 import dev.credbroker.server.testing.FakeSecretsManager;
 import dev.credbroker.server.testing.FakeSts;

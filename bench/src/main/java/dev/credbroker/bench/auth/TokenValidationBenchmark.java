@@ -1,4 +1,4 @@
-package dev.credbroker.server.auth;
+package dev.credbroker.bench.auth;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -13,6 +13,9 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.credbroker.core.config.IssuerConfig;
+import dev.credbroker.server.auth.Authenticator;
+import dev.credbroker.server.auth.FixedKeyVerification;
+import dev.credbroker.server.auth.VerifiedIdentity;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Date;
@@ -22,6 +25,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -37,8 +41,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Token validation per second: cold (parse, key selection, signature, claims; what every new
  * token costs) against cached (SHA-256 of the token plus a cache hit; what every further call
- * with the same token costs), for RS256 and ES256. Lives in the auth package to reach the
- * verifier beneath the cache.
+ * with the same token costs), for RS256 and ES256. The verifier beneath the cache comes from
+ * the server's test fixture {@link FixedKeyVerification}.
  *
  * <p>Run: {@code java -jar bench/target/benchmarks.jar TokenValidation}
  */
@@ -55,7 +59,7 @@ public class TokenValidationBenchmark {
   public String algorithm;
 
   private Authenticator authenticator;
-  private TokenVerifier verifier;
+  private Function<String, CompletableFuture<VerifiedIdentity>> verifier;
   private String token;
 
   @Setup
@@ -68,12 +72,9 @@ public class TokenValidationBenchmark {
         Duration.ofSeconds(60), Optional.empty(), Optional.empty(), List.of(), Optional.empty(),
         Duration.ofHours(1), Duration.ofSeconds(30), Duration.ofHours(1), Duration.ofSeconds(1),
         Duration.ofSeconds(1));
-    authenticator = Authenticator.withKeySources(
-        Map.of(config, () -> CompletableFuture.completedFuture(keys)), clock);
-    IssuerKeys issuerKeys = new IssuerKeys(config, () -> CompletableFuture.completedFuture(keys), clock);
+    authenticator = FixedKeyVerification.authenticator(config, keys, clock);
     // Direct executor: measures verification itself; the broker adds one hand-off to its pool.
-    verifier = new TokenVerifier(Map.of(ISSUER, new TokenVerifier.Issuer(config, issuerKeys)), clock,
-        Runnable::run);
+    verifier = FixedKeyVerification.uncached(config, keys, clock, Runnable::run);
 
     JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(ISSUER).subject("svc-payments")
         .audience("broker").issueTime(new Date())
@@ -89,7 +90,7 @@ public class TokenValidationBenchmark {
 
   @Benchmark
   public VerifiedIdentity cold() throws Exception {
-    return verifier.verify(token, "0000000000000000").get();
+    return verifier.apply(token).get();
   }
 
   @Benchmark

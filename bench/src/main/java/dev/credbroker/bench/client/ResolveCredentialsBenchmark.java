@@ -1,7 +1,8 @@
-package dev.credbroker.client.provider;
+package dev.credbroker.bench.client;
 
 import com.google.protobuf.Timestamp;
 import dev.credbroker.client.BrokerClient;
+import dev.credbroker.client.provider.BrokerCredentialsProvider;
 import dev.credbroker.client.token.TokenSource;
 import dev.credbroker.core.config.ListenAddress;
 import dev.credbroker.core.config.ServerConfig;

@@ -1,4 +1,4 @@
-package dev.credbroker.server.policy;
+package dev.credbroker.bench.policy;
 
 import dev.credbroker.core.config.BrokerConfig;
 import dev.credbroker.core.config.ConfigLoader;

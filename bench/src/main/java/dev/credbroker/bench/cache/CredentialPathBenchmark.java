@@ -1,7 +1,8 @@
-package dev.credbroker.server.cache;
+package dev.credbroker.bench.cache;
 
 import dev.credbroker.core.policy.PolicyInput;
 import dev.credbroker.server.auth.VerifiedIdentity;
+import dev.credbroker.server.cache.CredentialVendor;
 import dev.credbroker.server.model.Secret;
 import java.net.InetAddress;
 import java.time.Clock;

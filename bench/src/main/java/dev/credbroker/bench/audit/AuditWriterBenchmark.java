@@ -1,7 +1,8 @@
-package dev.credbroker.server.audit;
+package dev.credbroker.bench.audit;
 
 import dev.credbroker.core.audit.AuditEvent;
 import dev.credbroker.core.config.AuditConfig;
+import dev.credbroker.server.audit.AuditWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
-package dev.credbroker.server.grpc;
+package dev.credbroker.bench.grpc;
 
+import dev.credbroker.bench.cache.VendingStack;
 import dev.credbroker.core.config.AuditConfig;
 import dev.credbroker.core.config.ListenAddress;
 import dev.credbroker.core.config.ServerConfig;
@@ -11,7 +12,11 @@ import dev.credbroker.proto.v1.GetSecretValueRequest;
 import dev.credbroker.proto.v1.SecretValue;
 import dev.credbroker.proto.v1.WhoAmIRequest;
 import dev.credbroker.proto.v1.WhoAmIResponse;
-import dev.credbroker.server.cache.VendingStack;
+import dev.credbroker.server.grpc.AuditRecorder;
+import dev.credbroker.server.grpc.BrokerServer;
+import dev.credbroker.server.grpc.BrokerState;
+import dev.credbroker.server.grpc.CredentialBrokerService;
+import dev.credbroker.server.grpc.EventLoops;
 import dev.credbroker.server.testing.RawBytes;
 import io.grpc.BindableService;
 import io.grpc.CallOptions;
