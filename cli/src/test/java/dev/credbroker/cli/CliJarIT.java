@@ -5,18 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.credbroker.cli.testing.CliJar;
 import dev.credbroker.cli.testing.Commands;
+import dev.credbroker.cli.testing.TlsBroker;
 import dev.credbroker.client.testing.FakeBroker;
-import dev.credbroker.client.testing.Servers;
-import dev.credbroker.core.config.TlsConfig;
-import dev.credbroker.server.grpc.BrokerServer;
 import dev.credbroker.server.testing.MutableClock;
-import dev.credbroker.server.testing.TestPki;
-import dev.credbroker.server.tls.TlsMaterial;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,14 +73,11 @@ class CliJarIT {
    */
   @Test
   void tls_throughTheJdk_trustedAnswers_untrustedIsOneLine() throws Exception {
-    TestPki pki = TestPki.create(dir);
-    BrokerServer tls = Servers.startTls(broker, TlsMaterial.load(
-        new TlsConfig(pki.serverCert(), pki.serverKey(), Optional.empty()), "server.tls"));
-    try {
-      String target = "127.0.0.1:" + tls.address().getPort();
+    try (TlsBroker tls = TlsBroker.start(broker, dir)) {
+      String target = tls.target();
 
       Commands.Result trusted = CliJar.run(TOKEN, "credential-process", "--role", "r", "--no-cache",
-          "--target", target, "--ca-file", pki.caCert().toString());
+          "--target", target, "--ca-file", tls.caCert().toString());
       Commands.Result untrusted = CliJar.run(TOKEN, "whoami", "--target", target);
 
       assertEquals(0, trusted.exit(), trusted.toString());
@@ -93,9 +85,6 @@ class CliJarIT {
       assertEquals(1, untrusted.exit(), untrusted.toString());
       assertEquals("credbroker: cannot reach the broker at " + target + ": TLS handshake failed: the"
           + " broker's certificate is not signed by a trusted CA\n", untrusted.output());
-    } finally {
-      tls.shutdownNow();
-      tls.shutdown();
     }
   }
 }

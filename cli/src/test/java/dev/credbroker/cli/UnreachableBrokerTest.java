@@ -2,20 +2,15 @@ package dev.credbroker.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.credbroker.cli.testing.TlsBroker;
 import dev.credbroker.client.testing.FakeBroker;
-import dev.credbroker.client.testing.Servers;
-import dev.credbroker.core.config.TlsConfig;
-import dev.credbroker.server.grpc.BrokerServer;
 import dev.credbroker.server.testing.MutableClock;
-import dev.credbroker.server.testing.TestPki;
-import dev.credbroker.server.tls.TlsMaterial;
 import io.grpc.Status;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,11 +62,8 @@ class UnreachableBrokerTest {
 
   @Test
   void tlsHandshakeFailures() throws Exception {
-    TestPki pki = TestPki.create(dir);
-    BrokerServer tls = Servers.startTls(broker, TlsMaterial.load(
-        new TlsConfig(pki.serverCert(), pki.serverKey(), Optional.empty()), "server.tls"));
-    try {
-      String target = "127.0.0.1:" + tls.address().getPort();
+    try (TlsBroker tls = TlsBroker.start(broker, dir)) {
+      String target = tls.target();
       CliRun untrusted = run("whoami", "--target", target);
       assertEquals(1, untrusted.exit(), untrusted.toString());
       assertEquals("credbroker: cannot reach the broker at " + target + ": TLS handshake failed: the broker's"
@@ -82,11 +74,8 @@ class UnreachableBrokerTest {
           + " set up (a TLS broker reached without TLS?)\n", plaintextToTls.err());
 
       CliRun trusted = run("credential-process", "--role", "r", "--no-cache", "--target", target, "--ca-file",
-          pki.caCert().toString());
+          tls.caCert().toString());
       assertEquals(0, trusted.exit(), "with the CA the handshake succeeds: " + trusted);
-    } finally {
-      tls.shutdownNow();
-      tls.shutdown();
     }
 
     CliRun tlsToPlaintext = run("whoami", "--target", broker.target());
