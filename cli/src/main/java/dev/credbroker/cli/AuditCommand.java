@@ -134,10 +134,10 @@ final class AuditCommand {
       });
     } else {
       try (BrokerConnection broker = BrokerConnection.open(o)) {
-        long timeout = Long.parseLong(o.get("timeout").orElse("60"));
+        long timeout = Math.round(ClientFactory.seconds(o, "timeout", 60) * 1000);
         try {
           AuditServiceGrpc.newBlockingStub(broker.channel()).withCallCredentials(broker.token())
-              .withDeadlineAfter(timeout, TimeUnit.SECONDS)
+              .withDeadlineAfter(timeout, TimeUnit.MILLISECONDS)
               .searchAudit(request(query)).forEachRemaining(r -> {
                 if (json) {
                   out.println(print(r));
@@ -146,7 +146,7 @@ final class AuditCommand {
                 }
               });
         } catch (io.grpc.StatusRuntimeException e) {
-          throw broker.failure(e, java.time.Duration.ofSeconds(timeout));
+          throw broker.failure(e, java.time.Duration.ofMillis(timeout));
         }
       }
     }

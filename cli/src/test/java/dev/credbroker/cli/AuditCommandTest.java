@@ -119,6 +119,13 @@ class AuditCommandTest {
     assertEquals(2, run("audit", "search", "--file", log.toString(), "--since", "yesterday"));
     assertEquals(2, run("audit", "search", "--file", log.toString(), "--limit", "0"));
     assertEquals(2, run("audit", "verify"));
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    assertEquals(2, CredbrokerCli.run(new String[] {"audit", "search", "--timeout", "soon",
+        "--target", "127.0.0.1:1", "--plaintext"}, Map.of("CREDBROKER_TOKEN", "a.b.c"),
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8)));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("--timeout must be a number of"
+        + " seconds"), err.toString(StandardCharsets.UTF_8));
   }
 
   private int run(String... args) {

@@ -16,4 +16,12 @@ public interface Deferral {
    * when this thread cannot defer work; the caller then does the work itself.
    */
   boolean deferOnThisThread(Runnable task);
+
+  /**
+   * Runs work on this thread's event loop, so an answer can be sent from the thread that owns the
+   * call; null for a thread that has none.
+   */
+  default java.util.concurrent.Executor ownerOfThisThread() {
+    return null;
+  }
 }

@@ -63,6 +63,11 @@ public final class EventLoops implements Deferral, AutoCloseable {
     }
   }
 
+  @Override
+  public java.util.concurrent.Executor ownerOfThisThread() {
+    return current.get();
+  }
+
   /** One of the network threads, for tests that need to run something on one. */
   EventExecutor anyWorker() {
     return workers.next();
