@@ -48,9 +48,11 @@ final class Report {
         Durations.format(o.herdRotation())));
     Optional<LoadResult> base = r.scenario("a").flatMap(ScenarioResult::load);
     b.append("| scenario | in flight | calls/s | vs (a) | p50 µs | p99 µs | p99.9 µs | p99 vs (a)"
-        + " | broker CPU per 1,000 calls | failed calls |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        + " | broker CPU µs per call | CPU vs (a) | failed calls |\n"
+        + "|---|---|---|---|---|---|---|---|---|---|---|\n");
+    Optional<ScenarioResult> baseCpu = r.scenario("a");
     for (ScenarioResult s : r.scenarios()) {
-      b.append(row(s, base, o.load().concurrency()));
+      b.append(row(s, base, baseCpu, o.load().concurrency()));
     }
     b.append("\n(f): the broker refuses to start without its audit log, so (f) is (c) against a second"
         + " broker whose log is fsync'd (group commit) rather than OS-buffered (`audit.durability`):"
@@ -71,18 +73,27 @@ final class Report {
     return b.append(END).append("\n").toString();
   }
 
-  private static String row(ScenarioResult s, Optional<LoadResult> base, int baseConcurrency) {
+  private static String row(ScenarioResult s, Optional<LoadResult> base,
+      Optional<ScenarioResult> baseCpu, int baseConcurrency) {
     if (s.load().isEmpty()) {
-      return "| (" + s.id() + ") " + s.title() + " | not run | | | | | | | | |\n";
+      return "| (" + s.id() + ") " + s.title() + " | not run | | | | | | | | | |\n";
     }
     LoadResult l = s.load().get();
     boolean comparable = base.isPresent() && s.concurrency() == baseConcurrency;
-    return f("| (%s) %s | %d | %,.0f | %s | %,.0f | %,.0f | %,.0f | %s | %.0f ms | %s |%n", s.id(),
+    double cpu = cpuMicrosPerCall(s);
+    return f("| (%s) %s | %d | %,.0f | %s | %,.0f | %,.0f | %,.0f | %s | %.1f | %s | %s |%n", s.id(),
         s.title(), s.concurrency(), l.throughput(),
         comparable ? f("%.0f%%", 100 * l.throughput() / base.get().throughput()) : "—",
         l.micros(50), l.micros(99), l.micros(99.9),
         comparable ? f("%.2f×", l.micros(99) / base.get().micros(99)) : "—",
-        s.cpuPer1000().orElseThrow().toNanos() / 1e6, l.errorCount() == 0 ? "0" : l.errors().toString());
+        cpu, baseCpu.filter(a -> a.cpuPer1000().isPresent())
+            .map(a -> f("%.1f×", cpu / cpuMicrosPerCall(a))).orElse("—"),
+        l.errorCount() == 0 ? "0" : l.errors().toString());
+  }
+
+  /** The broker's CPU time per call, in µs: whole milliseconds per 1,000 calls are too coarse. */
+  static double cpuMicrosPerCall(ScenarioResult s) {
+    return s.cpuPer1000().orElseThrow().toNanos() / 1e6;
   }
 
   /** Replaces the suite section of {@code file}, or appends one if it has none. */

@@ -14,6 +14,8 @@ final class Targets {
   static final double MAX_P99_RATIO = 1.5;
   static final long MAX_HEAP_BYTES = 256L * 1024 * 1024;
   static final Duration MAX_STARTUP = Duration.ofSeconds(2);
+  /** Issue 20: the cached path's broker CPU against the empty RPC's, same run. */
+  static final double MAX_CPU_RATIO = 2.0;
   private static final Pattern STS_NOTE = Pattern.compile("^(\\d+) STS calls .*at most (\\d+) allowed");
 
   private Targets() {}
@@ -33,6 +35,14 @@ final class Targets {
         b.append(f("| (%s) at least 80%% of (a)'s throughput, p99 at most 1.5× (a)'s | not run | not"
             + " measured |%n", id));
       }
+    }
+    Optional<ScenarioResult> a = r.scenario("a").filter(x -> x.cpuPer1000().isPresent());
+    Optional<ScenarioResult> c = r.scenario("c").filter(x -> x.cpuPer1000().isPresent());
+    if (a.isPresent() && c.isPresent()) {
+      double ratio = Report.cpuMicrosPerCall(c.get()) / Report.cpuMicrosPerCall(a.get());
+      b.append(f("| (c) broker CPU per call at most %.0f× (a)'s (issue 20) | %.1f µs vs %.1f µs,"
+          + " %.1f× | %s |%n", MAX_CPU_RATIO, Report.cpuMicrosPerCall(c.get()),
+          Report.cpuMicrosPerCall(a.get()), ratio, met(ratio <= MAX_CPU_RATIO)));
     }
     b.append(r.scenario("e").flatMap(ScenarioResult::note).map(STS_NOTE::matcher).filter(Matcher::find)
         .map(m -> f("| (e) at most one STS call per (role, caller) pair per credential lifetime | %s"
