@@ -1,0 +1,85 @@
+package dev.credbroker.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** One grammar (core's Durations) for every duration on the command line, old spellings kept. */
+class DurationTextTest {
+
+  private static CliOptions options(String name, String value) throws Exception {
+    return CliOptions.parse(List.of("--" + name, value), Set.of(name), Set.of(), Map.of());
+  }
+
+  private static Duration duration(String text) throws Exception {
+    return DurationText.option(options("duration", text), "duration").orElseThrow();
+  }
+
+  private static Duration timeout(String text) throws Exception {
+    return DurationText.timeout(options("timeout", text), "timeout", Duration.ofSeconds(10));
+  }
+
+  @Test
+  void duration_oldSpellingsStillWork() throws Exception {
+    assertEquals(Duration.ofMinutes(15), duration("900"));
+    assertEquals(Duration.ofMinutes(15), duration("900s"));
+    assertEquals(Duration.ofMinutes(15), duration("15m"));
+    assertEquals(Duration.ofMinutes(90), duration("90m"));
+    assertEquals(Duration.ofHours(1), duration("1h"));
+    assertEquals(Duration.ofMinutes(90), duration("1h30m"));
+    assertEquals(Duration.ofHours(1).plusSeconds(30), duration("1h30"), "a trailing number is seconds");
+    assertEquals(Duration.ofHours(1).plusMinutes(1).plusSeconds(1), duration("1h1m1s"));
+    assertEquals(Duration.ofHours(12), duration("43200"));
+    assertEquals(Duration.ofHours(12), duration("12h"));
+  }
+
+  @Test
+  void duration_theConfigGrammarToo() throws Exception {
+    assertEquals(Duration.ofMinutes(15), duration("900000ms"));
+    assertEquals(Duration.ofHours(2), duration("1h60m"));
+  }
+
+  @Test
+  void duration_outsideTheStsLimitsOrMalformed_isAUsageError() throws Exception {
+    CliOptions.UsageException shortOne = assertThrows(CliOptions.UsageException.class, () -> duration("5m"));
+    assertEquals("--duration must be 15m to 12h (the STS limits)", shortOne.getMessage());
+    assertThrows(CliOptions.UsageException.class, () -> duration("899"));
+    assertThrows(CliOptions.UsageException.class, () -> duration("12h1s"));
+    assertEquals("--duration must look like 900s, 15m, 1h or 1h30m",
+        assertThrows(CliOptions.UsageException.class, () -> duration("an hour")).getMessage());
+    assertThrows(CliOptions.UsageException.class, () -> duration("1.5h"));
+  }
+
+  @Test
+  void timeout_oldSecondsSpellingsStillWork_andDurationsToo() throws Exception {
+    assertEquals(Duration.ofSeconds(1), timeout("1"));
+    assertEquals(Duration.ofSeconds(60), timeout("60"));
+    assertEquals(Duration.ofMillis(500), timeout("0.5"));
+    assertEquals(Duration.ofMillis(2250), timeout("2.25"));
+    assertEquals(Duration.ofHours(1), timeout("3600"));
+    assertEquals(Duration.ofMillis(500), timeout("500ms"));
+    assertEquals(Duration.ofMinutes(2), timeout("2m"));
+    assertEquals(Duration.ofSeconds(10),
+        DurationText.timeout(CliOptions.parse(List.of(), Set.of("timeout"), Set.of(), Map.of()), "timeout",
+            Duration.ofSeconds(10)));
+  }
+
+  @Test
+  void timeout_zeroTooLongOrMalformed_isAUsageError() {
+    for (String bad : List.of("0", "0s", "0.0001", "3601", "2h", "soon", "-1")) {
+      assertThrows(CliOptions.UsageException.class, () -> timeout(bad), bad);
+    }
+  }
+
+  @Test
+  void since_readsTheSameGrammar() {
+    assertEquals(Duration.ofHours(24), DurationText.parse("24h"));
+    assertEquals(Duration.ofMinutes(90), DurationText.parse("90m"));
+    assertEquals(Duration.ofDays(7), DurationText.parse("7d"));
+  }
+}
