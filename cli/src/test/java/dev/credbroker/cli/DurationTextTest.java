@@ -26,16 +26,13 @@ class DurationTextTest {
 
   @Test
   void duration_oldSpellingsStillWork() throws Exception {
-    assertEquals(Duration.ofMinutes(15), duration("900"));
-    assertEquals(Duration.ofMinutes(15), duration("900s"));
-    assertEquals(Duration.ofMinutes(15), duration("15m"));
-    assertEquals(Duration.ofMinutes(90), duration("90m"));
-    assertEquals(Duration.ofHours(1), duration("1h"));
-    assertEquals(Duration.ofMinutes(90), duration("1h30m"));
-    assertEquals(Duration.ofHours(1).plusSeconds(30), duration("1h30"), "a trailing number is seconds");
-    assertEquals(Duration.ofHours(1).plusMinutes(1).plusSeconds(1), duration("1h1m1s"));
-    assertEquals(Duration.ofHours(12), duration("43200"));
-    assertEquals(Duration.ofHours(12), duration("12h"));
+    Map<String, Duration> old = Map.of("900", Duration.ofMinutes(15), "900s", Duration.ofMinutes(15),
+        "15m", Duration.ofMinutes(15), "90m", Duration.ofMinutes(90), "1h", Duration.ofHours(1),
+        "1h30m", Duration.ofMinutes(90), "1h30", Duration.ofHours(1).plusSeconds(30),
+        "1h1m1s", Duration.ofSeconds(3661), "43200", Duration.ofHours(12), "12h", Duration.ofHours(12));
+    for (Map.Entry<String, Duration> e : old.entrySet()) {
+      assertEquals(e.getValue(), duration(e.getKey()), e.getKey());
+    }
   }
 
   @Test
@@ -57,13 +54,12 @@ class DurationTextTest {
 
   @Test
   void timeout_oldSecondsSpellingsStillWork_andDurationsToo() throws Exception {
-    assertEquals(Duration.ofSeconds(1), timeout("1"));
-    assertEquals(Duration.ofSeconds(60), timeout("60"));
-    assertEquals(Duration.ofMillis(500), timeout("0.5"));
-    assertEquals(Duration.ofMillis(2250), timeout("2.25"));
-    assertEquals(Duration.ofHours(1), timeout("3600"));
-    assertEquals(Duration.ofMillis(500), timeout("500ms"));
-    assertEquals(Duration.ofMinutes(2), timeout("2m"));
+    Map<String, Duration> spellings = Map.of("1", Duration.ofSeconds(1), "60", Duration.ofSeconds(60),
+        "0.5", Duration.ofMillis(500), "2.25", Duration.ofMillis(2250), "3600", Duration.ofHours(1),
+        "500ms", Duration.ofMillis(500), "2m", Duration.ofMinutes(2));
+    for (Map.Entry<String, Duration> e : spellings.entrySet()) {
+      assertEquals(e.getValue(), timeout(e.getKey()), e.getKey());
+    }
     assertEquals(Duration.ofSeconds(10),
         DurationText.timeout(CliOptions.parse(List.of(), Set.of("timeout"), Set.of(), Map.of()), "timeout",
             Duration.ofSeconds(10)));
