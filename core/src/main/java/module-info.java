@@ -11,6 +11,7 @@ module dev.credbroker.core {
   exports dev.credbroker.core.audit;
   exports dev.credbroker.core.config;
   exports dev.credbroker.core.digest;
+  exports dev.credbroker.core.limits;
   exports dev.credbroker.core.model;
   exports dev.credbroker.core.policy;
   exports dev.credbroker.core.text;

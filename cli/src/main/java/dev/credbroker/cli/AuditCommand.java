@@ -8,7 +8,6 @@ import dev.credbroker.core.audit.AuditFiles;
 import dev.credbroker.core.audit.AuditQuery;
 import dev.credbroker.core.audit.AuditSearch;
 import dev.credbroker.core.audit.AuditVerifier;
-import dev.credbroker.core.config.Durations;
 import dev.credbroker.proto.v1.AuditRecord;
 import dev.credbroker.proto.v1.AuditServiceGrpc;
 import dev.credbroker.proto.v1.Decision;
@@ -16,6 +15,7 @@ import dev.credbroker.proto.v1.SearchAuditRequest;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -134,7 +134,7 @@ final class AuditCommand {
       });
     } else {
       try (BrokerConnection broker = BrokerConnection.open(o)) {
-        long timeout = Math.round(ClientFactory.seconds(o, "timeout", 60) * 1000);
+        long timeout = DurationText.timeout(o, "timeout", Duration.ofSeconds(60)).toMillis();
         try {
           AuditServiceGrpc.newBlockingStub(broker.channel()).withCallCredentials(broker.token())
               .withDeadlineAfter(timeout, TimeUnit.MILLISECONDS)
@@ -188,7 +188,7 @@ final class AuditCommand {
       return Optional.of(Instant.parse(text.get()));
     } catch (DateTimeParseException notATime) {
       try {
-        return Optional.of(now.minus(Durations.parse(text.get())));
+        return Optional.of(now.minus(DurationText.parse(text.get())));
       } catch (IllegalArgumentException notADuration) {
         throw new CliOptions.UsageException("--" + flag + " is a time like 2026-11-24T10:00:00Z"
             + " or a duration back from now like 24h");

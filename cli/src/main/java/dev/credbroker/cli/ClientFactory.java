@@ -54,7 +54,7 @@ final class ClientFactory {
     if (o.path("cert-file").isPresent()) {
       b.clientCertificate(o.path("cert-file").get(), o.path("key-file").get());
     }
-    b.deadline(Duration.ofMillis((long) (seconds(o, "timeout", 10) * 1000)));
+    b.deadline(DurationText.timeout(o, "timeout", Duration.ofSeconds(10)));
     try {
       return b.build();
     } catch (IllegalArgumentException e) {
@@ -151,22 +151,5 @@ final class ClientFactory {
     } catch (dev.credbroker.client.token.TokenException e) {
       throw new CliOptions.UsageException("CREDBROKER_TOKEN: " + e.getMessage());
     }
-  }
-
-  /** A positive number of seconds. */
-  static double seconds(CliOptions o, String name, double fallback) throws CliOptions.UsageException {
-    Optional<String> v = o.get(name);
-    if (v.isEmpty()) {
-      return fallback;
-    }
-    try {
-      double d = Double.parseDouble(v.get());
-      if (d > 0 && d <= 3600) {
-        return d;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new CliOptions.UsageException("--" + name + " must be a number of seconds (0 to 3600)");
   }
 }

@@ -4,6 +4,7 @@ import dev.credbroker.client.BrokerException;
 import dev.credbroker.client.internal.Statuses;
 import dev.credbroker.client.internal.TransportFailures;
 import dev.credbroker.client.provider.CredentialsUnavailableException;
+import dev.credbroker.client.token.TokenException;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -11,6 +12,7 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Entry point of the {@code credbroker} command. Errors are one line on stderr; exit codes tell
@@ -82,7 +84,8 @@ public final class CredbrokerCli {
     } catch (StatusRuntimeException e) {
       return report(Statuses.exception(e.getStatus()), err);
     } catch (CredentialsUnavailableException e) {
-      if (e.getCause() instanceof BrokerException b && TransportFailures.isLocal(detail(b))) {
+      if (e.getCause() instanceof BrokerException b
+          && (tokenFailure(b).isPresent() || TransportFailures.isLocal(detail(b)))) {
         return report(b, err); // the first credentials: the broker was never reached
       }
       err.println("credbroker: " + e.getMessage());
@@ -117,9 +120,13 @@ public final class CredbrokerCli {
   }
 
   private static int report(BrokerException e, PrintStream err) {
+    Optional<TokenException> token = tokenFailure(e);
+    if (token.isPresent()) {
+      err.println("credbroker: no token: " + token.get().getMessage());
+      return EXIT_UNAUTHENTICATED;
+    }
     String detail = detail(e);
-    boolean local = detail.startsWith("no token: ") || TransportFailures.isLocal(detail);
-    err.println("credbroker: " + (local ? detail : "broker answered " + e.getMessage()));
+    err.println("credbroker: " + (TransportFailures.isLocal(detail) ? detail : "broker answered " + e.getMessage()));
     return exitCode(e);
   }
 
@@ -130,10 +137,21 @@ public final class CredbrokerCli {
     return colon > 0 ? message.substring(colon + 2) : message;
   }
 
-  private static int exitCode(BrokerException e) {
-    if (e.getMessage().contains(": no token: ")) {
-      return EXIT_UNAUTHENTICATED;
+  /**
+   * The token failure behind {@code e}, found by type on the cause chain: a
+   * {@link dev.credbroker.client.token.TokenUnavailableException} (a missing or unreadable token
+   * file, a refused client; never retried) or an outage of the token endpoint.
+   */
+  static Optional<TokenException> tokenFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof TokenException token) {
+        return Optional.of(token);
+      }
     }
+    return Optional.empty();
+  }
+
+  private static int exitCode(BrokerException e) {
     return switch (e.reason()) {
       case UNAUTHENTICATED -> EXIT_UNAUTHENTICATED;
       case PERMISSION_DENIED -> EXIT_DENIED;

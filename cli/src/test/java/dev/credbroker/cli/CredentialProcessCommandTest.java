@@ -140,6 +140,16 @@ class CredentialProcessCommandTest {
     assertEquals(3, missingFile.exit(), missingFile.toString());
     assertTrue(missingFile.err().startsWith("credbroker: no token: token file "), missingFile.err());
 
+    long start = System.nanoTime();
+    CliRun slowDeadline = CliRun.run(Map.of("HOME", home.toString()), clock, "credential-process", "--role",
+        "deployer", "--target", broker.target(), "--plaintext", "--timeout", "60",
+        "--token-file", home.resolve("nope").toString());
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    assertEquals(3, slowDeadline.exit(), slowDeadline.toString());
+    assertEquals("credbroker: no token: token file " + home.resolve("nope") + " does not exist\n",
+        slowDeadline.err());
+    assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, "at once, no retries or deadline wait: " + took);
+
     CliRun noToken = CliRun.run(Map.of("HOME", home.toString()), clock, "credential-process", "--role", "r");
     assertEquals(2, noToken.exit());
     assertTrue(noToken.err().startsWith("credbroker: no token:"), noToken.err());

@@ -3,6 +3,7 @@ package dev.credbroker.client;
 import dev.credbroker.client.internal.BrokerChannels;
 import dev.credbroker.client.internal.Checks;
 import dev.credbroker.client.internal.ProtoConversions;
+import dev.credbroker.client.internal.RequestLimits;
 import dev.credbroker.client.internal.Statuses;
 import dev.credbroker.client.internal.Targets;
 import dev.credbroker.client.token.BearerCallCredentials;
@@ -39,8 +40,6 @@ import java.util.function.Function;
  * }</pre>
  */
 public final class BrokerClient implements AutoCloseable {
-  static final Duration MIN_SESSION = Duration.ofMinutes(15);
-
   private final String target;
   private final ManagedChannel channel;
   private final CredentialBrokerGrpc.CredentialBrokerBlockingStub stub;
@@ -68,14 +67,10 @@ public final class BrokerClient implements AutoCloseable {
    * minimum); the broker caps it at what the caller's grant and the role allow.
    */
   public SessionCredentials getAwsCredentials(String role, Optional<Duration> duration) {
-    requireAlias(role, "role");
+    RequestLimits.requireAlias(role, "role");
     GetAwsCredentialsRequest.Builder request = GetAwsCredentialsRequest.newBuilder().setRole(role);
-    duration.ifPresent(d -> {
-      if (d.compareTo(MIN_SESSION) < 0) {
-        throw new IllegalArgumentException("duration must be at least 15 minutes (the STS minimum), got " + d);
-      }
-      request.setDuration(com.google.protobuf.Duration.newBuilder().setSeconds(d.getSeconds()));
-    });
+    duration.map(RequestLimits::requireSession).ifPresent(d ->
+        request.setDuration(com.google.protobuf.Duration.newBuilder().setSeconds(d.getSeconds())));
     return call(s -> ProtoConversions.credentials(s.getAwsCredentials(request.build())));
   }
 
@@ -85,7 +80,7 @@ public final class BrokerClient implements AutoCloseable {
   }
 
   public SecretValue getSecretValue(SecretRequest request) {
-    requireAlias(request.secret(), "secret");
+    RequestLimits.requireAlias(request.secret(), "secret");
     GetSecretValueRequest.Builder r = GetSecretValueRequest.newBuilder()
         .setSecret(request.secret()).setForceRefresh(request.forceRefresh());
     request.versionId().ifPresent(r::setVersionId);
@@ -146,12 +141,6 @@ public final class BrokerClient implements AutoCloseable {
     }
   }
 
-  private static void requireAlias(String alias, String what) {
-    Objects.requireNonNull(alias, what);
-    if (alias.isBlank() || alias.length() > 2048) {
-      throw new IllegalArgumentException(what + " must be 1 to 2048 characters");
-    }
-  }
 
   /**
    * How to reach the broker. Required: {@link #target} and {@link #tokenSource}. TLS is the

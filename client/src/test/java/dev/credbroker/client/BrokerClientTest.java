@@ -3,6 +3,7 @@ package dev.credbroker.client;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,7 @@ import dev.credbroker.client.testing.FakeBroker;
 import dev.credbroker.client.testing.Servers;
 import dev.credbroker.client.token.TokenException;
 import dev.credbroker.client.token.TokenSource;
+import dev.credbroker.client.token.TokenUnavailableException;
 import dev.credbroker.core.config.TlsConfig;
 import dev.credbroker.proto.v1.GetSecretValueRequest;
 import dev.credbroker.server.grpc.BrokerServer;
@@ -24,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -175,18 +178,59 @@ class BrokerClientTest {
   void tokenSourceFailure_failsTheCallWithoutReachingTheBroker() throws Exception {
     try (BrokerClient noToken = BrokerClient.builder().target(broker.target()).plaintext()
         .tokenSource(() -> {
-          throw new TokenException("token file /run/token does not exist", true);
+          throw new TokenUnavailableException("token file /run/token does not exist");
         }).maxAttempts(1).build();
         BrokerClient badToken = BrokerClient.builder().target(broker.target()).plaintext()
             .tokenSource(TokenSource.fromSupplier(() -> "two words")).build()) {
       BrokerException missing = assertThrows(BrokerException.class, () -> noToken.getAwsCredentials("r"));
-      assertEquals("UNAVAILABLE: no token: token file /run/token does not exist", missing.getMessage());
+      assertEquals("UNAUTHENTICATED: no token: token file /run/token does not exist", missing.getMessage());
+      assertInstanceOf(TokenUnavailableException.class, missing.getCause());
       BrokerException malformed = assertThrows(BrokerException.class, () -> badToken.getAwsCredentials("r"));
       assertEquals(BrokerException.Reason.UNAUTHENTICATED, malformed.reason());
+      assertInstanceOf(TokenUnavailableException.class, malformed.getCause());
       assertFalse(malformed.getMessage().contains("two words"), malformed.getMessage());
       assertEquals(0, broker.credentialCalls());
     }
   }
+
+  @Test
+  void missingTokenFile_failsAtOnce_neverRetried(@TempDir Path dir) {
+    AtomicInteger reads = new AtomicInteger();
+    TokenSource file = TokenSource.fromFile(dir.resolve("absent"));
+    try (BrokerClient client = BrokerClient.builder().target(broker.target()).plaintext()
+        .tokenSource(() -> {
+          reads.incrementAndGet();
+          return file.token();
+        }).maxAttempts(5).deadline(Duration.ofSeconds(30)).build()) {
+      long start = System.nanoTime();
+      BrokerException e = assertThrows(BrokerException.class, () -> client.getAwsCredentials("r"));
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      assertFalse(e.isRetryable(), e.toString());
+      assertEquals(BrokerException.Reason.UNAUTHENTICATED, e.reason());
+      assertInstanceOf(TokenUnavailableException.class, e.getCause());
+      assertEquals(1, reads.get(), "one attempt: gRPC must not retry a missing token file");
+      assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "failed at once, not at the deadline: " + took);
+      assertEquals(0, broker.credentialCalls());
+    }
+  }
+
+  @Test
+  void tokenEndpointOutage_staysRetryable_withTheTokenExceptionAsCause() {
+    AtomicInteger calls = new AtomicInteger();
+    try (BrokerClient client = BrokerClient.builder().target(broker.target()).plaintext()
+        .tokenSource(() -> {
+          calls.incrementAndGet();
+          throw new TokenException("token endpoint idp unreachable: ConnectException", true);
+        }).maxAttempts(2).build()) {
+      BrokerException e = assertThrows(BrokerException.class, () -> client.getAwsCredentials("r"));
+      assertEquals(BrokerException.Reason.UNAVAILABLE, e.reason());
+      assertInstanceOf(TokenException.class, e.getCause());
+      assertFalse(e.getCause() instanceof TokenUnavailableException);
+      assertEquals("UNAVAILABLE: no token: token endpoint idp unreachable: ConnectException", e.getMessage());
+      assertEquals(2, calls.get(), "an outage of the token endpoint is retried like UNAVAILABLE");
+    }
+  }
+
 
   @Test
   void mutualTls_withTheClientCertificate_works_andWithoutItFails() throws Exception {

@@ -1,12 +1,19 @@
 package dev.credbroker.client.internal;
 
 import dev.credbroker.client.BrokerException;
+import dev.credbroker.client.token.TokenException;
 import io.grpc.ConnectivityState;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.Optional;
 
-/** A gRPC status from the broker as the client's exception, with the broker's description. */
+/**
+ * A gRPC status as the client's exception, with the broker's description. Which statuses are
+ * retried is decided elsewhere and documented in docs/client.md ("Retries"): gRPC retries
+ * UNAVAILABLE ({@link BrokerChannels#serviceConfig}); a token failure made on this side
+ * ({@link dev.credbroker.client.token.TokenUnavailableException}) is UNAUTHENTICATED with that
+ * exception as the cause, so it is never retried and the caller can find it by type.
+ */
 public final class Statuses {
   private Statuses() {}
 
@@ -28,7 +35,9 @@ public final class Statuses {
     BrokerException.Reason reason = reason(status);
     String description = status.getDescription() != null ? status.getDescription()
         : status.getCode() == Status.Code.UNAVAILABLE ? "the broker is unreachable" : status.getCode().name();
-    return new BrokerException(reason, description);
+    // A token failure keeps its type as the cause: callers and the CLI find it by instanceof.
+    Throwable token = status.getCause() instanceof TokenException t ? t : null;
+    return new BrokerException(reason, description, token);
   }
 
   private static BrokerException.Reason reason(Status status) {

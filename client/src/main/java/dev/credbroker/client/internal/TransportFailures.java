@@ -1,5 +1,6 @@
 package dev.credbroker.client.internal;
 
+import dev.credbroker.client.token.TokenException;
 import io.grpc.ConnectivityState;
 import io.grpc.Status;
 import java.net.ConnectException;
@@ -35,7 +36,7 @@ public final class TransportFailures {
    */
   public static Optional<String> describe(Status status, String target, ConnectivityState state,
       Duration deadline) {
-    if (String.valueOf(status.getDescription()).startsWith("no token: ")) {
+    if (status.getCause() instanceof TokenException) {
       return Optional.empty(); // the token source failed: not the connection
     }
     boolean connected = state == ConnectivityState.READY;

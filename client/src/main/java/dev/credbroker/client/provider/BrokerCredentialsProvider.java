@@ -4,6 +4,7 @@ import dev.credbroker.client.BrokerClient;
 import dev.credbroker.client.SessionCredentials;
 import dev.credbroker.client.internal.Checks;
 import dev.credbroker.client.internal.DaemonThreads;
+import dev.credbroker.client.internal.RequestLimits;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -164,8 +165,8 @@ public final class BrokerCredentialsProvider implements AwsCredentialsProvider, 
         throw new IllegalArgumentException("prefetchTime (" + prefetch + ") must be longer than staleTime ("
             + stale + ")");
       }
-      if (duration != null && duration.compareTo(Duration.ofMinutes(15)) < 0) {
-        throw new IllegalArgumentException("duration must be at least 15 minutes (the STS minimum), got " + duration);
+      if (duration != null) {
+        RequestLimits.requireSession(duration);
       }
       if (duration != null && prefetch.compareTo(duration) >= 0) {
         throw new IllegalArgumentException("prefetchTime must be shorter than the session duration");

@@ -9,7 +9,10 @@ import java.util.concurrent.Executor;
 /**
  * Adds {@code authorization: Bearer <token>} to every call. The token source runs on the executor
  * gRPC provides, never on a transport thread, because it may do I/O. A source that cannot produce
- * a token fails the call with UNAUTHENTICATED (or UNAVAILABLE when the cause is an outage).
+ * a token fails the call before it is sent, with the token failure as the status's cause: a
+ * {@link TokenUnavailableException} (any failure but a retryable {@link TokenException}) as
+ * UNAUTHENTICATED, which is never retried; an outage of the token endpoint as UNAVAILABLE, which
+ * gRPC retries with backoff.
  */
 public final class BearerCallCredentials extends CallCredentials {
   static final Metadata.Key<String> AUTHORIZATION =
@@ -28,17 +31,25 @@ public final class BearerCallCredentials extends CallCredentials {
       try {
         token = source.token();
       } catch (TokenException e) {
-        applier.fail((e.isRetryable() ? Status.UNAVAILABLE : Status.UNAUTHENTICATED)
-            .withDescription("no token: " + e.getMessage()));
+        applier.fail(failure(e));
         return;
       } catch (RuntimeException e) {
-        applier.fail(Status.UNAUTHENTICATED.withDescription("no token: the token source failed with "
-            + e.getClass().getSimpleName()));
+        // Not the cause: its message is the source's own and might hold anything.
+        applier.fail(failure(new TokenUnavailableException(
+            "the token source failed with " + e.getClass().getSimpleName())));
         return;
       }
       Metadata headers = new Metadata();
       headers.put(AUTHORIZATION, "Bearer " + token);
       applier.apply(headers);
     });
+  }
+
+  /** The status a token failure fails the call with; its cause carries the type. */
+  static Status failure(TokenException e) {
+    TokenException typed = e.isRetryable() || e instanceof TokenUnavailableException ? e
+        : new TokenUnavailableException(e.getMessage(), e);
+    return (typed.isRetryable() ? Status.UNAVAILABLE : Status.UNAUTHENTICATED)
+        .withDescription("no token: " + e.getMessage()).withCause(typed);
   }
 }

@@ -65,7 +65,7 @@ final class ClientAssertion {
     try {
       jwt.sign(signer);
     } catch (JOSEException e) {
-      throw new TokenException("cannot sign the client assertion: " + e.getClass().getSimpleName(), false);
+      throw new TokenUnavailableException("cannot sign the client assertion: " + e.getClass().getSimpleName(), e);
     }
     return jwt.serialize();
   }

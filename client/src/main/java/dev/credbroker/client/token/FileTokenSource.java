@@ -44,9 +44,9 @@ final class FileTokenSource implements TokenSource {
       last = new Read(a.fileKey(), a.lastModifiedTime(), a.size(), System.nanoTime(), token);
       return token;
     } catch (NoSuchFileException e) {
-      throw new TokenException("token file " + file + " does not exist", true);
+      throw new TokenUnavailableException("token file " + file + " does not exist", e);
     } catch (IOException e) {
-      throw new TokenException("cannot read token file " + file + ": " + e.getClass().getSimpleName(), true);
+      throw new TokenUnavailableException("cannot read token file " + file + ": " + e.getClass().getSimpleName(), e);
     }
   }
 

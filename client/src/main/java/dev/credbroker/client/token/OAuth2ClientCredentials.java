@@ -151,8 +151,8 @@ public final class OAuth2ClientCredentials implements TokenSource {
     }
     // RFC 6749 section 5.2: "error" is a fixed code such as invalid_client; safe to show.
     String error = body.get("error") instanceof String s && s.matches("[\\x20-\\x7e]{1,64}") ? ": " + s : "";
-    throw new TokenException("token endpoint " + endpoint.getHost() + " answered HTTP " + status + error,
-        status >= 500 || status == 429);
+    String answer = "token endpoint " + endpoint.getHost() + " answered HTTP " + status + error;
+    throw status >= 500 || status == 429 ? new TokenException(answer, true) : new TokenUnavailableException(answer);
   }
 
   private static String encode(String s) {

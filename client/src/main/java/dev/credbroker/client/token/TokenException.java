@@ -2,9 +2,10 @@ package dev.credbroker.client.token;
 
 /**
  * No token could be obtained. The message says why (a missing file, the token endpoint refusing
- * the client) and never contains a token or a client secret.
+ * the client) and never contains a token or a client secret. A {@link TokenUnavailableException}
+ * is the local, never retryable kind; a plain, retryable one is an outage of the token endpoint.
  */
-public final class TokenException extends RuntimeException {
+public sealed class TokenException extends RuntimeException permits TokenUnavailableException {
   private static final long serialVersionUID = 1L;
 
   private final boolean retryable;

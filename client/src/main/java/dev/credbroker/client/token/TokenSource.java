@@ -35,7 +35,7 @@ public interface TokenSource {
     return () -> {
       String t = supplier.get();
       if (t == null) {
-        throw new TokenException("the token supplier returned no token", true);
+        throw new TokenUnavailableException("the token supplier returned no token");
       }
       return Tokens.requireWellFormed(t.strip(), "the token supplier's token");
     };

@@ -10,12 +10,12 @@ final class Tokens {
    */
   static String requireWellFormed(String token, String what) {
     if (token.isEmpty()) {
-      throw new TokenException(what + " is empty", false);
+      throw new TokenUnavailableException(what + " is empty");
     }
     for (int i = 0; i < token.length(); i++) {
       char c = token.charAt(i);
       if (c < 0x21 || c > 0x7e) {
-        throw new TokenException(what + " contains whitespace or non-ASCII characters", false);
+        throw new TokenUnavailableException(what + " contains whitespace or non-ASCII characters");
       }
     }
     return token;

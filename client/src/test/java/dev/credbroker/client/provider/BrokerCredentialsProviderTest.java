@@ -2,6 +2,7 @@ package dev.credbroker.client.provider;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,8 +14,10 @@ import dev.credbroker.client.testing.FakeBroker;
 import dev.credbroker.client.testing.JulCapture;
 import dev.credbroker.client.testing.ManualExecutor;
 import dev.credbroker.client.token.TokenSource;
+import dev.credbroker.client.token.TokenUnavailableException;
 import dev.credbroker.server.testing.MutableClock;
 import io.grpc.Status;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,6 +28,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 
@@ -219,6 +223,24 @@ class BrokerCredentialsProviderTest {
         + " could not provide new ones: UNAVAILABLE: broker is draining", e.getMessage());
     assertTrue(e.getCause() instanceof BrokerException be && be.isRetryable());
     assertFalse(e.toString().contains(c.secretAccessKey()));
+  }
+
+  @Test
+  void missingTokenFile_resolveFailsAtOnce_withTheTypedCause(@TempDir Path dir) throws Exception {
+    BrokerClient noToken = BrokerClient.builder().target(broker.target()).plaintext().maxAttempts(4)
+        .deadline(Duration.ofSeconds(30)).tokenSource(TokenSource.fromFile(dir.resolve("absent"))).build();
+    closeLater.add(noToken);
+    BrokerCredentialsProvider p = BrokerCredentialsProvider.builder().client(noToken).role("deployer").build();
+    closeLater.add(p);
+
+    long start = System.nanoTime();
+    CredentialsUnavailableException e = assertThrows(CredentialsUnavailableException.class, p::resolveCredentials);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "no retries, no deadline wait: " + took);
+    BrokerException cause = assertInstanceOf(BrokerException.class, e.getCause());
+    assertFalse(cause.isRetryable());
+    assertInstanceOf(TokenUnavailableException.class, cause.getCause());
+    assertEquals(0, broker.credentialCalls());
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.credbroker.client.token;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,7 +57,8 @@ class TokenSourceTest {
     TokenException missing = assertThrows(TokenException.class,
         () -> TokenSource.fromFile(dir.resolve("absent")).token());
     assertEquals("token file " + dir.resolve("absent") + " does not exist", missing.getMessage());
-    assertTrue(missing.isRetryable(), "an agent may not have written it yet");
+    assertInstanceOf(TokenUnavailableException.class, missing);
+    assertFalse(missing.isRetryable(), "local: the call fails at once; the provider's refresher tries again later");
 
     Path empty = Files.writeString(dir.resolve("empty"), "\n");
     TokenException e = assertThrows(TokenException.class, () -> TokenSource.fromFile(empty).token());
@@ -66,6 +68,6 @@ class TokenSourceTest {
   @Test
   void supplier_nullIsAFailure() {
     assertEquals("x.y.z", TokenSource.fromSupplier(() -> "x.y.z").token());
-    assertThrows(TokenException.class, () -> TokenSource.fromSupplier(() -> null).token());
+    assertThrows(TokenUnavailableException.class, () -> TokenSource.fromSupplier(() -> null).token());
   }
 }

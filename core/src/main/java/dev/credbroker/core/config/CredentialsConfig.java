@@ -1,5 +1,6 @@
 package dev.credbroker.core.config;
 
+import dev.credbroker.core.limits.Limits;
 import java.time.Duration;
 
 /**
@@ -25,7 +26,7 @@ public record CredentialsConfig(Duration minRemaining, Duration refreshBefore,
           + Durations.format(min) + "): refresh before credentials become unservable");
     }
     CredentialsConfig c = new CredentialsConfig(min, before,
-        n.duration("default_duration", RoleConfig.MIN_SESSION, RoleConfig.MAX_SESSION)
+        n.duration("default_duration", Limits.MIN_SESSION, Limits.MAX_SESSION)
             .orElse(d.defaultDuration()),
         n.integer("max_cached", 1, 10_000_000).orElse(d.maxCached()));
     n.rejectUnknownKeys();

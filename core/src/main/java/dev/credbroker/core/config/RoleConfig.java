@@ -1,5 +1,6 @@
 package dev.credbroker.core.config;
 
+import dev.credbroker.core.limits.Limits;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +33,6 @@ public record RoleConfig(
    */
   public enum Mode { ASSUME_ROLE, WEB_IDENTITY }
 
-  public static final Duration MIN_SESSION = Duration.ofMinutes(15);
-  public static final Duration MAX_SESSION = Duration.ofHours(12);
   public static final int MAX_TAGS = 50;
   public static final int MAX_TAG_KEY = 128;
   public static final int MAX_TAG_VALUE = 256;
@@ -54,7 +53,7 @@ public record RoleConfig(
     requireAlias(n, alias);
     String arn = roleArn(n, "arn",
         n.requiredString("arn", "arn:aws:iam::123456789012:role/payments-deployer"));
-    Duration max = n.duration("max_duration", MIN_SESSION, MAX_SESSION).orElse(Duration.ofHours(1));
+    Duration max = n.duration("max_duration", Limits.MIN_SESSION, Limits.MAX_SESSION).orElse(Duration.ofHours(1));
     ConfigNode tagsNode = n.mapping("session_tags");
     Map<String, String> tags = new java.util.LinkedHashMap<>();
     for (String key : tagsNode.keys()) {

@@ -1,5 +1,6 @@
 package dev.credbroker.core.config;
 
+import dev.credbroker.core.limits.Limits;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -66,7 +67,7 @@ public record RuleConfig(
     }
     ConditionSpec when = n.has("when") ? ConditionReader.read(n.mapping("when"), 0)
         : new ConditionSpec.All(List.of());
-    Optional<Duration> max = n.duration("max_duration", RoleConfig.MIN_SESSION, RoleConfig.MAX_SESSION);
+    Optional<Duration> max = n.duration("max_duration", Limits.MIN_SESSION, Limits.MAX_SESSION);
     if (max.isPresent() && effect == Effect.DENY) {
       throw new ConfigException(n.pathOf("max_duration"), "only allow rules grant durations");
     }

@@ -5,6 +5,7 @@ import dev.credbroker.core.config.RoleConfig;
 import dev.credbroker.core.config.RuleConfig.Effect;
 import dev.credbroker.core.config.RuleConfig;
 import dev.credbroker.core.config.SecretConfig;
+import dev.credbroker.core.limits.Limits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +61,7 @@ public final class PolicyEngine {
         denies.add(rule.id());
       } else {
         allows.add(rule.id());
-        Duration d = rule.maxDuration().orElse(RoleConfig.MAX_SESSION);
+        Duration d = rule.maxDuration().orElse(Limits.MAX_SESSION);
         granted = d.compareTo(granted) > 0 ? d : granted;
       }
     }

@@ -2,6 +2,7 @@ package dev.credbroker.server.devaws;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.SignedJWT;
+import dev.credbroker.core.limits.Limits;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
@@ -44,7 +45,7 @@ final class StsQueryProtocol {
   private final SigV4Verifier signatures;
   private final DevAwsHooks hooks;
   private final Set<String> trustedIssuers = ConcurrentHashMap.newKeySet();
-  private volatile Duration maxSessionDuration = Duration.ofHours(12);
+  private volatile Duration maxSessionDuration = Limits.MAX_SESSION;
 
   StsQueryProtocol(Clock clock, String account, DevCredentials credentials,
       SigV4Verifier signatures, DevAwsHooks hooks) {
@@ -316,8 +317,10 @@ final class StsQueryProtocol {
       } catch (NumberFormatException e) {
         seconds = -1;
       }
-      check(seconds >= 900 && seconds <= 43_200, text, "durationSeconds",
-          "Member must have value between 900 and 43200");
+      long min = Limits.MIN_SESSION.toSeconds();
+      long max = Limits.MAX_SESSION.toSeconds();
+      check(seconds >= min && seconds <= max, text, "durationSeconds",
+          "Member must have value between " + min + " and " + max);
       return seconds;
     }
 
