@@ -1,6 +1,7 @@
 package dev.credbroker.server.grpc;
 
 import dev.credbroker.core.audit.AuditEvent;
+import dev.credbroker.core.limits.Limits;
 import dev.credbroker.core.policy.Decision;
 import dev.credbroker.core.policy.PolicyEngine;
 import dev.credbroker.core.policy.PolicyInput;
@@ -35,8 +36,8 @@ import java.util.function.Supplier;
  * every decision to the engines it is given.
  */
 public final class CredentialBrokerService extends CredentialBrokerGrpc.CredentialBrokerImplBase {
-  static final int MAX_ALIAS_CHARS = 2048;
-  static final Duration MIN_DURATION = Duration.ofMinutes(15);
+  static final int MAX_ALIAS_CHARS = Limits.MAX_ALIAS_CHARS;
+  static final Duration MIN_DURATION = Limits.MIN_SESSION;
   /** Secrets Manager's limits (GetSecretValue API reference). */
   static final int MIN_VERSION_ID = 32;
   static final int MAX_VERSION_ID = 64;
