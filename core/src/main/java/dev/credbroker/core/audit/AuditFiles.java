@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * How a log's files are named on disk: the live file as configured ({@code audit.jsonl}), rotated
@@ -38,6 +39,13 @@ public final class AuditFiles {
       out.add(live);
     }
     return out;
+  }
+
+  /** The newest rotated segment beside {@code live}, if there is one. */
+  public static Optional<Path> newestRotated(Path live) throws IOException {
+    List<Path> rotated = segments(live);
+    rotated.remove(live);
+    return rotated.isEmpty() ? Optional.empty() : Optional.of(rotated.get(rotated.size() - 1));
   }
 
   /** The name a rotated segment gets; public for the server's file sink, which rotates. */

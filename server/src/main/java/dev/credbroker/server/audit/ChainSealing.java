@@ -10,7 +10,6 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,9 +52,7 @@ final class ChainSealing {
     if (Files.exists(live) && Files.size(live) > 0) {
       return live;
     }
-    List<Path> segments = AuditFiles.segments(live);
-    segments.remove(live);
-    return segments.isEmpty() ? live : segments.get(segments.size() - 1);
+    return AuditFiles.newestRotated(live).orElse(live);
   }
 
   private static String brokerId(AuditConfig config) {

@@ -145,20 +145,11 @@ final class ChainWriter {
     if (!sink.rotationDue(now)) {
       return;
     }
-    long seqBefore = seq;
-    String prevBefore = prev;
-    RecordBuffer end = new RecordBuffer(1024);
     boolean checkpoint = checkpoints.map(c -> c.unsealed(seq)).orElse(false);
-    if (checkpoint) {
-      append(end, checkpoints.get().body(now, seq, prev));
-    }
-    append(end, AuditJson.segmentEnd(now));
-    try {
-      writeDurably(end);
-    } catch (IOException e) {
-      seq = seqBefore;
-      prev = prevBefore;
-      log.error("cannot seal the audit segment for rotation ({}); will retry", e.getMessage());
+    List<byte[]> seal = checkpoint
+        ? List.of(checkpoints.get().body(now, seq, prev), AuditJson.segmentEnd(now))
+        : List.of(AuditJson.segmentEnd(now));
+    if (!writeOnItsOwn(seal, "seal the audit segment for rotation", "will retry")) {
       return;
     }
     if (checkpoint) {
@@ -167,28 +158,32 @@ final class ChainWriter {
     try {
       sink.rotate(now, seq);
       log.info("audit chain head at rotation: seq {} hash {}", seq, prev);
-      needsSegmentStart = true;
-      startSegment(now);
+      needsSegmentStart = !writeOnItsOwn(List.of(AuditJson.segmentStart(now)),
+          "start the new audit segment", "will retry with the next record");
     } catch (IOException e) {
       log.error("cannot rotate the audit log ({}); records continue in the same file",
           e.getMessage());
     }
   }
 
-  /** The new file's first record, so a reader can tell a rotation's start from a cut. */
-  private void startSegment(Instant now) {
+  /**
+   * Chains and writes records outside a caller's batch (rotation's seal, a new segment's start);
+   * on failure the chain stays as it was and the failure is logged as {@code cannot <what> (...);
+   * <then>}.
+   */
+  private boolean writeOnItsOwn(List<byte[]> bodies, String what, String then) {
     long seqBefore = seq;
     String prevBefore = prev;
-    RecordBuffer start = new RecordBuffer(256);
-    append(start, AuditJson.segmentStart(now));
+    RecordBuffer out = new RecordBuffer(1024);
+    bodies.forEach(body -> append(out, body));
     try {
-      writeDurably(start);
-      needsSegmentStart = false;
+      writeDurably(out);
+      return true;
     } catch (IOException e) {
       seq = seqBefore;
       prev = prevBefore;
-      log.error("cannot start the new audit segment ({}); will retry with the next record",
-          e.getMessage());
+      log.error("cannot " + what + " ({}); " + then, e.getMessage());
+      return false;
     }
   }
 }

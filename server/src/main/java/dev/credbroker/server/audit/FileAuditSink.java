@@ -13,7 +13,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,12 +77,11 @@ final class FileAuditSink implements AuditSink {
   }
 
   private ChainHead previousSegmentHead() throws IOException {
-    List<Path> segments = AuditFiles.segments(live);
-    segments.remove(live);
-    if (segments.isEmpty()) {
+    Optional<Path> rotated = AuditFiles.newestRotated(live);
+    if (rotated.isEmpty()) {
       return ChainHead.START;
     }
-    Path newest = segments.get(segments.size() - 1);
+    Path newest = rotated.get();
     try (FileChannel previous = FileChannel.open(newest, StandardOpenOption.READ)) {
       AuditFiles.Tail tail = AuditFiles.tail(previous);
       if (tail.line().length == 0) {

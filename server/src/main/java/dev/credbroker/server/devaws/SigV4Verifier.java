@@ -1,5 +1,6 @@
 package dev.credbroker.server.devaws;
 
+import dev.credbroker.core.digest.Sha256;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -76,7 +77,7 @@ final class SigV4Verifier {
     String canonical = canonicalRequest(request, signedHeaders);
     String scope = m.group(2) + "/" + m.group(3) + "/" + m.group(4) + "/aws4_request";
     String toSign = "AWS4-HMAC-SHA256\n" + amzDate + "\n" + scope + "\n"
-        + hex(sha256(canonical.getBytes(StandardCharsets.UTF_8)));
+        + hex(Sha256.of(canonical));
     byte[] signingKey = hmac(("AWS4" + key.secret()).getBytes(StandardCharsets.UTF_8), m.group(2));
     signingKey = hmac(signingKey, m.group(3));
     signingKey = hmac(signingKey, m.group(4));
@@ -120,7 +121,7 @@ final class SigV4Verifier {
       c.append(name).append(':').append(value.strip().replaceAll(" +", " ")).append('\n');
     }
     return c.append('\n').append(String.join(";", signedHeaders)).append('\n')
-        .append(hex(sha256(request.body()))).toString();
+        .append(hex(Sha256.of(request.body()))).toString();
   }
 
   /** The raw query's parameters sorted by name then value (they arrive already URI-encoded). */
@@ -132,14 +133,6 @@ final class SigV4Verifier {
         .map(p -> p.contains("=") ? p : p + "=")
         .sorted()
         .reduce((a, b) -> a + "&" + b).orElse("");
-  }
-
-  private static byte[] sha256(byte[] data) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(data);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
-    }
   }
 
   private static byte[] hmac(byte[] key, String data) {
