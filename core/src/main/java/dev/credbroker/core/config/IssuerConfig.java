@@ -25,7 +25,15 @@ public record IssuerConfig(
     Duration jwksMinRefetchInterval,
     Duration outageTolerance,
     Duration connectTimeout,
-    Duration readTimeout) {
+    Duration readTimeout,
+    StartupCheck startupCheck) {
+
+  /**
+   * What a failed fetch of the issuer's discovery document and keys at start does: {@code warn}
+   * logs it and starts (readiness stays false until the keys load), {@code fail} refuses to start,
+   * {@code skip} does not fetch before the first token.
+   */
+  public enum StartupCheck { WARN, FAIL, SKIP }
 
   /** Asymmetric JWS algorithms (RFC 7518 section 3.1, RFC 8037). HMAC and none are never allowed. */
   public static final Set<String> SUPPORTED_ALGORITHMS = Set.of(
@@ -36,6 +44,17 @@ public record IssuerConfig(
     audiences = List.copyOf(audiences);
     algorithms = Set.copyOf(algorithms);
     requiredClaims = List.copyOf(requiredClaims);
+  }
+
+  /** With the default start-up check ({@code warn}). */
+  public IssuerConfig(String issuer, List<String> audiences, Set<String> algorithms,
+      Duration clockSkew, Optional<Duration> maxTokenAge, Optional<String> requiredType,
+      List<String> requiredClaims, Optional<URI> jwksUri, Duration jwksCacheTtl,
+      Duration jwksMinRefetchInterval, Duration outageTolerance, Duration connectTimeout,
+      Duration readTimeout) {
+    this(issuer, audiences, algorithms, clockSkew, maxTokenAge, requiredType, requiredClaims,
+        jwksUri, jwksCacheTtl, jwksMinRefetchInterval, outageTolerance, connectTimeout, readTimeout,
+        StartupCheck.WARN);
   }
 
   static IssuerConfig read(ConfigNode n) throws ConfigException {
@@ -82,7 +101,8 @@ public record IssuerConfig(
         n.duration("connect_timeout", Duration.ofMillis(100), Duration.ofMinutes(1)).orElse(
             Duration.ofSeconds(2)),
         n.duration("read_timeout", Duration.ofMillis(100), Duration.ofMinutes(1)).orElse(
-            Duration.ofSeconds(5)));
+            Duration.ofSeconds(5)),
+        n.enumValue("startup_check", StartupCheck.class).orElse(StartupCheck.WARN));
     n.rejectUnknownKeys();
     return config;
   }

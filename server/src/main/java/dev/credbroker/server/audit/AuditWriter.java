@@ -5,6 +5,8 @@ import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import dev.credbroker.core.audit.AuditEvent;
 import dev.credbroker.core.audit.AuditJson;
 import dev.credbroker.core.config.AuditConfig;
+import dev.credbroker.server.metrics.AuditMetrics;
+import dev.credbroker.server.metrics.BrokerMetrics;
 import dev.credbroker.server.ops.DaemonThreads;
 import java.io.IOException;
 import java.time.Clock;
@@ -39,10 +41,12 @@ public final class AuditWriter implements AuditLog {
   private final Admission admission;
   private final Optional<Checkpoints> checkpoints;
   private final Optional<ScheduledExecutorService> ticker;
+  private final ChainWriter chain;
   private volatile boolean closed;
 
   private AuditWriter(AuditConfig config, Deferral deferral, Admission admission,
-      Optional<Checkpoints> checkpoints) {
+      Optional<Checkpoints> checkpoints, ChainWriter chain) {
+    this.chain = chain;
     this.config = config;
     this.deferral = deferral;
     this.admission = admission;
@@ -57,10 +61,16 @@ public final class AuditWriter implements AuditLog {
    */
   public static AuditWriter open(AuditConfig config, Clock clock, Deferral deferral)
       throws IOException {
+    return open(config, clock, deferral, BrokerMetrics.detached().audit());
+  }
+
+  /** As {@link #open(AuditConfig, Clock, Deferral)}, recording writes in {@code metrics}. */
+  public static AuditWriter open(AuditConfig config, Clock clock, Deferral deferral,
+      AuditMetrics metrics) throws IOException {
     AuditSink sink = config.sink() == AuditConfig.Sink.STDOUT ? new StdoutAuditSink()
         : new FileAuditSink(config.file().orElseThrow(), config.maxFileBytes(),
             config.rotateEvery(), FileAuditSink.FILES);
-    return start(sink, config, clock, deferral);
+    return start(sink, config, clock, deferral, metrics);
   }
 
   public static AuditWriter open(AuditConfig config, Clock clock) throws IOException {
@@ -73,6 +83,11 @@ public final class AuditWriter implements AuditLog {
 
   static AuditWriter start(AuditSink sink, AuditConfig config, Clock clock, Deferral deferral)
       throws IOException {
+    return start(sink, config, clock, deferral, BrokerMetrics.detached().audit());
+  }
+
+  static AuditWriter start(AuditSink sink, AuditConfig config, Clock clock, Deferral deferral,
+      AuditMetrics metrics) throws IOException {
     AuditSink.ChainHead head = sink.open(clock.instant());
     Optional<Checkpoints> checkpoints;
     try {
@@ -81,12 +96,13 @@ public final class AuditWriter implements AuditLog {
       sink.close();
       throw e;
     }
-    ChainWriter chain = new ChainWriter(sink, config, clock, head, checkpoints);
+    ChainWriter chain = new ChainWriter(sink, config, clock, head, checkpoints, metrics);
+    metrics.writable(chain::writable);
     Admission admission = config.durability() == AuditConfig.Durability.OS_BUFFERED
         ? new TurnBatching(chain, deferral, config.failClosed())
         : new GroupCommit(chain, new LinkedBlockingQueue<>(GroupCommit.MAX_QUEUED),
             config.failClosed());
-    AuditWriter writer = new AuditWriter(config, deferral, admission, checkpoints);
+    AuditWriter writer = new AuditWriter(config, deferral, admission, checkpoints, chain);
     if (!config.failClosed()) {
       log.warn("audit.fail_closed is false: decisions are served even when their records cannot"
           + " be written; use this for development only");
@@ -102,6 +118,15 @@ public final class AuditWriter implements AuditLog {
   /** Which key signs the checkpoints and where its public half is; empty when unsigned. */
   public Optional<String> sealing() {
     return checkpoints.map(Checkpoints::summary);
+  }
+
+  /**
+   * Whether the last write succeeded. After a failure it turns true again with the next write
+   * that succeeds: a caller's record, or (with checkpoints) the timer's probe every half
+   * checkpoint interval.
+   */
+  public boolean writable() {
+    return !closed && chain.writable();
   }
 
   @Override

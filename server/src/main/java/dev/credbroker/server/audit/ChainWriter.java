@@ -4,6 +4,8 @@ import dev.credbroker.core.audit.AuditChain;
 import dev.credbroker.core.audit.AuditJson;
 import dev.credbroker.core.audit.RecordBuffer;
 import dev.credbroker.core.config.AuditConfig;
+import dev.credbroker.server.metrics.AuditMetrics;
+import dev.credbroker.server.metrics.BrokerMetrics;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -25,6 +27,7 @@ final class ChainWriter {
   private final AuditConfig config;
   private final Clock clock;
   private final Optional<Checkpoints> checkpoints;
+  private final AuditMetrics metrics;
   private final RecordBuffer lines = new RecordBuffer(64 * 1024);
   private final long openedAtSeq;
   private long seq;
@@ -32,9 +35,17 @@ final class ChainWriter {
   private boolean failing;
   private boolean needsRollback;
   private boolean needsSegmentStart;
+  /** The opposite of {@code failing}, for other threads (health, metrics). */
+  private volatile boolean writable = true;
 
   ChainWriter(AuditSink sink, AuditConfig config, Clock clock, AuditSink.ChainHead head,
       Optional<Checkpoints> checkpoints) {
+    this(sink, config, clock, head, checkpoints, BrokerMetrics.detached().audit());
+  }
+
+  ChainWriter(AuditSink sink, AuditConfig config, Clock clock, AuditSink.ChainHead head,
+      Optional<Checkpoints> checkpoints, AuditMetrics metrics) {
+    this.metrics = metrics;
     this.sink = sink;
     this.config = config;
     this.clock = clock;
@@ -53,8 +64,10 @@ final class ChainWriter {
   Exception commit(List<byte[]> bodies, boolean seal) {
     Instant now = clock.instant();
     long headAfter = seq + bodies.size() + (needsSegmentStart ? 1 : 0);
+    // While failing, the timer's empty commit writes a checkpoint anyway: a probe that notices
+    // the log is writable again when no caller is sending records (health sent them elsewhere).
     boolean checkpoint = checkpoints.map(c -> seal ? c.unsealed(headAfter)
-        : c.due(now, headAfter)).orElse(false);
+        : c.due(now, headAfter) || (failing && bodies.isEmpty())).orElse(false);
     if (bodies.isEmpty() && !checkpoint && !needsSegmentStart) {
       return null;
     }
@@ -70,18 +83,22 @@ final class ChainWriter {
     if (checkpoint) {
       append(lines, checkpoints.get().body(now, seq, prev));
     }
+    long started = System.nanoTime();
     try {
       writeDurably(lines);
     } catch (IOException | RuntimeException e) {
+      metrics.failed(System.nanoTime() - started);
       seq = seqBefore;
       prev = prevBefore;
       if (!failing) {
         log.error("the audit log cannot be written ({}); {}", e.getMessage(), config.failClosed()
             ? "refusing every decision until it can" : "decisions are served UNRECORDED");
         failing = true;
+        writable = false;
       }
       return e;
     }
+    metrics.written(bodies.size(), lines.size(), System.nanoTime() - started);
     needsSegmentStart = false;
     if (checkpoint) {
       checkpointWritten(now);
@@ -89,9 +106,15 @@ final class ChainWriter {
     if (failing) {
       log.info("the audit log is writable again");
       failing = false;
+      writable = true;
     }
     rotateIfDue(); // before answering, so a caller that saw its record written sees the rotation
     return null;
+  }
+
+  /** Whether the last write succeeded; readable from any thread. */
+  boolean writable() {
+    return writable;
   }
 
   /** Writes the final checkpoint over unsealed records, then closes the sink. */

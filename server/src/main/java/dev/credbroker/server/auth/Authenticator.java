@@ -6,15 +6,20 @@ import com.nimbusds.jose.jwk.JWKSet;
 import dev.credbroker.core.config.IssuerConfig;
 import dev.credbroker.core.digest.Sha256;
 import dev.credbroker.server.auth.AuthenticationException.Reason;
+import dev.credbroker.server.metrics.AuthMetrics;
+import dev.credbroker.server.metrics.BrokerMetrics;
+import dev.credbroker.server.metrics.KeySetState;
 import dev.credbroker.server.ops.Caches;
 import dev.credbroker.server.ops.DaemonThreads;
 import dev.credbroker.server.ops.Futures;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -43,12 +48,17 @@ public final class Authenticator {
   static final int WEIGHT_PER_TOKEN_CHAR = 12;
 
   private final TokenVerifier verifier;
+  private final Map<IssuerConfig, IssuerKeys> keys;
   private final Cache<TokenDigest, VerifiedIdentity> verified;
   private final Clock clock;
+  private final AuthMetrics metrics;
 
-  private Authenticator(TokenVerifier verifier, Clock clock) {
+  private Authenticator(TokenVerifier verifier, Map<IssuerConfig, IssuerKeys> keys, Clock clock,
+      AuthMetrics metrics) {
     this.verifier = verifier;
+    this.keys = keys;
     this.clock = clock;
+    this.metrics = metrics;
     this.verified = Caches.newBuilder(clock)
         .maximumWeight(MAX_CACHE_BYTES)
         .weigher((TokenDigest digest, VerifiedIdentity identity) -> identity.weight())
@@ -62,20 +72,61 @@ public final class Authenticator {
    * {@code clock} decides token lifetimes and key freshness.
    */
   public static Authenticator create(List<IssuerConfig> issuers, Clock clock, Executor executor) {
+    return create(issuers, clock, executor, BrokerMetrics.detached().auth());
+  }
+
+  /** As {@link #create(List, Clock, Executor)}, recording validations and fetches. */
+  public static Authenticator create(List<IssuerConfig> issuers, Clock clock, Executor executor,
+      AuthMetrics metrics) {
     Map<IssuerConfig, Supplier<CompletableFuture<JWKSet>>> sources = new LinkedHashMap<>();
     for (IssuerConfig config : issuers) {
       sources.put(config, new KeyFetcher(config, executor)::fetch);
     }
-    return withKeySources(sources, clock);
+    return withKeySources(sources, clock, metrics);
   }
 
   /** Issuers whose keys come from the given sources instead of HTTP; for tests. */
   static Authenticator withKeySources(
       Map<IssuerConfig, Supplier<CompletableFuture<JWKSet>>> sources, Clock clock) {
+    return withKeySources(sources, clock, BrokerMetrics.detached().auth());
+  }
+
+  static Authenticator withKeySources(
+      Map<IssuerConfig, Supplier<CompletableFuture<JWKSet>>> sources, Clock clock,
+      AuthMetrics metrics) {
     Map<String, TokenVerifier.Issuer> byIssuer = new LinkedHashMap<>();
-    sources.forEach((config, source) -> byIssuer.put(config.issuer(),
-        new TokenVerifier.Issuer(config, new IssuerKeys(config, source, clock))));
-    return new Authenticator(new TokenVerifier(byIssuer, clock, verificationPool()), clock);
+    Map<IssuerConfig, IssuerKeys> keys = new LinkedHashMap<>();
+    sources.forEach((config, source) -> {
+      IssuerKeys issuerKeys = new IssuerKeys(config, source, clock, metrics);
+      keys.put(config, issuerKeys);
+      byIssuer.put(config.issuer(), new TokenVerifier.Issuer(config, issuerKeys));
+    });
+    return new Authenticator(new TokenVerifier(byIssuer, clock, verificationPool()),
+        Collections.unmodifiableMap(keys), clock, metrics);
+  }
+
+  /** Each trusted issuer's keys as they are now, in configuration order. */
+  public List<KeySetState> keySets() {
+    return keys.values().stream().map(IssuerKeys::state).toList();
+  }
+
+  /**
+   * Fetches the keys of every issuer whose {@code startup_check} is not {@code skip}; completes
+   * (never exceptionally) once each has loaded or failed, with why each failed one did.
+   */
+  public CompletableFuture<Map<IssuerConfig, String>> loadKeys() {
+    Map<IssuerConfig, CompletableFuture<Optional<String>>> loads = new LinkedHashMap<>();
+    keys.forEach((config, issuerKeys) -> {
+      if (config.startupCheck() != IssuerConfig.StartupCheck.SKIP) {
+        loads.put(config, issuerKeys.load());
+      }
+    });
+    return CompletableFuture.allOf(loads.values().toArray(CompletableFuture[]::new))
+        .thenApply(done -> {
+          Map<IssuerConfig, String> failed = new LinkedHashMap<>();
+          loads.forEach((config, load) -> load.join().ifPresent(why -> failed.put(config, why)));
+          return failed;
+        });
   }
 
   /**
@@ -84,6 +135,7 @@ public final class Authenticator {
    */
   public CompletableFuture<VerifiedIdentity> authenticate(String bearerToken) {
     if (bearerToken == null || bearerToken.isEmpty()) {
+      metrics.refused(Reason.MISSING_TOKEN);
       return CompletableFuture.failedFuture(new AuthenticationException(Reason.MISSING_TOKEN,
           "missing bearer token; send metadata 'authorization: Bearer <JWT>'"));
     }
@@ -91,6 +143,7 @@ public final class Authenticator {
     TokenDigest digest = TokenDigest.of(sha256);
     VerifiedIdentity cached = verified.getIfPresent(digest);
     if (cached != null && clock.instant().isBefore(cached.acceptUntil())) {
+      metrics.accepted(true);
       return CompletableFuture.completedFuture(cached);
     }
     String hash = Sha256.shortHex(sha256);
@@ -99,18 +152,17 @@ public final class Authenticator {
       if (error == null) {
         identity.weigh(weight);
         verified.put(digest, identity);
+        metrics.accepted(false);
         return identity;
       }
       Throwable cause = Futures.cause(error);
-      if (cause instanceof AuthenticationException) {
-        throw new CompletionException(cause);
-      }
-      if (cause instanceof RejectedExecutionException) {
-        throw new CompletionException(new AuthenticationException(Reason.BUSY,
-            "the broker is busy verifying new tokens; retry shortly"));
-      }
-      throw new CompletionException(new AuthenticationException(Reason.MALFORMED,
-          "token could not be verified"));
+      AuthenticationException refusal = cause instanceof AuthenticationException a ? a
+          : cause instanceof RejectedExecutionException
+              ? new AuthenticationException(Reason.BUSY,
+                  "the broker is busy verifying new tokens; retry shortly")
+              : new AuthenticationException(Reason.MALFORMED, "token could not be verified");
+      metrics.refused(refusal.reason());
+      throw new CompletionException(refusal);
     });
   }
 

@@ -3,10 +3,13 @@ package dev.credbroker.server.auth;
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.credbroker.core.config.IssuerConfig;
 import dev.credbroker.server.auth.AuthenticationException.Reason;
+import dev.credbroker.server.metrics.AuthMetrics;
+import dev.credbroker.server.metrics.KeySetState;
 import dev.credbroker.server.ops.Futures;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
@@ -34,18 +37,54 @@ final class IssuerKeys {
   private final IssuerConfig config;
   private final Supplier<CompletableFuture<JWKSet>> fetcher;
   private final Clock clock;
+  private final AuthMetrics metrics;
 
   private volatile Snapshot current;
   private CompletableFuture<Snapshot> inFlight;
   private Instant lastAttempt = Instant.MIN;
   private boolean lastAttemptFailed;
+  private volatile String lastFailure = "";
 
   private record Snapshot(JWKSet keys, Instant fetchedAt) {}
 
-  IssuerKeys(IssuerConfig config, Supplier<CompletableFuture<JWKSet>> fetcher, Clock clock) {
+  IssuerKeys(IssuerConfig config, Supplier<CompletableFuture<JWKSet>> fetcher, Clock clock,
+      AuthMetrics metrics) {
     this.config = config;
     this.fetcher = fetcher;
     this.clock = clock;
+    this.metrics = metrics;
+  }
+
+  /** The keys now: how many, when fetched, whether still trusted to verify tokens. */
+  KeySetState state() {
+    Snapshot s = current;
+    if (s == null) {
+      return new KeySetState(config.issuer(), 0, Optional.empty(), false);
+    }
+    return new KeySetState(config.issuer(), s.keys().getKeys().size(), Optional.of(s.fetchedAt()),
+        trusted(s, clock.instant()));
+  }
+
+  /**
+   * Fetches the keys now unless some are already usable (the start-up check). Completes, never
+   * exceptionally, with empty once keys are loaded, else with why the fetch failed (the URL and
+   * the problem, as logged).
+   */
+  CompletableFuture<Optional<String>> load() {
+    Snapshot s = current;
+    if (s != null && trusted(s, clock.instant())) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    synchronized (this) {
+      lastAttempt = clock.instant();
+    }
+    return fetchNow().handle((fresh, error) -> error == null ? Optional.empty()
+        : Optional.of(lastFailure));
+  }
+
+  private boolean trusted(Snapshot s, Instant now) {
+    Duration age = Duration.between(s.fetchedAt(), now);
+    return age.compareTo(config.jwksCacheTtl().plus(config.outageTolerance())) <= 0;
   }
 
   /** Keys that may verify a token naming {@code kid} (null when the token names none). */
@@ -56,8 +95,7 @@ final class IssuerKeys {
       return refresh(now, true).thenApply(Snapshot::keys);
     }
     Duration age = Duration.between(s.fetchedAt(), now);
-    boolean trusted = age.compareTo(config.jwksCacheTtl().plus(config.outageTolerance())) <= 0;
-    if (!trusted) {
+    if (!trusted(s, now)) {
       return refresh(now, true).thenApply(Snapshot::keys);
     }
     boolean known = kid == null || s.keys().getKeyByKeyId(kid) != null;
@@ -85,9 +123,19 @@ final class IssuerKeys {
       return CompletableFuture.failedFuture(unavailable());
     }
     lastAttempt = now;
+    return fetchNow();
+  }
+
+  /** One fetch, shared by everyone who asks while it runs; the caller holds the lock. */
+  private synchronized CompletableFuture<Snapshot> fetchNow() {
+    if (inFlight != null) {
+      return inFlight;
+    }
+    long started = System.nanoTime();
     CompletableFuture<Snapshot> fetch = fetcher.get()
         .thenApply(keys -> new Snapshot(keys, clock.instant()));
     inFlight = fetch.handle((snapshot, error) -> {
+      metrics.fetched(config.issuer(), error == null, System.nanoTime() - started);
       synchronized (this) {
         if (error == null) {
           current = snapshot; // before inFlight clears, so no caller sees neither
@@ -97,6 +145,7 @@ final class IssuerKeys {
       }
       if (error != null) {
         Throwable cause = Futures.cause(error);
+        lastFailure = cause.getMessage();
         log.warn("cannot refresh signing keys of issuer {}: {}", config.issuer(), cause.getMessage());
         throw new CompletionException(unavailable());
       }

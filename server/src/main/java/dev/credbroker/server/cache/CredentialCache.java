@@ -3,9 +3,12 @@ package dev.credbroker.server.cache;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.credbroker.server.ops.Caches;
 import dev.credbroker.server.aws.AssumeRoleCall;
 import dev.credbroker.server.aws.StsGateway;
+import dev.credbroker.server.metrics.BrokerMetrics;
+import dev.credbroker.server.metrics.CacheMetrics;
 import dev.credbroker.server.model.IssuedCredentials;
 import dev.credbroker.server.ops.ClockTicker;
 import dev.credbroker.server.ops.Futures;
@@ -39,18 +42,29 @@ public final class CredentialCache {
   private final Clock clock;
   private final Duration minRemaining;
   private final Duration refreshBefore;
+  private final CacheMetrics metrics;
 
   public CredentialCache(StsGateway sts, Executor io, Clock clock, Duration minRemaining,
       Duration refreshBefore, long maxEntries) {
+    this(sts, io, clock, minRemaining, refreshBefore, maxEntries,
+        BrokerMetrics.detached().credentialCache());
+  }
+
+  public CredentialCache(StsGateway sts, Executor io, Clock clock, Duration minRemaining,
+      Duration refreshBefore, long maxEntries, CacheMetrics metrics) {
     this.sts = sts;
     this.io = io;
     this.clock = clock;
     this.minRemaining = minRemaining;
     this.refreshBefore = refreshBefore;
+    this.metrics = metrics;
     this.cache = Caches.newBuilder(clock)
         .maximumSize(maxEntries)
         .expireAfter(new WhileServable())
+        .evictionListener((AssumeRoleCall k, IssuedCredentials v, RemovalCause cause) ->
+            metrics.removed(cause))
         .buildAsync();
+    metrics.entries(() -> cache.synchronous().estimatedSize());
   }
 
   /** Credentials for {@code call}: from the cache when fresh enough, else one STS call. */
@@ -62,6 +76,7 @@ public final class CredentialCache {
         if (remaining(c).compareTo(softMargin(c)) < 0) {
           refreshInBackground(call);
         }
+        metrics.lookup(CacheMetrics.Result.HIT);
         return CompletableFuture.completedFuture(new Lookup(c, true));
       }
     }
@@ -71,10 +86,17 @@ public final class CredentialCache {
       cache.asMap().remove(call, cached);
     }
     boolean[] loaded = {false};
-    return cache.get(call, (key, executor) -> {
+    CompletableFuture<IssuedCredentials> shared = cache.get(call, (key, executor) -> {
       loaded[0] = true;
       return CompletableFuture.supplyAsync(() -> mint(key), io);
-    }).thenApply(c -> new Lookup(c, !loaded[0]));
+    });
+    if (loaded[0]) {
+      metrics.lookup(CacheMetrics.Result.MISS);
+    } else {
+      metrics.joined(); // another caller's STS call, shared: a hit that waited
+      metrics.lookup(CacheMetrics.Result.HIT);
+    }
+    return shared.thenApply(c -> new Lookup(c, !loaded[0]));
   }
 
   /** A credential and whether it came from the cache. */
@@ -86,6 +108,7 @@ public final class CredentialCache {
       return;
     }
     CompletableFuture.supplyAsync(() -> mint(call), io).whenComplete((fresh, error) -> {
+      metrics.refreshed(error == null);
       if (error == null) {
         cache.put(call, CompletableFuture.completedFuture(fresh));
       } else {

@@ -3,11 +3,14 @@ package dev.credbroker.server.cache;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import dev.credbroker.server.ops.Caches;
 import dev.credbroker.server.aws.AssumeRoleCall;
 import dev.credbroker.server.aws.AwsCallException;
 import dev.credbroker.server.aws.SecretCall;
 import dev.credbroker.server.aws.SecretsGateway;
+import dev.credbroker.server.metrics.BrokerMetrics;
+import dev.credbroker.server.metrics.CacheMetrics;
 import dev.credbroker.server.model.IssuedCredentials;
 import dev.credbroker.server.model.SecretVersion;
 import dev.credbroker.server.ops.ClockTicker;
@@ -61,21 +64,41 @@ public final class SecretCache {
   private final CredentialCache roles;
   private final Executor io;
   private final Clock clock;
+  private final CacheMetrics metrics;
 
   /** {@code roles} supplies credentials for secrets read with a role. */
   public SecretCache(SecretsGateway secrets, CredentialCache roles, Executor io, Clock clock,
       long maxEntries) {
+    this(secrets, roles, io, clock, maxEntries, BrokerMetrics.detached().secretCache());
+  }
+
+  public SecretCache(SecretsGateway secrets, CredentialCache roles, Executor io, Clock clock,
+      long maxEntries, CacheMetrics metrics) {
     this.secrets = secrets;
     this.roles = roles;
     this.io = io;
     this.clock = clock;
+    this.metrics = metrics;
     this.cache = Caches.newBuilder(clock)
         .maximumSize(maxEntries)
         .expireAfter(new KeepForGrace())
+        .evictionListener((Key k, Entry v, RemovalCause cause) -> metrics.removed(cause))
         .buildAsync();
+    metrics.entries(() -> cache.synchronous().estimatedSize());
   }
 
   public CompletableFuture<Lookup> get(Key key, Freshness freshness, boolean force) {
+    return lookup(key, freshness, force).thenApply(l -> {
+      metrics.lookup(switch (l.source()) {
+        case HIT -> CacheMetrics.Result.HIT;
+        case MISS -> CacheMetrics.Result.MISS;
+        case STALE -> CacheMetrics.Result.STALE;
+      });
+      return l;
+    });
+  }
+
+  private CompletableFuture<Lookup> lookup(Key key, Freshness freshness, boolean force) {
     if (force) {
       return reread(key, freshness).thenApply(e -> new Lookup(e.version(), Source.MISS));
     }
@@ -85,7 +108,10 @@ public final class SecretCache {
       Duration age = Duration.between(e.readAt(), clock.instant());
       if (age.compareTo(freshness.ttl()) < 0) {
         if (age.compareTo(freshness.ttl().multipliedBy(3).dividedBy(4)) >= 0) {
-          reread(key, freshness).exceptionally(error -> null); // reread logs its own failure
+          reread(key, freshness).handle((fresh, error) -> { // reread logs its own failure
+            metrics.refreshed(error == null);
+            return null;
+          });
         }
         return CompletableFuture.completedFuture(new Lookup(e.version(), Source.HIT));
       }
@@ -106,10 +132,14 @@ public final class SecretCache {
       cache.asMap().remove(key, cached);
     }
     boolean[] loaded = {false};
-    return cache.get(key, (k, executor) -> {
+    CompletableFuture<Entry> shared = cache.get(key, (k, executor) -> {
       loaded[0] = true;
       return read(k, freshness);
-    }).thenApply(e -> new Lookup(e.version(), loaded[0] ? Source.MISS : Source.HIT));
+    });
+    if (!loaded[0]) {
+      metrics.joined();
+    }
+    return shared.thenApply(e -> new Lookup(e.version(), loaded[0] ? Source.MISS : Source.HIT));
   }
 
   /** One re-read per key at a time; the cache holds its result before anyone sees it. */
@@ -117,6 +147,7 @@ public final class SecretCache {
     CompletableFuture<Entry> mine = new CompletableFuture<>();
     CompletableFuture<Entry> running = rereading.putIfAbsent(key, mine);
     if (running != null) {
+      metrics.joined();
       return running;
     }
     read(key, freshness).whenComplete((fresh, error) -> {

@@ -28,7 +28,8 @@ public final class FixedKeyVerification {
    */
   public static Function<String, CompletableFuture<VerifiedIdentity>> uncached(IssuerConfig issuer,
       JWKSet keys, Clock clock, Executor cpu) {
-    IssuerKeys issuerKeys = new IssuerKeys(issuer, () -> CompletableFuture.completedFuture(keys), clock);
+    IssuerKeys issuerKeys = new IssuerKeys(issuer, () -> CompletableFuture.completedFuture(keys), clock,
+        dev.credbroker.server.metrics.BrokerMetrics.detached().auth());
     TokenVerifier verifier = new TokenVerifier(
         Map.of(issuer.issuer(), new TokenVerifier.Issuer(issuer, issuerKeys)), clock, cpu);
     return token -> verifier.verify(token, "0000000000000000");

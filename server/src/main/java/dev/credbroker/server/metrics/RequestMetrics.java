@@ -1,0 +1,45 @@
+package dev.credbroker.server.metrics;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import java.util.Locale;
+
+/**
+ * Calls by rpc, decision and status, and the rate limiter's refusals. The gRPC layer records
+ * them: {@link #started()} when a call starts, {@link #finished} when its status is known. Label
+ * values must come from closed sets: the method's bare name, the audit decision, the status code's
+ * name.
+ */
+public final class RequestMetrics {
+  /** Which limit refused a call. */
+  public enum Limit { CALLER, ROLE, SECRET, AWS_CONCURRENCY }
+
+  private final Counter calls;
+  private final Histogram duration;
+  private final Counter rateLimited;
+
+  RequestMetrics(Counter calls, Histogram duration, Counter rateLimited) {
+    this.calls = calls;
+    this.duration = duration;
+    this.rateLimited = rateLimited;
+  }
+
+  /** The start of a call, to hand back to {@link #finished}. */
+  public long started() {
+    return System.nanoTime();
+  }
+
+  /**
+   * A call answered: {@code rpc} is the method's bare name ({@code GetAwsCredentials}),
+   * {@code decision} {@code allow}, {@code deny} or {@code error}, {@code code} a gRPC status
+   * code's name ({@code PERMISSION_DENIED}).
+   */
+  public void finished(String rpc, String decision, String code, long startedNanos) {
+    calls.labelValues(rpc, decision.toLowerCase(Locale.ROOT), code).inc();
+    duration.labelValues(rpc).observe((System.nanoTime() - startedNanos) / 1e9);
+  }
+
+  public void rateLimited(Limit limit) {
+    rateLimited.labelValues(limit.name().toLowerCase(Locale.ROOT)).inc();
+  }
+}
