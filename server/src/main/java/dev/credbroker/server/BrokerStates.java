@@ -6,6 +6,8 @@ import dev.credbroker.core.config.ConfigLoader;
 import dev.credbroker.core.policy.PolicyEngine;
 import dev.credbroker.server.auth.Authenticator;
 import dev.credbroker.server.grpc.BrokerState;
+import dev.credbroker.server.metrics.BrokerMetrics;
+import dev.credbroker.server.metrics.ServerMetrics.Reload;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
@@ -30,6 +32,7 @@ final class BrokerStates implements Supplier<BrokerState> {
   private final UnaryOperator<BrokerConfig> adjust;
   private final Clock clock;
   private final Executor io;
+  private final BrokerMetrics metrics;
   private final AtomicReference<Loaded> current = new AtomicReference<>();
 
   private record Loaded(BrokerConfig config, BrokerState state) {}
@@ -37,6 +40,13 @@ final class BrokerStates implements Supplier<BrokerState> {
   /** {@code adjust} is applied to every loaded file (dev mode adds its issuer). */
   BrokerStates(Optional<Path> file, BrokerConfig initial, UnaryOperator<BrokerConfig> adjust, Clock clock,
       Executor io) {
+    this(file, initial, adjust, clock, io, BrokerMetrics.detached());
+  }
+
+  /** Counting reloads and authenticating with metrics in {@code metrics}. */
+  BrokerStates(Optional<Path> file, BrokerConfig initial, UnaryOperator<BrokerConfig> adjust,
+      Clock clock, Executor io, BrokerMetrics metrics) {
+    this.metrics = metrics;
     this.file = file;
     this.adjust = adjust;
     this.clock = clock;
@@ -60,11 +70,13 @@ final class BrokerStates implements Supplier<BrokerState> {
       next = adjust.apply(ConfigLoader.load(file.get()));
     } catch (ConfigException e) {
       log.warn("config reload refused, the running configuration stays: {}", e.getMessage());
+      metrics.server().configReload(Reload.REFUSED);
       return false;
     }
     Loaded before = current.get();
     if (next.equals(before.config())) {
       log.info("config file re-read; nothing changed");
+      metrics.server().configReload(Reload.UNCHANGED);
       return false;
     }
     if (!next.server().equals(before.config().server())) {
@@ -73,15 +85,23 @@ final class BrokerStates implements Supplier<BrokerState> {
     if (!next.audit().equals(before.config().audit())) {
       log.warn("audit settings changed in {}; they take effect only after a restart", file.get());
     }
+    if (!next.metrics().equals(before.config().metrics())) {
+      log.warn("metrics settings changed in {}; they take effect only after a restart", file.get());
+    }
     current.set(new Loaded(next, build(next, before)));
+    metrics.server().configReload(Reload.APPLIED);
     log.info("config reloaded: {} issuers, {} roles, {} secrets, {} rules", next.issuers().size(),
         next.roles().size(), next.secrets().size(), next.rules().size());
     return true;
   }
 
   private BrokerState build(BrokerConfig config, Loaded before) {
-    Authenticator authenticator = before != null && before.config().issuers().equals(config.issuers())
-        ? before.state().authenticator() : Authenticator.create(config.issuers(), clock, io);
+    boolean same = before != null && before.config().issuers().equals(config.issuers());
+    Authenticator authenticator = same ? before.state().authenticator()
+        : Authenticator.create(config.issuers(), clock, io, metrics.auth());
+    if (!same && before != null) {
+      authenticator.loadKeys(); // as at start, so health need not wait for a first token
+    }
     return new BrokerState(authenticator, new PolicyEngine(config));
   }
 }

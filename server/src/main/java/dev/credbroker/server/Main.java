@@ -7,6 +7,8 @@ import dev.credbroker.core.config.ConfigException;
 import dev.credbroker.core.config.ConfigLoader;
 import dev.credbroker.core.config.CredentialsConfig;
 import dev.credbroker.server.audit.AuditWriter;
+import dev.credbroker.server.aws.MeteredSecretsGateway;
+import dev.credbroker.server.aws.MeteredStsGateway;
 import dev.credbroker.server.aws.SdkSecretsGateway;
 import dev.credbroker.server.aws.SdkStsGateway;
 import dev.credbroker.server.cache.CredentialCache;
@@ -19,6 +21,7 @@ import dev.credbroker.server.grpc.BrokerServer;
 import dev.credbroker.server.grpc.CredentialBrokerService;
 import dev.credbroker.server.grpc.EventLoops;
 import dev.credbroker.server.grpc.ServerStartException;
+import dev.credbroker.server.metrics.BrokerMetrics;
 import dev.credbroker.server.ops.DaemonThreads;
 import dev.credbroker.server.ops.FileWatch;
 import dev.credbroker.server.ops.LogSetup;
@@ -83,6 +86,8 @@ public final class Main {
     Optional<AuditWriter> audit = Optional.empty();
     Optional<Path> auditFile = Optional.empty();
     Optional<SdkSecretsGateway> secretsManager = Optional.empty();
+    Optional<Operations> operations = Optional.empty();
+    BrokerMetrics metrics = BrokerMetrics.create();
     EventLoops network = EventLoops.start();
     BrokerServer server;
     BrokerConfig config;
@@ -99,25 +104,29 @@ public final class Main {
       AuditConfig auditConfig = config.audit().orElseThrow(() -> new ConfigException("audit",
           "required: every decision is recorded; write for example"
               + " audit: {file: /var/log/credbroker/audit.jsonl}"));
-      audit = Optional.of(AuditWriter.open(auditConfig, clock, network));
+      audit = Optional.of(AuditWriter.open(auditConfig, clock, network, metrics.audit()));
       auditFile = auditConfig.file();
       AuditRecorder recorder = new AuditRecorder(audit.get(), auditConfig.claims(), clock);
-      BrokerStates states = new BrokerStates(cli.config(), config, adjust, clock, io);
+      BrokerStates states = new BrokerStates(cli.config(), config, adjust, clock, io, metrics);
+      metrics.auth().keySets(() -> states.get().authenticator().keySets(), clock);
       AwsConfig awsConfig = config.aws();
       Optional<AwsCredentialsProvider> devKey = dev.flatMap(DevMode::awsCredentials);
       sts = Optional.of(devKey.map(k -> SdkStsGateway.create(awsConfig, k, clock))
           .orElseGet(() -> SdkStsGateway.create(awsConfig, clock)));
       CredentialsConfig creds = config.credentials();
-      CredentialCache credentials = new CredentialCache(sts.get(), io, clock,
-          creds.minRemaining(), creds.refreshBefore(), creds.maxCached());
+      CredentialCache credentials = new CredentialCache(
+          new MeteredStsGateway(sts.get(), metrics.aws()), io, clock, creds.minRemaining(),
+          creds.refreshBefore(), creds.maxCached(), metrics.credentialCache());
       CredentialVendor vendor = new CredentialVendor(credentials, creds.defaultDuration());
       secretsManager = Optional.of(devKey.map(k -> SdkSecretsGateway.create(awsConfig, k))
           .orElseGet(() -> SdkSecretsGateway.create(awsConfig)));
-      SecretVendor secrets = new SecretVendor(new SecretCache(secretsManager.get(), credentials, io,
-          clock, MAX_CACHED_SECRETS), clock);
+      SecretVendor secrets = new SecretVendor(new SecretCache(
+          new MeteredSecretsGateway(secretsManager.get(), metrics.aws()), credentials, io, clock,
+          MAX_CACHED_SECRETS, metrics.secretCache()), clock);
       server = BrokerServer.builder(config.server())
           .insecurePlaintext(cli.insecurePlaintext())
           .eventLoops(network)
+          .metrics(metrics)
           .audit(recorder)
           .addService(new CredentialBrokerService(states, vendor, secrets,
               config.aws().region().orElse(""), clock, recorder))
@@ -128,9 +137,13 @@ public final class Main {
       if (cli.config().isPresent()) {
         watch = Optional.of(FileWatch.start(cli.config().get(), CONFIG_POLL, states::reload));
       }
+      operations = Optional.of(Operations.start(config.metrics(), metrics, server, states,
+          audit.get(), CONFIG_POLL)); // /readyz answers, not ready, from here on
+      StartupKeys.check(states.get().authenticator(), config.issuers());
       server.start();
       audit.get().sealing().ifPresent(log::info);
     } catch (ConfigException | ServerStartException | IOException | RuntimeException e) {
+      operations.ifPresent(Operations::close);
       release(audit, network, dev, sts, secretsManager, watch, io);
       return startFailure(e, err);
     }
@@ -139,6 +152,7 @@ public final class Main {
         dev.get().printBanner(out, config, server.address(), auditFile);
       } catch (IOException e) {
         server.shutdownNow();
+        operations.ifPresent(Operations::close);
         release(audit, network, dev, sts, secretsManager, watch, io);
         return startFailure(e, err);
       }
@@ -149,6 +163,7 @@ public final class Main {
       Thread.currentThread().interrupt();
       server.shutdown();
     }
+    operations.ifPresent(Operations::close);
     release(audit, network, dev, sts, secretsManager, watch, io);
     return EXIT_OK;
   }

@@ -110,6 +110,11 @@ public final class Authenticator {
     return keys.values().stream().map(IssuerKeys::state).toList();
   }
 
+  /** Tries again, within each issuer's refetch limit, to fetch keys that are not usable. */
+  public void retryUnusableKeys() {
+    keys.values().forEach(IssuerKeys::retryIfUnusable);
+  }
+
   /**
    * Fetches the keys of every issuer whose {@code startup_check} is not {@code skip}; completes
    * (never exceptionally) once each has loaded or failed, with why each failed one did.

@@ -58,11 +58,26 @@ final class IssuerKeys {
   /** The keys now: how many, when fetched, whether still trusted to verify tokens. */
   KeySetState state() {
     Snapshot s = current;
+    Optional<String> failure = Optional.of(lastFailure).filter(f -> !f.isEmpty());
     if (s == null) {
-      return new KeySetState(config.issuer(), 0, Optional.empty(), false);
+      return new KeySetState(config.issuer(), 0, Optional.empty(), false, failure);
     }
     return new KeySetState(config.issuer(), s.keys().getKeys().size(), Optional.of(s.fetchedAt()),
-        trusted(s, clock.instant()));
+        trusted(s, clock.instant()), failure);
+  }
+
+  /**
+   * Tries again to fetch keys that are not usable, no more often than
+   * {@code jwks_min_refetch_interval}: health sends callers elsewhere while they are unusable, so
+   * no token would ever make the broker try.
+   */
+  void retryIfUnusable() {
+    Snapshot s = current;
+    Instant now = clock.instant();
+    boolean wanted = s != null ? !trusted(s, now) : !lastFailure.isEmpty();
+    if (wanted && mayAttempt(now)) {
+      refresh(now, false);
+    }
   }
 
   /**
@@ -139,6 +154,7 @@ final class IssuerKeys {
       synchronized (this) {
         if (error == null) {
           current = snapshot; // before inFlight clears, so no caller sees neither
+          lastFailure = "";
         }
         inFlight = null;
         lastAttemptFailed = error != null;

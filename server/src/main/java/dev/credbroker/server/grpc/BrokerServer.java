@@ -5,6 +5,9 @@ import dev.credbroker.core.config.ServerConfig;
 import dev.credbroker.core.config.ServerLimits;
 import dev.credbroker.proto.v1.AuditServiceGrpc;
 import dev.credbroker.proto.v1.CredentialBrokerGrpc;
+import dev.credbroker.server.metrics.BrokerMetrics;
+import dev.credbroker.server.metrics.ServerMetrics;
+import dev.credbroker.server.tls.LiveTls;
 import dev.credbroker.server.tls.TlsMaterial;
 import io.grpc.BindableService;
 import io.grpc.Server;
@@ -50,11 +53,18 @@ public final class BrokerServer {
   private final Duration grace;
   private final Duration drainDelay;
   private final String description;
+  private final ServerMetrics metrics;
+  private final Optional<LiveTls> tls;
   private final AtomicBoolean stopping = new AtomicBoolean();
+  private final AtomicBoolean started = new AtomicBoolean();
+  private volatile boolean serving = true;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   private BrokerServer(Server server, HealthStatusManager health, HealthWatchers watchers,
-      List<String> serviceNames, Duration grace, Duration drainDelay, String description) {
+      List<String> serviceNames, Duration grace, Duration drainDelay, String description,
+      ServerMetrics metrics, Optional<LiveTls> tls) {
+    this.metrics = metrics;
+    this.tls = tls;
     this.server = server;
     this.health = health;
     this.watchers = watchers;
@@ -78,12 +88,39 @@ public final class BrokerServer {
     } catch (IOException e) {
       throw new ServerStartException(bindProblem(e));
     }
-    health.setStatus("", ServingStatus.SERVING);
-    serviceNames.forEach(name -> health.setStatus(name, ServingStatus.SERVING));
+    started.set(true);
+    serving(serving);
     InetSocketAddress bound = address();
     log.info("credbroker listening on {}:{} ({})", bound.getHostString(), bound.getPort(),
         description);
     return this;
+  }
+
+  /**
+   * Reports every service (and the server as a whole) SERVING or NOT_SERVING in gRPC health, once
+   * the port is open; what health says before, and what is set after a stop began, is ignored.
+   */
+  public synchronized void serving(boolean up) {
+    serving = up;
+    if (!started.get() || stopping.get()) {
+      return;
+    }
+    ServingStatus status = up ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+    health.setStatus("", status);
+    serviceNames.forEach(name -> {
+      health.setStatus(name, status);
+      metrics.serving(name, up);
+    });
+  }
+
+  /** Whether calls are being taken: the port is open and no stop has begun. */
+  public boolean accepting() {
+    return started.get() && !stopping.get();
+  }
+
+  /** The listener's TLS material, when it has TLS (for reloads and the certificate's expiry). */
+  public Optional<LiveTls> tls() {
+    return tls;
   }
 
   public InetSocketAddress address() {
@@ -100,7 +137,10 @@ public final class BrokerServer {
     }
     log.info("stopping: refusing new calls, waiting up to {} ms for in-flight calls",
         grace.toMillis());
-    health.enterTerminalState();
+    synchronized (this) {
+      health.enterTerminalState();
+    }
+    serviceNames.forEach(name -> metrics.serving(name, false));
     try {
       if (!drainDelay.isZero()) {
         log.info("health is NOT_SERVING; draining for {} ms before refusing calls", drainDelay.toMillis());
@@ -149,7 +189,8 @@ public final class BrokerServer {
   public static final class Builder {
     private final ServerConfig config;
     private final List<BindableService> services = new ArrayList<>();
-    private Optional<TlsMaterial> tls = Optional.empty();
+    private Optional<LiveTls> tls = Optional.empty();
+    private BrokerMetrics metrics = BrokerMetrics.detached();
     private boolean insecurePlaintext;
     private Optional<AuditRecorder> audit = Optional.empty();
     private Optional<EventLoops> eventLoops = Optional.empty();
@@ -158,8 +199,19 @@ public final class BrokerServer {
       this.config = Objects.requireNonNull(config, "config");
     }
 
-    public Builder tls(TlsMaterial material) {
+    public Builder tls(TlsMaterial material) throws ConfigException {
+      return tls(LiveTls.fixed(material, "server.tls"));
+    }
+
+    /** TLS whose material may be reloaded: new connections use what it holds when they arrive. */
+    public Builder tls(LiveTls material) {
       this.tls = Optional.of(material);
+      return this;
+    }
+
+    /** Counts refusals before the services and reports health into {@code metrics}. */
+    public Builder metrics(BrokerMetrics metrics) {
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
       return this;
     }
 
@@ -188,9 +240,9 @@ public final class BrokerServer {
 
     public BrokerServer build() throws ConfigException {
       if (tls.isEmpty() && config.tls().isPresent()) {
-        tls = Optional.of(TlsMaterial.load(config.tls().get(), "server.tls"));
+        tls = Optional.of(LiveTls.load(config.tls().get(), "server.tls"));
       }
-      tls.filter(t -> t.expiredAt(java.time.Instant.now())).ifPresent(t -> log.warn(
+      tls.map(LiveTls::current).filter(t -> t.expiredAt(java.time.Instant.now())).ifPresent(t -> log.warn(
           "the TLS certificate {} expired at {}; clients will refuse it",
           t.leaf().getSubjectX500Principal().getName(), t.leaf().getNotAfter().toInstant()));
       ServerLimits limits = config.limits();
@@ -225,7 +277,7 @@ public final class BrokerServer {
       MalformedRequests malformed = MalformedRequests.create(audit, java.time.Clock.systemUTC());
       for (BindableService s : all) {
         ServerServiceDefinition definition = RequestParsing.wrap(s.bindService(), malformed,
-            limits.maxInboundMessageBytes());
+            limits.maxInboundMessageBytes(), metrics.server());
         names.add(definition.getServiceDescriptor().getName());
         // Interceptors run last-added first: call info is captured, then the bearer is required;
         // request bodies are parsed inside both, so a malformed one is refused and recorded.
@@ -236,23 +288,25 @@ public final class BrokerServer {
       // baseline: same transport, executor and call-info work as the broker's own RPCs).
       MalformedRequests unaudited = malformed.unaudited();
       nb.addService(ServerInterceptors.intercept(RequestParsing.wrap(
-          health.getHealthService().bindService(), unaudited, limits.maxInboundMessageBytes()),
+          health.getHealthService().bindService(), unaudited, limits.maxInboundMessageBytes(),
+          metrics.server()),
           watchers, callInfo));
       if (config.reflection()) {
         nb.addService(RequestParsing.wrap(ProtoReflectionServiceV1.newInstance().bindService(),
-            unaudited, limits.maxInboundMessageBytes()));
+            unaudited, limits.maxInboundMessageBytes(), metrics.server()));
         nb.addService(RequestParsing.wrap(legacyReflection().bindService(), unaudited,
-            limits.maxInboundMessageBytes()));
+            limits.maxInboundMessageBytes(), metrics.server()));
       }
       String description = (tls.isPresent() ? "tls" : "PLAINTEXT")
-          + (tls.flatMap(TlsMaterial::clientCas).isPresent() ? ", client certificates required" : "")
+          + (tls.flatMap(t -> t.trustManager()).isPresent() ? ", client certificates required" : "")
           + (config.reflection() ? ", reflection on" : "");
       if (tls.isEmpty() && !config.listen().isLoopback()) {
         log.warn("INSECURE: plaintext gRPC on non-loopback address {}; tokens and credentials"
             + " cross the network unencrypted", config.listen());
       }
+      tls.ifPresent(t -> metrics.server().certificate("grpc", () -> t.current().leaf()));
       return new BrokerServer(nb.build(), health, watchers, List.copyOf(names), config.shutdownGrace(),
-          config.drainDelay(), description);
+          config.drainDelay(), description, metrics.server(), tls);
     }
 
     /** v1alpha reflection, which older clients (grpcurl before 1.8.8, grpcio 1.5x) still use. */

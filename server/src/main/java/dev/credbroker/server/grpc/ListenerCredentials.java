@@ -2,11 +2,10 @@ package dev.credbroker.server.grpc;
 
 import dev.credbroker.core.config.ConfigException;
 import dev.credbroker.core.config.ListenAddress;
-import dev.credbroker.server.tls.TlsMaterial;
+import dev.credbroker.server.tls.LiveTls;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ServerCredentials;
 import io.grpc.TlsServerCredentials;
-import java.security.GeneralSecurityException;
 import java.util.Optional;
 
 /**
@@ -16,8 +15,9 @@ import java.util.Optional;
 final class ListenerCredentials {
   private ListenerCredentials() {}
 
+  /** With TLS, each new connection uses the material {@code tls} holds when it arrives. */
   static ServerCredentials create(
-      ListenAddress listen, Optional<TlsMaterial> tls, boolean insecurePlaintext)
+      ListenAddress listen, Optional<LiveTls> tls, boolean insecurePlaintext)
       throws ConfigException {
     if (tls.isEmpty()) {
       if (!insecurePlaintext && !listen.isLoopback()) {
@@ -26,19 +26,10 @@ final class ListenerCredentials {
       }
       return InsecureServerCredentials.create();
     }
-    try {
-      TlsServerCredentials.Builder builder = TlsServerCredentials.newBuilder()
-          .keyManager(tls.get().keyManagers().getKeyManagers());
-      var trust = tls.get().clientTrustManagers();
-      if (trust.isPresent()) {
-        builder.trustManager(trust.get().getTrustManagers())
-            .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
-      }
-      return builder.build();
-    } catch (GeneralSecurityException e) {
-      throw new ConfigException("server.tls", "cannot use the key and certificates ("
-          + e.getClass().getSimpleName() + ": " + e.getMessage() + "); check that server.tls.cert"
-          + " holds the chain for server.tls.key");
-    }
+    TlsServerCredentials.Builder builder = TlsServerCredentials.newBuilder()
+        .keyManager(tls.get().keyManager());
+    tls.get().trustManager().ifPresent(trust -> builder.trustManager(trust)
+        .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE));
+    return builder.build();
   }
 }

@@ -1,5 +1,6 @@
 package dev.credbroker.server.grpc;
 
+import dev.credbroker.server.metrics.ServerMetrics;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -26,13 +27,13 @@ final class RequestParsing {
    * {@code maxMessageBytes} refused like malformed ones; names and schema unchanged.
    */
   static ServerServiceDefinition wrap(ServerServiceDefinition service, MalformedRequests refusals,
-      int maxMessageBytes) {
+      int maxMessageBytes, ServerMetrics metrics) {
     ServiceDescriptor original = service.getServiceDescriptor();
     ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(original.getName())
         .setSchemaDescriptor(original.getSchemaDescriptor());
     List<ServerMethodDefinition<?, ?>> methods = new ArrayList<>();
     for (ServerMethodDefinition<?, ?> method : service.getMethods()) {
-      ServerMethodDefinition<?, ?> parsed = parsing(method, refusals, maxMessageBytes);
+      ServerMethodDefinition<?, ?> parsed = parsing(method, refusals, maxMessageBytes, metrics);
       descriptor.addMethod(parsed.getMethodDescriptor());
       methods.add(parsed);
     }
@@ -42,7 +43,8 @@ final class RequestParsing {
   }
 
   private static <Q, R> ServerMethodDefinition<ParsedRequest<Q>, R> parsing(
-      ServerMethodDefinition<Q, R> definition, MalformedRequests refusals, int maxMessageBytes) {
+      ServerMethodDefinition<Q, R> definition, MalformedRequests refusals, int maxMessageBytes,
+      ServerMetrics metrics) {
     MethodDescriptor<Q, R> method = definition.getMethodDescriptor();
     MethodDescriptor<ParsedRequest<Q>, R> parsed = method.toBuilder(
         new ParsingMarshaller<>(method.getRequestMarshaller(), maxMessageBytes),
@@ -54,8 +56,11 @@ final class RequestParsing {
         io.grpc.Metadata headers) -> {
       Optional<CallInfo> info = Optional.ofNullable(CallInfo.KEY.get());
       ServerCall.Listener<Q> listener = handler.startCall(new RequestView<>(call, method), headers);
-      return new ParsedListener<>(listener, oneMessage,
-          malformed -> refusals.refuse(call, info, malformed));
+      return new ParsedListener<>(listener, oneMessage, malformed -> {
+        metrics.refused(malformed.code() == io.grpc.Status.Code.RESOURCE_EXHAUSTED
+            ? ServerMetrics.Refusal.OVERSIZED : ServerMetrics.Refusal.MALFORMED);
+        refusals.refuse(call, info, malformed);
+      });
     });
   }
 }

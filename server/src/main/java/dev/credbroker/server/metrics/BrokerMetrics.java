@@ -114,7 +114,7 @@ public final class BrokerMetrics {
         counter("credbroker_config_reloads_total", "Config file re-reads by outcome: applied,"
             + " unchanged, refused", "outcome"),
         counter("credbroker_tls_reloads_total", "Certificate and key re-reads by listener and"
-            + " outcome: applied, refused", "listener", "outcome"),
+            + " outcome: applied, unchanged, refused", "listener", "outcome"),
         counter("credbroker_requests_refused_total", "Calls refused before any service saw them,"
             + " by reason: malformed (not the method's message), oversized (over"
             + " max_inbound_message_size)", "reason"),

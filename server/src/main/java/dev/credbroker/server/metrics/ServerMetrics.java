@@ -34,8 +34,9 @@ public final class ServerMetrics {
     reloads.labelValues(lower(outcome)).inc();
   }
 
-  public void tlsReload(String listener, boolean applied) {
-    tlsReloads.labelValues(listener, applied ? "applied" : "refused").inc();
+  /** {@code outcome}: applied, unchanged or refused. */
+  public void tlsReload(String listener, Enum<?> outcome) {
+    tlsReloads.labelValues(listener, lower(outcome)).inc();
   }
 
   public void refused(Refusal reason) {

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -26,10 +28,10 @@ import org.slf4j.LoggerFactory;
 public final class FileWatch implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FileWatch.class);
 
-  private final Path file;
+  private final List<Path> files;
   private final Runnable onChange;
   private final ScheduledExecutorService timer;
-  private Optional<Stamp> last; // timer thread only
+  private List<Optional<Stamp>> last; // timer thread only
 
   /** What identifies a version of the file; a change in any part is a change of the file. */
   record Stamp(Object fileKey, long size, FileTime modified) {
@@ -43,19 +45,28 @@ public final class FileWatch implements AutoCloseable {
     }
   }
 
-  private FileWatch(Path file, Runnable onChange, Optional<Stamp> initial) {
-    this.file = file;
+  private FileWatch(List<Path> files, Runnable onChange, List<Optional<Stamp>> initial,
+      String thread) {
+    this.files = files;
     this.onChange = onChange;
     this.last = initial;
-    this.timer = Executors.newSingleThreadScheduledExecutor(
-        DaemonThreads.named("credbroker-config-watch"));
+    this.timer = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(thread));
   }
 
   /** Watches {@code file}, taking its current state as seen; only later changes run the action. */
   public static FileWatch start(Path file, Duration interval, Runnable onChange)
       throws IOException {
+    return start(List.of(file), interval, onChange, "credbroker-config-watch");
+  }
+
+  /**
+   * Watches {@code files} together (a certificate, its key and a CA): one action per look that
+   * finds any of them changed, so a Kubernetes {@code ..data} swap of all three runs it once.
+   */
+  public static FileWatch start(List<Path> files, Duration interval, Runnable onChange,
+      String thread) throws IOException {
     Objects.requireNonNull(onChange, "onChange");
-    FileWatch watch = new FileWatch(file, onChange, Stamp.of(file));
+    FileWatch watch = new FileWatch(List.copyOf(files), onChange, stamps(files), thread);
     long millis = Math.max(1, interval.toMillis());
     watch.timer.scheduleWithFixedDelay(watch::check, millis, millis, TimeUnit.MILLISECONDS);
     return watch;
@@ -63,26 +74,37 @@ public final class FileWatch implements AutoCloseable {
 
   /** One look at the file; package-private so tests can look without waiting for the timer. */
   void check() {
-    Optional<Stamp> now;
+    List<Optional<Stamp>> now;
     try {
-      now = Stamp.of(file);
+      now = stamps(files);
     } catch (IOException | RuntimeException e) {
-      log.debug("cannot look at {}: {}", file, e.toString());
+      log.debug("cannot look at {}: {}", files, e.toString());
       return;
     }
     if (now.equals(last)) {
       return;
     }
     last = now;
-    if (now.isEmpty()) {
-      log.warn("config file {} is gone; the running configuration stays", file);
-      return;
+    for (int i = 0; i < files.size(); i++) {
+      if (now.get(i).isEmpty()) {
+        log.warn("{} {} is gone; what was read from it stays in use", files.size() == 1
+            ? "config file" : "watched file", files.get(i));
+        return;
+      }
     }
     try {
       onChange.run();
     } catch (RuntimeException e) {
-      log.error("acting on a change of {} failed: {}", file, e.toString());
+      log.error("acting on a change of {} failed: {}", files, e.toString());
     }
+  }
+
+  private static List<Optional<Stamp>> stamps(List<Path> files) throws IOException {
+    List<Optional<Stamp>> out = new ArrayList<>();
+    for (Path f : files) {
+      out.add(Stamp.of(f));
+    }
+    return out;
   }
 
   @Override
