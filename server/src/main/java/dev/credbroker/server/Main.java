@@ -87,7 +87,9 @@ public final class Main {
     Optional<Path> auditFile = Optional.empty();
     Optional<SdkSecretsGateway> secretsManager = Optional.empty();
     Optional<Operations> operations = Optional.empty();
+    Optional<BrokerServer> running = Optional.empty();
     BrokerMetrics metrics = BrokerMetrics.create();
+    metrics.requests().expect(rpcNames());
     EventLoops network = EventLoops.start();
     BrokerServer server;
     BrokerConfig config;
@@ -137,13 +139,16 @@ public final class Main {
       if (cli.config().isPresent()) {
         watch = Optional.of(FileWatch.start(cli.config().get(), CONFIG_POLL, states::reload));
       }
-      operations = Optional.of(Operations.start(config.metrics(), metrics, server, states,
-          audit.get(), CONFIG_POLL)); // /readyz answers, not ready, from here on
+      Operations.check(config.metrics());
       StartupKeys.check(states.get().authenticator(), config.issuers());
       server.start();
+      running = Optional.of(server);
+      operations = Optional.of(Operations.start(config.metrics(), metrics, server, states,
+          audit.get(), CONFIG_POLL));
       audit.get().sealing().ifPresent(log::info);
     } catch (ConfigException | ServerStartException | IOException | RuntimeException e) {
       operations.ifPresent(Operations::close);
+      running.ifPresent(BrokerServer::shutdownNow);
       release(audit, network, dev, sts, secretsManager, watch, io);
       return startFailure(e, err);
     }
@@ -194,6 +199,14 @@ public final class Main {
     secretsManager.ifPresent(SdkSecretsGateway::close);
     watch.ifPresent(FileWatch::close);
     io.shutdownNow();
+  }
+
+  /** The bare names of the broker's RPCs, for metrics to export before their first call. */
+  private static java.util.List<String> rpcNames() {
+    return java.util.stream.Stream.of(dev.credbroker.proto.v1.CredentialBrokerGrpc
+            .getServiceDescriptor(), dev.credbroker.proto.v1.AuditServiceGrpc.getServiceDescriptor())
+        .flatMap(s -> s.getMethods().stream())
+        .map(io.grpc.MethodDescriptor::getBareMethodName).toList();
   }
 
   static String version() {

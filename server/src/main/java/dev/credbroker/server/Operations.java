@@ -47,6 +47,16 @@ final class Operations implements AutoCloseable {
     this.watches = watches;
   }
 
+  /** Refuses plaintext metrics off loopback unless allowed: checked before anything starts. */
+  static void check(MetricsConfig config) throws ConfigException {
+    if (config.enabled() && config.tls().isEmpty() && !config.insecurePlaintext()
+        && !config.listen().isLoopback()) {
+      throw new ConfigException("metrics.listen", "plaintext metrics on non-loopback address "
+          + config.listen() + " are refused; configure metrics.tls (cert, key) or set"
+          + " metrics.insecure_plaintext: true");
+    }
+  }
+
   static Operations start(MetricsConfig config, BrokerMetrics metrics, BrokerServer server,
       BrokerStates states, AuditWriter audit, Duration poll) throws ConfigException, IOException {
     HealthMonitor health = new HealthMonitor(new HealthChecks(audit::writable,
@@ -62,11 +72,7 @@ final class Operations implements AutoCloseable {
       if (config.enabled()) {
         Optional<LiveTls> tls = config.tls().isEmpty() ? Optional.empty()
             : Optional.of(LiveTls.load(config.tls().get(), "metrics.tls"));
-        if (tls.isEmpty() && !config.insecurePlaintext() && !config.listen().isLoopback()) {
-          throw new ConfigException("metrics.listen", "plaintext metrics on non-loopback address "
-              + config.listen() + " are refused; configure metrics.tls (cert, key) or set"
-              + " metrics.insecure_plaintext: true");
-        }
+        check(config);
         if (tls.isPresent()) {
           LiveTls t = tls.get();
           metrics.server().certificate("metrics", () -> t.current().leaf());

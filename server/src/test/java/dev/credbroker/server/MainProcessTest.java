@@ -102,7 +102,8 @@ class MainProcessTest {
     String issuer = "http://127.0.0.1:" + idp.getAddress().getPort();
     Path config = write("server: {listen: 127.0.0.1:0, shutdown_grace: 30s}\n"
         + "issuers:\n  - issuer: " + issuer + "\n    audiences: [broker]\n"
-        + "    jwks_uri: " + issuer + "/jwks\n    read_timeout: 60s\n");
+        + "    jwks_uri: " + issuer + "/jwks\n    read_timeout: 60s\n"
+        + "    startup_check: skip\n"); // the keys are held back until the stop begins
     SignedJWT token = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").build(),
         new JWTClaimsSet.Builder().issuer(issuer).subject("in-flight").audience("broker")
             .expirationTime(new java.util.Date(System.currentTimeMillis() + 600_000)).build());

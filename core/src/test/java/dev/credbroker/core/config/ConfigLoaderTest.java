@@ -143,6 +143,20 @@ class ConfigLoaderTest {
     assertTrue(config.server().reflection());
     assertTrue(config.server().tls().isEmpty());
     assertEquals(LoggingConfig.DEFAULTS, config.logging());
+    assertEquals(MetricsConfig.DEFAULTS, config.metrics());
+  }
+
+  @Test
+  void load_metricsAndStartupCheck_bindEveryKey() throws Exception {
+    BrokerConfig config = ConfigLoader.load(write("""
+        server: {listen: 127.0.0.1:8443}
+        metrics: {enabled: false, listen: "0.0.0.0:9100", insecure_plaintext: true}
+        issuers: [{issuer: "https://a.example", audiences: [b], startup_check: fail}]
+        """));
+
+    assertEquals(new MetricsConfig(false, ListenAddress.parse("0.0.0.0:9100"),
+        java.util.Optional.empty(), true), config.metrics());
+    assertEquals(IssuerConfig.StartupCheck.FAIL, config.issuers().get(0).startupCheck());
   }
 
   @Test
@@ -156,7 +170,7 @@ class ConfigLoaderTest {
   @CsvSource(delimiter = '|', textBlock = """
       typo in a nested key        | server: {listen: 127.0.0.1:1, lsten: x}                 | server.lsten: unknown key; did you mean 'listen'?
       typo in a top-level key     | {server: {listen: 127.0.0.1:1}, loging: {}}             | loging: unknown key; did you mean 'logging'?
-      unrelated unknown key       | {server: {listen: 127.0.0.1:1}, zzzzzzzzzz: 1}          | zzzzzzzzzz: unknown key; known keys here: server, issuers, roles, secrets, aws, credentials, logging, audit, rules
+      unrelated unknown key       | {server: {listen: 127.0.0.1:1}, zzzzzzzzzz: 1}          | zzzzzzzzzz: unknown key; known keys here: server, issuers, roles, secrets, aws, credentials, logging, audit, metrics, rules
       missing server              | logging: {level: info}                                  | server: required
       missing listen              | server: {reflection: true}                              | server.listen: required; write for example listen: 127.0.0.1:8443
       listen without port         | server: {listen: localhost}                             | server.listen: expected host:port
@@ -207,6 +221,10 @@ class ConfigLoaderTest {
       allow rule granting nothing | '{server: {listen: 127.0.0.1:1}, rules: [{id: r, auditor: false}]}' | rules[0]: an allow rule needs roles, secrets or auditor: true to grant
       broker id with a slash      | '{server: {listen: 127.0.0.1:1}, audit: {file: a.jsonl, broker_id: a/b}}' | audit.broker_id: 1-64 letters, digits
       checkpoint interval too short | '{server: {listen: 127.0.0.1:1}, audit: {file: a.jsonl, checkpoint_interval: 1s}}' | audit.checkpoint_interval
+      metrics listen without port | '{server: {listen: 127.0.0.1:1}, metrics: {listen: localhost}}' | metrics.listen: expected host:port
+      metrics tls without key     | '{server: {listen: 127.0.0.1:1}, metrics: {tls: {cert: c.pem}}}' | metrics.tls.key: required when tls is set
+      metrics misspelt key        | '{server: {listen: 127.0.0.1:1}, metrics: {enable: false}}' | metrics.enable: unknown key; did you mean 'enabled'?
+      unknown startup check       | 'issuers: [{issuer: "https://a.example", audiences: [b], startup_check: maybe}]\nserver: {listen: 127.0.0.1:1}' | issuers[0].startup_check: expected one of fail, skip, warn
       """)
   void load_badFile_namesKeyAndFix(String caseName, String yaml, String expected) throws Exception {
     Path file = write(yaml.replace("\\n", "\n").replace("\\0", "\\u0000"));

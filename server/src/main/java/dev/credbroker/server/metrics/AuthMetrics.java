@@ -23,6 +23,8 @@ public final class AuthMetrics {
     this.fetchDuration = fetchDuration;
     this.validations = validations;
     this.keySets = keySets;
+    validations.labelValues("accepted");
+    validations.labelValues("accepted_cached");
   }
 
   public void fetched(String configuredIssuer, boolean ok, long nanos) {

@@ -15,6 +15,12 @@ public final class AwsMetrics {
   AwsMetrics(Counter calls, Histogram duration) {
     this.calls = calls;
     this.duration = duration;
+    // Exported at 0 before the first call, so error ratios and dashboards have a series.
+    for (String[] op : new String[][] {{"sts", "AssumeRole"}, {"sts", "AssumeRoleWithWebIdentity"},
+        {"secretsmanager", "GetSecretValue"}}) {
+      calls.labelValues(op[0], op[1], "ok");
+      duration.labelValues(op[0], op[1]);
+    }
   }
 
   /** One call that took {@code nanos}; {@code outcome} as above. */

@@ -34,6 +34,8 @@ public final class CacheMetrics {
     this.refreshFailed = refreshes.labelValues(cache, "failed");
     this.evictions = evictions;
     this.entries = entries;
+    evictions.labelValues(cache, "size"); // the usual causes, at 0 before the first
+    evictions.labelValues(cache, "expired");
   }
 
   public void lookup(Result result) {

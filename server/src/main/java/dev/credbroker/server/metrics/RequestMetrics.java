@@ -22,6 +22,20 @@ public final class RequestMetrics {
     this.calls = calls;
     this.duration = duration;
     this.rateLimited = rateLimited;
+    for (Limit limit : Limit.values()) {
+      rateLimited.labelValues(lower(limit)); // 0 until it first refuses, so rate() has a series
+    }
+  }
+
+  /**
+   * Exports each of {@code rpcs} at 0 (answered OK, allowed) before its first call, so
+   * dashboards and {@code rate()} show 0 rather than no data for an RPC nobody called yet.
+   */
+  public void expect(Iterable<String> rpcs) {
+    for (String rpc : rpcs) {
+      calls.labelValues(rpc, "allow", "OK");
+      duration.labelValues(rpc);
+    }
   }
 
   /** The start of a call, to hand back to {@link #finished}. */
@@ -40,6 +54,10 @@ public final class RequestMetrics {
   }
 
   public void rateLimited(Limit limit) {
-    rateLimited.labelValues(limit.name().toLowerCase(Locale.ROOT)).inc();
+    rateLimited.labelValues(lower(limit)).inc();
+  }
+
+  private static String lower(Enum<?> e) {
+    return e.name().toLowerCase(Locale.ROOT);
   }
 }

@@ -28,6 +28,12 @@ public final class ServerMetrics {
     this.refused = refused;
     this.certificates = certificates;
     this.health = health;
+    for (Reload r : Reload.values()) {
+      reloads.labelValues(lower(r));
+    }
+    for (Refusal r : Refusal.values()) {
+      refused.labelValues(lower(r));
+    }
   }
 
   public void configReload(Reload outcome) {

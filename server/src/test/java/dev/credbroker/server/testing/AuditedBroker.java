@@ -8,6 +8,8 @@ import dev.credbroker.core.config.ConfigLoader;
 import dev.credbroker.core.policy.PolicyEngine;
 import dev.credbroker.server.audit.AuditWriter;
 import dev.credbroker.server.auth.Authenticator;
+import dev.credbroker.server.aws.MeteredSecretsGateway;
+import dev.credbroker.server.aws.MeteredStsGateway;
 import dev.credbroker.server.aws.SdkSecretsGateway;
 import dev.credbroker.server.aws.SdkStsGateway;
 import dev.credbroker.server.cache.CredentialCache;
@@ -19,7 +21,9 @@ import dev.credbroker.server.grpc.AuditRecorder;
 import dev.credbroker.server.grpc.AuditSearchService;
 import dev.credbroker.server.grpc.BrokerState;
 import dev.credbroker.server.grpc.CredentialBrokerService;
+import dev.credbroker.server.grpc.BrokerServer;
 import dev.credbroker.server.grpc.EventLoops;
+import dev.credbroker.server.metrics.BrokerMetrics;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,6 +52,8 @@ public final class AuditedBroker implements AutoCloseable {
   /** A role and a secret the {@code developers} group may use; {@code security} may search. */
   public static final String ROLE = "deployer";
   public static final String SECRET = "db";
+  /** What {@link #SECRET} holds in Secrets Manager. */
+  public static final String SECRET_VALUE = "db-password-c0ffee";
 
   private final Path dir;
   private final Path file;
@@ -59,10 +65,11 @@ public final class AuditedBroker implements AutoCloseable {
   private final SdkSecretsGateway secretsGateway;
   private final EventLoops network;
   private final AuditWriter writer;
+  private final Authenticator authenticator;
   private final LoopbackBroker broker;
   private long readUpTo;
 
-  private AuditedBroker(Path dir) throws Exception {
+  private AuditedBroker(Path dir, BrokerMetrics metrics) throws Exception {
     Clock clock = Clock.systemUTC();
     this.dir = dir;
     this.file = dir.resolve("audit.jsonl");
@@ -70,7 +77,7 @@ public final class AuditedBroker implements AutoCloseable {
     sts = FakeSts.start(clock);
     sm = FakeSecretsManager.start(clock);
     sm.trust(sts);
-    sm.putString("app/db", "db-password-c0ffee");
+    sm.putString("app/db", SECRET_VALUE);
     BrokerConfig config = ConfigLoader.parse("""
         server: {listen: 127.0.0.1:0}
         roles:
@@ -81,8 +88,9 @@ public final class AuditedBroker implements AutoCloseable {
           - {id: devs, when: {claims: {groups: {contains: developers}}}, roles: [deployer], secrets: [db]}
           - {id: security, when: {claims: {groups: {contains: security}}}, auditor: true}
         """, "test", Path.of(".")).withIssuer(idp.issuerConfig());
-    BrokerState state = new BrokerState(Authenticator.create(config.issuers(), clock, io),
-        new PolicyEngine(config));
+    authenticator = Authenticator.create(config.issuers(), clock, io, metrics.auth());
+    metrics.auth().keySets(authenticator::keySets, clock);
+    BrokerState state = new BrokerState(authenticator, new PolicyEngine(config));
     var brokerKey = software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
         software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(FakeSts.BROKER_KEY_ID,
             FakeSts.BROKER_SECRET));
@@ -90,22 +98,46 @@ public final class AuditedBroker implements AutoCloseable {
         Duration.ofSeconds(20)).withSecretsManagerEndpoint(sm.endpoint());
     stsGateway = SdkStsGateway.create(aws, brokerKey, clock);
     secretsGateway = SdkSecretsGateway.create(aws, brokerKey);
-    CredentialCache roles = new CredentialCache(stsGateway, io, clock, Duration.ofMinutes(5),
-        Duration.ofMinutes(10), 1000);
+    CredentialCache roles = new CredentialCache(new MeteredStsGateway(stsGateway, metrics.aws()),
+        io, clock, Duration.ofMinutes(5), Duration.ofMinutes(10), 1000, metrics.credentialCache());
     network = EventLoops.start();
-    writer = AuditWriter.open(AuditConfig.toFile(file), clock, network);
+    writer = AuditWriter.open(AuditConfig.toFile(file), clock, network, metrics.audit());
     AuditRecorder recorder = new AuditRecorder(writer, List.of("groups"), clock);
-    broker = LoopbackBroker.start(Optional.of(recorder), Optional.of(network),
+    broker = LoopbackBroker.start(Optional.of(recorder), Optional.of(network), metrics,
         new CredentialBrokerService(() -> state, new CredentialVendor(roles, Duration.ofHours(1)),
-            new SecretVendor(new SecretCache(secretsGateway, roles, io, clock, 1000), clock),
+            new SecretVendor(new SecretCache(new MeteredSecretsGateway(secretsGateway,
+                metrics.aws()), roles, io, clock, 1000, metrics.secretCache()), clock),
             "us-east-1", clock, recorder),
         new AuditSearchService(() -> state, recorder, Optional.of(file), io, clock));
   }
 
   /** Starts a broker whose audit file lives in a new temporary folder. */
   public static AuditedBroker start() throws Exception {
-    return new AuditedBroker(Files.createTempDirectory("credbroker-audited"));
+    return start(BrokerMetrics.detached());
   }
+
+  /** Recording into {@code metrics} as {@code Main} wires it. */
+  public static AuditedBroker start(BrokerMetrics metrics) throws Exception {
+    return new AuditedBroker(Files.createTempDirectory("credbroker-audited"), metrics);
+  }
+
+  /** The broker's audit writer (whether it can write, for health). */
+  public AuditWriter auditWriter() {
+    return writer;
+  }
+
+  public Authenticator authenticator() {
+    return authenticator;
+  }
+
+  public BrokerServer server() {
+    return broker.server();
+  }
+
+  public FakeSts sts() {
+    return sts;
+  }
+
 
   public ManagedChannel channel() {
     return broker.channel();

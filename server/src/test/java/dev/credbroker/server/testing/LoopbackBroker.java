@@ -6,6 +6,7 @@ import dev.credbroker.core.config.ServerLimits;
 import dev.credbroker.server.grpc.AuditRecorder;
 import dev.credbroker.server.grpc.BrokerServer;
 import dev.credbroker.server.grpc.EventLoops;
+import dev.credbroker.server.metrics.BrokerMetrics;
 import io.grpc.BindableService;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -30,9 +31,15 @@ public record LoopbackBroker(BrokerServer server, ManagedChannel channel) implem
   /** Served on {@code loops}, the broker's own network threads, as {@code Main} does. */
   public static LoopbackBroker start(Optional<AuditRecorder> audit, Optional<EventLoops> loops,
       BindableService... services) throws Exception {
+    return start(audit, loops, BrokerMetrics.detached(), services);
+  }
+
+  /** Reporting refusals and health into {@code metrics}. */
+  public static LoopbackBroker start(Optional<AuditRecorder> audit, Optional<EventLoops> loops,
+      BrokerMetrics metrics, BindableService... services) throws Exception {
     BrokerServer.Builder builder = BrokerServer.builder(new ServerConfig(
         new ListenAddress("127.0.0.1", 0), Optional.empty(), ServerLimits.DEFAULTS,
-        Duration.ofSeconds(5), true, Duration.ZERO));
+        Duration.ofSeconds(5), true, Duration.ZERO)).metrics(metrics);
     audit.ifPresent(builder::audit);
     loops.ifPresent(builder::eventLoops);
     for (BindableService service : services) {
