@@ -12,10 +12,13 @@
 #     container credentials endpoint (`credbroker serve`); tests run /usr/bin/aws
 #   procps: kill(1), how the process tests send SIGTERM, SIGHUP and SIGKILL (minimal images
 #     such as the debian:12 container lack it)
+#   prometheus: /usr/bin/promtool checks the shipped alert rules (server MonitoringTest)
+#   python3-prometheus-client: the Prometheus Python client's text-format parser reads the
+#     broker's scrapes (server src/test/interop/parse_scrape.py, testing/Scrape)
 set -euo pipefail
 
 packages=(python3 python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc
-  libprotobuf-dev grpc-proto awscli procps)
+  libprotobuf-dev grpc-proto awscli procps prometheus python3-prometheus-client)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -87,9 +87,9 @@ class MonitoringTest {
           Main.class.getName(), "--config", config.toString()), Map.of(
               "AWS_ACCESS_KEY_ID", FakeSts.BROKER_KEY_ID,
               "AWS_SECRET_ACCESS_KEY", FakeSts.BROKER_SECRET))) {
-        int metricsPort = Integer.parseInt(broker.awaitLine(
-            "metrics served on 127\\.0\\.0\\.1:(\\d+)", WAIT).group(1));
         Matcher grpc = broker.awaitLine("credbroker listening on 127\\.0\\.0\\.1:(\\d+)", WAIT);
+        int metricsPort = Integer.parseInt(broker.awaitLine( // logged after the gRPC port opens
+            "metrics served on 127\\.0\\.0\\.1:(\\d+)", WAIT).group(1));
         ManagedChannel channel = Grpc.newChannelBuilderForAddress("localhost",
             Integer.parseInt(grpc.group(1)), TlsChannelCredentials.newBuilder()
                 .trustManager(pki.caCert().toFile()).build()).build();

@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -90,6 +91,33 @@ class FileWatchTest {
       Files.move(tmp, dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
       w.check();
       assertEquals(1, runs.get(), "a ConfigMap update was missed");
+    }
+  }
+
+  @Test
+  void secretVolumeSwapOfCertificateAndKey_runsTheActionOnce() throws Exception {
+    // A Kubernetes Secret volume (cert-manager): tls.crt and tls.key both behind one ..data swap.
+    Path v1 = Files.createDirectory(dir.resolve("..2026_11_30_1"));
+    Path v2 = Files.createDirectory(dir.resolve("..2026_11_30_2"));
+    for (Path v : List.of(v1, v2)) {
+      Files.writeString(v.resolve("tls.crt"), "cert of " + v.getFileName() + "\n");
+      Files.writeString(v.resolve("tls.key"), "key of " + v.getFileName() + "\n");
+    }
+    Files.createSymbolicLink(dir.resolve("..data"), v1.getFileName());
+    Path cert = Files.createSymbolicLink(dir.resolve("tls.crt"), Path.of("..data/tls.crt"));
+    Path key = Files.createSymbolicLink(dir.resolve("tls.key"), Path.of("..data/tls.key"));
+    try (FileWatch w = FileWatch.start(List.of(cert, key), NEVER, runs::incrementAndGet,
+        "test-tls-watch")) {
+      w.check();
+      assertEquals(0, runs.get());
+      Path tmp = Files.createSymbolicLink(dir.resolve("..data_tmp"), v2.getFileName());
+      Files.move(tmp, dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE);
+      w.check();
+      w.check();
+      assertEquals(1, runs.get(), "one swap of both files, one action");
+      Files.writeString(v2.resolve("tls.key"), "a key rewritten in place, after the certificate\n");
+      w.check();
+      assertEquals(2, runs.get(), "a change of either file runs the action");
     }
   }
 
