@@ -56,7 +56,9 @@ public final class EndpointRoutes extends SimpleChannelInboundHandler<FullHttpRe
       };
     }
     if (HttpMethod.HEAD.equals(request.method())) {
-      response = response.replace(Unpooled.EMPTY_BUFFER);
+      FullHttpResponse head = response.replace(Unpooled.EMPTY_BUFFER); // keeps Content-Length
+      response.release();
+      response = head;
     }
     boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
     HttpUtil.setKeepAlive(response, keepAlive);

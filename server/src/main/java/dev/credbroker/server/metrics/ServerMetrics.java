@@ -49,9 +49,15 @@ public final class ServerMetrics {
     refused.labelValues(lower(reason)).inc();
   }
 
-  /** Where a listener's certificate in use is read at scrape time. */
+  /**
+   * Where a listener's certificate in use is read at scrape time; its reloads are exported at 0
+   * from here on.
+   */
   public void certificate(String listener, Supplier<X509Certificate> leaf) {
     certificates.track(listener, leaf);
+    for (String outcome : new String[] {"applied", "unchanged", "refused"}) {
+      tlsReloads.labelValues(listener, outcome);
+    }
   }
 
   public void serving(String service, boolean up) {
