@@ -16,6 +16,7 @@ import dev.credbroker.server.metrics.Probe;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
@@ -58,6 +59,10 @@ class StartupKeysTest {
       assertTrue(ready.ok(), "one issuer with usable keys is enough to serve: " + ready);
       assertTrue(ready.details().stream().anyMatch(d -> d.startsWith("issuer " + nobody
           + ": no signing keys (last fetch: cannot reach")), ready.details().toString());
+      Authenticator alone = Authenticator.create(List.of(config(idp, nobody, "warn").issuers()
+          .get(0)), clock, io);
+      StartupKeys.check(alone, List.of(config(idp, nobody, "warn").issuers().get(0)));
+      assertFalse(readiness(alone).ok(), "no issuer with usable keys: not ready");
       assertEquals(0, skip.keySets().get(0).keys());
       assertTrue(skip.keySets().get(0).lastFailure().isEmpty(), "skip fetches nothing");
       assertTrue(skip.keySets().get(0).healthy());
