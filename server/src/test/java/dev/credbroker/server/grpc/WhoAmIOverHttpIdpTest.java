@@ -64,6 +64,7 @@ class WhoAmIOverHttpIdpTest {
   void start() throws Exception {
     idp = new MockOAuth2Server();
     idp.start(InetAddress.getLoopbackAddress(), 0);
+    warmUp(idp.issuerUrl("corp").toString() + "/.well-known/openid-configuration");
     dev = DevIssuer.start(clock);
     IssuerConfig corp = new IssuerConfig(idp.issuerUrl("corp").toString(), List.of(AUDIENCE),
         Set.of("RS256"), Duration.ofSeconds(60), Optional.empty(), Optional.empty(), List.of(),
@@ -75,6 +76,16 @@ class WhoAmIOverHttpIdpTest {
         new AuditRecorder(new dev.credbroker.server.testing.RecordingAuditLog(), java.util.List.of(),
             clock)));
     channel = broker.channel();
+  }
+
+  /**
+   * One request before the broker's first: a cold mock server (Ktor's first route, the JIT) can
+   * take longer than the 2 s deadline the issuer is configured with on a loaded machine.
+   */
+  private static void warmUp(String url) throws Exception {
+    java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(url)).timeout(Duration.ofSeconds(60)).build(),
+        java.net.http.HttpResponse.BodyHandlers.discarding());
   }
 
   @AfterEach
