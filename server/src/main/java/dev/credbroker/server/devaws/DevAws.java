@@ -52,9 +52,10 @@ public final class DevAws implements AutoCloseable {
     this.credentials = new DevCredentials(b.account, b.brokerKey);
     this.secrets = new DevSecretStore(b.clock, b.region, b.account);
     SigV4Verifier signatures = new SigV4Verifier(b.signatureClock);
-    this.sts = new StsQueryProtocol(b.clock, credentials, signatures, b.hooks);
+    ExplicitDenies denies = new ExplicitDenies(rolePolicies);
+    this.sts = new StsQueryProtocol(b.clock, credentials, signatures, denies, b.hooks);
     this.secretsManager = new SecretsManagerJsonProtocol(b.clock, secrets, credentials, signatures,
-        b.hooks);
+        denies, b.hooks);
     this.iam = new IamQueryProtocol(b.clock, credentials, signatures, rolePolicies, b.hooks);
   }
 

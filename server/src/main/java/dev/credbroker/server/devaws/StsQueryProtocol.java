@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,11 +43,13 @@ final class StsQueryProtocol {
   private final DevCredentials credentials;
   private final QueryProtocol query;
   private final DevAwsHooks hooks;
+  private final ExplicitDenies denies;
   private final Set<String> trustedIssuers = ConcurrentHashMap.newKeySet();
   private volatile Duration maxSessionDuration = Limits.MAX_SESSION;
 
-  StsQueryProtocol(Clock clock, DevCredentials credentials,
-      SigV4Verifier signatures, DevAwsHooks hooks) {
+  StsQueryProtocol(Clock clock, DevCredentials credentials, SigV4Verifier signatures,
+      ExplicitDenies denies, DevAwsHooks hooks) {
+    this.denies = denies;
     this.clock = clock;
     this.credentials = credentials;
     this.query = new QueryProtocol(clock, credentials, signatures, XMLNS);
@@ -81,7 +84,11 @@ final class StsQueryProtocol {
       }
       String result = switch (action) {
         case "AssumeRoleWithWebIdentity" -> assumeRoleWithWebIdentity(form); // unsigned by design
-        case "AssumeRole" -> assumeRole(form, query.caller(request, "sts"));
+        case "AssumeRole" -> {
+          AccessKey caller = query.caller(request, "sts");
+          denies.check(caller, "sts:AssumeRole", form.getOrDefault("RoleArn", "*"));
+          yield assumeRole(form, caller);
+        }
         case "GetCallerIdentity" -> getCallerIdentity(query.caller(request, "sts"));
         default -> throw AwsRefusal.invalid("InvalidAction", "Could not find operation " + action
             + " for version " + VERSION);
@@ -131,7 +138,8 @@ final class StsQueryProtocol {
     checkMaxSession(seconds);
     String sourceIdentity = f.get("SourceIdentity");
     return (sourceIdentity == null ? "" : "<SourceIdentity>" + xml(sourceIdentity)
-        + "</SourceIdentity>") + mint(role, session, seconds)
+        + "</SourceIdentity>")
+        + mint(role, session, seconds, Optional.ofNullable(sourceIdentity))
         + "<PackedPolicySize>" + Math.min(100, packed * 100 / PACKED_LIMIT) + "</PackedPolicySize>";
   }
 
@@ -200,7 +208,8 @@ final class StsQueryProtocol {
     checkMaxSession(seconds);
     return "<SubjectFromWebIdentityToken>" + xml(String.valueOf(claims.get("sub")))
         + "</SubjectFromWebIdentityToken><Audience>" + xml(String.valueOf(claims.get("aud")))
-        + "</Audience>" + mint(role, session, seconds) + "<Provider>" + xml(String.valueOf(iss))
+        + "</Audience>" + mint(role, session, seconds, Optional.empty())
+        + "<Provider>" + xml(String.valueOf(iss))
         + "</Provider>";
   }
 
@@ -212,11 +221,12 @@ final class StsQueryProtocol {
   }
 
   /** Mints a session for the role; the AssumedRoleUser and Credentials elements. */
-  private String mint(Matcher role, String session, int seconds) {
+  private String mint(Matcher role, String session, int seconds,
+      Optional<String> sourceIdentity) {
     String assumed = "arn:aws:sts::" + role.group(1) + ":assumed-role/" + role.group(3) + "/"
         + session;
     Instant now = clock.instant();
-    AccessKey key = credentials.mint(assumed, now.plusSeconds(seconds), now);
+    AccessKey key = credentials.mint(assumed, now.plusSeconds(seconds), now, sourceIdentity);
     AccessKey.Session s = key.session().orElseThrow();
     return "<AssumedRoleUser><Arn>" + xml(assumed) + "</Arn><AssumedRoleId>AROADEV"
         + Integer.toHexString(role.group(0).hashCode()).toUpperCase(Locale.ROOT) + ":"

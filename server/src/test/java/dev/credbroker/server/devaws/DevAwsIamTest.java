@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.credbroker.server.testing.MutableClock;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,13 +26,16 @@ import software.amazon.awssdk.services.iam.model.IamException;
 import software.amazon.awssdk.services.iam.model.LimitExceededException;
 import software.amazon.awssdk.services.iam.model.MalformedPolicyDocumentException;
 import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.SecretsManagerException;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.Credentials;
 
 /**
  * IAM's inline role policies on the development endpoint, through the real AWS SDK's IAM
  * client: the round trip (with GetRolePolicy's URL-encoded document), the policy grammar, the
- * per-role size limit, and that only the broker's own key may change IAM.
+ * per-role size limit, that only the broker's own key may change IAM, and that a role's explicit
+ * denies refuse the sessions they name.
  */
 class DevAwsIamTest {
   private static final String ROLE = "dev-deployer";
@@ -38,12 +44,13 @@ class DevAwsIamTest {
        "Resource":"*","Condition":{"DateLessThan":{"aws:TokenIssueTime":"2026-11-30T15:00:00Z"},
        "StringEquals":{"aws:SourceIdentity":"dev-user"}}}]}""";
 
+  private final MutableClock clock = MutableClock.startingNow();
   private DevAws aws;
   private IamClient iam;
 
   @BeforeEach
   void start() throws Exception {
-    aws = DevAws.builder().start();
+    aws = DevAws.builder().clock(clock).start();
     AccessKey key = aws.credentials().brokerKey();
     iam = iam(AwsBasicCredentials.create(key.id(), key.secret()));
   }
@@ -143,6 +150,43 @@ class DevAwsIamTest {
     assertEquals(List.of(), aws.rolePolicies().names(ROLE));
   }
 
+  /**
+   * What targeted revocation relies on: a Deny on the role conditioned on the session's issue
+   * time and source identity (or session name) refuses that identity's sessions issued before
+   * the cut-off, on their next call, and nobody else's.
+   */
+  @Test
+  void anExplicitDeny_cutsOneIdentitysEarlierSessionsOnly() {
+    aws.secrets().putString("dev/db", "{\"password\":\"x\"}");
+    Credentials revoked = assume("dev-user", "dev-user.1");
+    Credentials otherUser = assume("other-user", "other-user.1");
+    Credentials bySessionName = assume(null, "ci-runner-7.abc");
+    clock.advance(Duration.ofSeconds(2));
+    Instant cutOff = clock.instant();
+    clock.advance(Duration.ofSeconds(2));
+    Credentials reauthenticated = assume("dev-user", "dev-user.1");
+    assertEquals("{\"password\":\"x\"}", read(revoked)); // works until revoked
+
+    String deny = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"Si\",\"Effect\":"
+        + "\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"DateLessThan\":"
+        + "{\"aws:TokenIssueTime\":\"" + cutOff + "\"},\"StringEquals\":{\"aws:SourceIdentity\":"
+        + "\"dev-user\"}}},{\"Sid\":\"Name\",\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":"
+        + "\"*\",\"Condition\":{\"DateLessThan\":{\"aws:TokenIssueTime\":\""
+        + cutOff.getEpochSecond() + "\"},\"StringLike\":{\"aws:userid\":\"*:ci-runner-7.*\"}}}]}";
+    iam.putRolePolicy(r -> r.roleName(ROLE).policyName("credbroker-revocations").policyDocument(deny));
+
+    SecretsManagerException denied = assertThrows(SecretsManagerException.class,
+        () -> read(revoked));
+    assertEquals("AccessDeniedException", denied.awsErrorDetails().errorCode());
+    assertTrue(denied.awsErrorDetails().errorMessage().contains("explicit deny"), denied.getMessage());
+    assertThrows(SecretsManagerException.class, () -> read(bySessionName));
+    assertEquals("{\"password\":\"x\"}", read(otherUser));
+    assertEquals("{\"password\":\"x\"}", read(reauthenticated));
+
+    iam.deleteRolePolicy(r -> r.roleName(ROLE).policyName("credbroker-revocations"));
+    assertEquals("{\"password\":\"x\"}", read(revoked));
+  }
+
   @Test
   void namesOutsideIamsPatterns_areValidationErrors() {
     IamException role = assertThrows(IamException.class, () -> iam.putRolePolicy(r -> r
@@ -161,6 +205,29 @@ class DevAwsIamTest {
     }
     return "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":["
         + actions + "],\"Resource\":\"*\"}]}";
+  }
+
+  private Credentials assume(String sourceIdentity, String sessionName) {
+    AccessKey key = aws.credentials().brokerKey();
+    try (StsClient sts = StsClient.builder().endpointOverride(aws.endpoint())
+        .region(Region.US_EAST_1).httpClientBuilder(UrlConnectionHttpClient.builder())
+        .credentialsProvider(StaticCredentialsProvider.create(
+            AwsBasicCredentials.create(key.id(), key.secret()))).build()) {
+      return sts.assumeRole(r -> r.roleArn("arn:aws:iam::111122223333:role/" + ROLE)
+          .roleSessionName(sessionName).sourceIdentity(sourceIdentity).durationSeconds(3600))
+          .credentials();
+    }
+  }
+
+  private String read(Credentials c) {
+    try (SecretsManagerClient sm = SecretsManagerClient.builder()
+        .endpointOverride(aws.endpoint()).region(Region.US_EAST_1)
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .credentialsProvider(StaticCredentialsProvider.create(AwsSessionCredentials.create(
+            c.accessKeyId(), c.secretAccessKey(), c.sessionToken())))
+        .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1))).build()) {
+      return sm.getSecretValue(r -> r.secretId("dev/db")).secretString();
+    }
   }
 
   private IamClient iam(AwsCredentials as) {
