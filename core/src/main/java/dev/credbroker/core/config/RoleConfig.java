@@ -11,7 +11,9 @@ import java.util.regex.Pattern;
  * An AWS role callers may request by alias, and what every session for it carries. Values of
  * {@code session_tags} and {@code source_identity} are claim references ({@code $.claim.path}) or
  * literal text. Limits are AWS's (STS AssumeRole API reference): sessions 15 minutes to 12
- * hours, at most 50 session tags, keys up to 128 and values up to 256 characters.
+ * hours, at most 50 session tags, keys up to 128 and values up to 256 characters. With {@code
+ * revoke_in_aws: true}, a revocation also denies the identity's already-issued sessions of this
+ * role in IAM (an inline policy on the role, docs/revocation.md).
  */
 public record RoleConfig(
     String alias,
@@ -23,7 +25,8 @@ public record RoleConfig(
     Optional<String> sourceIdentity,
     Optional<String> sessionPolicy,
     List<String> policyArns,
-    Optional<String> externalId) {
+    Optional<String> externalId,
+    boolean revokeInAws) {
 
   /**
    * {@code assume_role}: the broker assumes the role with its own credentials. {@code
@@ -108,8 +111,9 @@ public record RoleConfig(
         }
       }
     }
+    boolean revokeInAws = n.bool("revoke_in_aws").orElse(false);
     RoleConfig role = new RoleConfig(alias, arn, mode, max, tags, transitive, sourceIdentity,
-        policy, policyArns, externalId);
+        policy, policyArns, externalId, revokeInAws);
     n.rejectUnknownKeys();
     return role;
   }
