@@ -204,7 +204,7 @@ class ConfigLoaderTest {
       stdout sink with rotation   | '{server: {listen: 127.0.0.1:1}, audit: {sink: stdout, rotate_every: 1h}}' | audit: rotation applies to the file sink only
       sample rate without sample  | '{server: {listen: 127.0.0.1:1}, audit: {file: a.jsonl, sample_percent: 5}}' | audit.sample_percent: only used with informational: sample
       unknown durability          | '{server: {listen: 127.0.0.1:1}, audit: {file: a.jsonl, durability: maybe}}' | audit.durability: expected one of fsync, os_buffered
-      allow rule granting nothing | '{server: {listen: 127.0.0.1:1}, rules: [{id: r, auditor: false}]}' | rules[0]: an allow rule needs roles, secrets or auditor: true to grant
+      allow rule granting nothing | '{server: {listen: 127.0.0.1:1}, rules: [{id: r, auditor: false}]}' | rules[0]: an allow rule needs roles, secrets, auditor: true or admin: true to grant
       broker id with a slash      | '{server: {listen: 127.0.0.1:1}, audit: {file: a.jsonl, broker_id: a/b}}' | audit.broker_id: 1-64 letters, digits
       checkpoint interval too short | '{server: {listen: 127.0.0.1:1}, audit: {file: a.jsonl, checkpoint_interval: 1s}}' | audit.checkpoint_interval
       """)
