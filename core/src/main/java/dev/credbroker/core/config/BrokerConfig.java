@@ -22,7 +22,8 @@ public record BrokerConfig(
     AwsConfig aws,
     CredentialsConfig credentials,
     LoggingConfig logging,
-    Optional<AuditConfig> audit) {
+    Optional<AuditConfig> audit,
+    RevocationConfig revocation) {
 
   public BrokerConfig {
     issuers = List.copyOf(issuers);
@@ -35,19 +36,26 @@ public record BrokerConfig(
   public BrokerConfig withIssuer(IssuerConfig extra) {
     List<IssuerConfig> all = new ArrayList<>(issuers);
     all.add(extra);
-    return new BrokerConfig(server, all, roles, secrets, rules, aws, credentials, logging, audit);
+    return new BrokerConfig(server, all, roles, secrets, rules, aws, credentials, logging, audit,
+        revocation);
   }
 
   /** The same configuration recording to {@code where} (dev mode's default). */
   public BrokerConfig withAudit(AuditConfig where) {
     return new BrokerConfig(server, issuers, roles, secrets, rules, aws, credentials, logging,
-        Optional.of(where));
+        Optional.of(where), revocation);
   }
 
   /** The same configuration reaching AWS as {@code how} says (dev mode's own endpoint). */
   public BrokerConfig withAws(AwsConfig how) {
     return new BrokerConfig(server, issuers, roles, secrets, rules, how, credentials, logging,
-        audit);
+        audit, revocation);
+  }
+
+  /** The same configuration keeping its revocations as {@code how} says (dev mode's workspace). */
+  public BrokerConfig withRevocation(RevocationConfig how) {
+    return new BrokerConfig(server, issuers, roles, secrets, rules, aws, credentials, logging,
+        audit, how);
   }
 
   static BrokerConfig read(ConfigNode root) throws ConfigException {
@@ -63,10 +71,11 @@ public record BrokerConfig(
         AwsConfig.read(root.mapping("aws")),
         CredentialsConfig.read(root.mapping("credentials")),
         LoggingConfig.read(root.mapping("logging")),
-        root.has("audit") ? Optional.of(AuditConfig.read(root.mapping("audit"))) : Optional.empty());
+        root.has("audit") ? Optional.of(AuditConfig.read(root.mapping("audit"))) : Optional.empty(),
+        RevocationConfig.read(root.mapping("revocation")));
     config = new BrokerConfig(config.server(), config.issuers(), config.roles(), config.secrets(),
         readRules(root, config), config.aws(), config.credentials(), config.logging(),
-        config.audit());
+        config.audit(), config.revocation());
     root.rejectUnknownKeys();
     return config;
   }

@@ -184,6 +184,7 @@ class PolicyPropertiesTest {
     return new PolicyEngine(new BrokerConfig(null, List.of(), roles, secrets, rules,
         dev.credbroker.core.config.AwsConfig.DEFAULTS,
         dev.credbroker.core.config.CredentialsConfig.DEFAULTS, LoggingConfig.DEFAULTS,
-        java.util.Optional.empty()));
+        java.util.Optional.empty(),
+        dev.credbroker.core.config.RevocationConfig.in(java.nio.file.Path.of("."))));
   }
 }
