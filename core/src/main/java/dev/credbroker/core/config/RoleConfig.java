@@ -39,8 +39,6 @@ public record RoleConfig(
   public static final int MAX_TAGS = 50;
   public static final int MAX_TAG_KEY = 128;
   public static final int MAX_TAG_VALUE = 256;
-  /** Characters AWS allows in tag keys and values. */
-  public static final Pattern TAG_CHARS = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
   static final Pattern ROLE_ARN = Pattern.compile(
       "arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
   static final Pattern POLICY_ARN = Pattern.compile("arn:aws[a-z-]*:iam::(\\d{12}|aws):policy/[\\w+=,.@/-]+");
@@ -61,7 +59,7 @@ public record RoleConfig(
     Map<String, String> tags = new java.util.LinkedHashMap<>();
     for (String key : tagsNode.keys()) {
       String value = tagsNode.requiredString(key, "\"$.groups[0]\" or a literal");
-      if (key.length() > MAX_TAG_KEY || key.isEmpty() || !TAG_CHARS.matcher(key).matches()) {
+      if (key.length() > MAX_TAG_KEY || key.isEmpty() || !AwsChars.isTagText(key)) {
         throw new ConfigException(tagsNode.pathOf(key), "not a valid AWS tag key (1-128 of letters,"
             + " digits, spaces and _.:/=+-@)");
       }

@@ -1,8 +1,8 @@
 package dev.credbroker.server.cache;
 
+import dev.credbroker.core.audit.AuditEvent;
 import dev.credbroker.core.config.RoleConfig;
 import dev.credbroker.core.policy.Decision;
-import dev.credbroker.core.policy.NotEntitledException;
 import dev.credbroker.core.policy.PolicyEngine;
 import dev.credbroker.core.policy.PolicyInput;
 import dev.credbroker.core.policy.RoleGrant;
@@ -10,6 +10,7 @@ import dev.credbroker.core.policy.Target;
 import dev.credbroker.server.aws.AssumeRoleCall;
 import dev.credbroker.server.aws.SessionNames;
 import dev.credbroker.server.model.IssuedCredentials;
+import dev.credbroker.server.model.Outcome;
 import dev.credbroker.server.model.Secret;
 import java.time.Duration;
 import java.util.Optional;
@@ -33,14 +34,19 @@ public final class CredentialVendor {
       String sessionName) {}
 
   /**
+   * Allowed with the credential, Denied with the policy's decision; AWS failures complete the
+   * future exceptionally (the caller maps them to a status).
+   */
+
+  /**
    * {@code callerToken} is used only for roles in {@code web_identity} mode, where it becomes the
    * WebIdentityToken; its hash keys the cache so each token gets its own session.
    */
-  public CompletableFuture<Vended> vend(PolicyEngine policy, PolicyInput in, String subject,
+  public CompletableFuture<Outcome<Vended>> vend(PolicyEngine policy, PolicyInput in, String subject,
       String roleAlias, Optional<Duration> requested, Secret callerToken, String tokenHash) {
     Decision decision = policy.decide(in, Target.role(roleAlias));
     if (!decision.allowed()) {
-      return CompletableFuture.failedFuture(new NotEntitledException(decision));
+      return CompletableFuture.completedFuture(new Outcome.Denied<>(decision, decision.target()));
     }
     RoleGrant grant = decision.roleGrant().orElseThrow();
     Duration wanted = requested.orElse(defaultDuration);
@@ -51,7 +57,13 @@ public final class CredentialVendor {
     AssumeRoleCall call = new AssumeRoleCall(web, grant.roleArn(), sessionName, duration,
         grant.sessionTags(), grant.role().transitiveTagKeys(), grant.sourceIdentity(),
         grant.role().sessionPolicy(), grant.role().policyArns(), grant.role().externalId());
-    return cache.get(call).thenApply(l -> new Vended(l.credentials(), l.cacheHit(), decision,
-        sessionName));
+    return cache.get(call).thenApply(l -> Outcome.Allowed.by(decision,
+        new Vended(l.credentials(), l.cacheHit(), decision, sessionName),
+        new Outcome.Handed.Credential(l.audit(), l.cacheHit() ? AuditEvent.Cache.HIT
+            : AuditEvent.Cache.MISS, nonNull(l.credentials().awsRequestId()))));
+  }
+
+  static String nonNull(String awsRequestId) {
+    return awsRequestId == null ? "" : awsRequestId;
   }
 }

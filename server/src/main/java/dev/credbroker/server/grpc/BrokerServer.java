@@ -227,6 +227,9 @@ public final class BrokerServer {
         ServerServiceDefinition definition = RequestParsing.wrap(s.bindService(), malformed,
             limits.maxInboundMessageBytes());
         names.add(definition.getServiceDescriptor().getName());
+        if (audit.isPresent()) {
+          Rpcs.requireNamed(definition); // every refusal of these services is recorded by name
+        }
         // Interceptors run last-added first: call info is captured, then the bearer is required;
         // request bodies are parsed inside both, so a malformed one is refused and recorded.
         nb.addService(ServerInterceptors.intercept(definition, bearer, callInfo));
