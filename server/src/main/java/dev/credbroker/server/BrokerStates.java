@@ -6,6 +6,7 @@ import dev.credbroker.core.config.ConfigLoader;
 import dev.credbroker.core.policy.PolicyEngine;
 import dev.credbroker.server.auth.Authenticator;
 import dev.credbroker.server.grpc.BrokerState;
+import dev.credbroker.server.revocation.RevocationBook;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
@@ -30,18 +31,30 @@ final class BrokerStates implements Supplier<BrokerState> {
   private final UnaryOperator<BrokerConfig> adjust;
   private final Clock clock;
   private final Executor io;
+  private final RevocationBook revocations;
   private final AtomicReference<Loaded> current = new AtomicReference<>();
 
   private record Loaded(BrokerConfig config, BrokerState state) {}
 
   /** {@code adjust} is applied to every loaded file (dev mode adds its issuer). */
   BrokerStates(Optional<Path> file, BrokerConfig initial, UnaryOperator<BrokerConfig> adjust, Clock clock,
-      Executor io) {
+      Executor io, RevocationBook revocations) {
     this.file = file;
     this.adjust = adjust;
     this.clock = clock;
     this.io = io;
+    this.revocations = revocations;
     current.set(new Loaded(initial, build(initial, null)));
+  }
+
+  BrokerStates(Optional<Path> file, BrokerConfig initial, UnaryOperator<BrokerConfig> adjust, Clock clock,
+      Executor io) {
+    this(file, initial, adjust, clock, io, RevocationBook.disabled());
+  }
+
+  /** The configuration in effect. */
+  BrokerConfig config() {
+    return current.get().config();
   }
 
   @Override
@@ -82,6 +95,6 @@ final class BrokerStates implements Supplier<BrokerState> {
   private BrokerState build(BrokerConfig config, Loaded before) {
     Authenticator authenticator = before != null && before.config().issuers().equals(config.issuers())
         ? before.state().authenticator() : Authenticator.create(config.issuers(), clock, io);
-    return new BrokerState(authenticator, new PolicyEngine(config));
+    return new BrokerState(authenticator, new PolicyEngine(config), revocations);
   }
 }

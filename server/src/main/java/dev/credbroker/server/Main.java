@@ -6,13 +6,16 @@ import dev.credbroker.core.config.BrokerConfig;
 import dev.credbroker.core.config.ConfigException;
 import dev.credbroker.core.config.ConfigLoader;
 import dev.credbroker.core.config.CredentialsConfig;
+import dev.credbroker.core.config.RevocationConfig;
 import dev.credbroker.server.audit.AuditWriter;
+import dev.credbroker.server.aws.RolePolicies;
 import dev.credbroker.server.aws.SdkSecretsGateway;
 import dev.credbroker.server.aws.SdkStsGateway;
 import dev.credbroker.server.cache.CredentialCache;
 import dev.credbroker.server.cache.CredentialVendor;
 import dev.credbroker.server.cache.SecretCache;
 import dev.credbroker.server.cache.SecretVendor;
+import dev.credbroker.server.grpc.AdminService;
 import dev.credbroker.server.grpc.AuditRecorder;
 import dev.credbroker.server.grpc.AuditSearchService;
 import dev.credbroker.server.grpc.BrokerServer;
@@ -23,6 +26,11 @@ import dev.credbroker.server.ops.DaemonThreads;
 import dev.credbroker.server.ops.FileWatch;
 import dev.credbroker.server.ops.LogSetup;
 import dev.credbroker.server.ops.Signals;
+import dev.credbroker.server.revocation.FileRevocationStore;
+import dev.credbroker.server.revocation.IamRevocations;
+import dev.credbroker.server.revocation.RevocationBook;
+import dev.credbroker.server.revocation.RevocationEffects;
+import dev.credbroker.server.revocation.Revoker;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -31,10 +39,13 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 
 /**
  * The broker process: reads flags and config, wires the parts together, serves until SIGTERM.
@@ -83,6 +94,9 @@ public final class Main {
     Optional<AuditWriter> audit = Optional.empty();
     Optional<Path> auditFile = Optional.empty();
     Optional<SdkSecretsGateway> secretsManager = Optional.empty();
+    Optional<RolePolicies> iam = Optional.empty();
+    ScheduledExecutorService revocationPoll = Executors.newSingleThreadScheduledExecutor(
+        DaemonThreads.named("credbroker-revocations"));
     EventLoops network = EventLoops.start();
     BrokerServer server;
     BrokerConfig config;
@@ -102,7 +116,11 @@ public final class Main {
       audit = Optional.of(AuditWriter.open(auditConfig, clock, network));
       auditFile = auditConfig.file();
       AuditRecorder recorder = new AuditRecorder(audit.get(), auditConfig.claims(), clock);
-      BrokerStates states = new BrokerStates(cli.config(), config, adjust, clock, io);
+      RevocationConfig revocation = config.revocation();
+      RevocationBook book = new RevocationBook(new FileRevocationStore(revocation.file()), clock,
+          Optional.of(revocation.failClosedAfter()));
+      book.start();
+      BrokerStates states = new BrokerStates(cli.config(), config, adjust, clock, io, book);
       AwsConfig awsConfig = config.aws();
       Optional<AwsCredentialsProvider> devKey = dev.flatMap(DevMode::awsCredentials);
       sts = Optional.of(devKey.map(k -> SdkStsGateway.create(awsConfig, k, clock))
@@ -113,8 +131,17 @@ public final class Main {
       CredentialVendor vendor = new CredentialVendor(credentials, creds.defaultDuration());
       secretsManager = Optional.of(devKey.map(k -> SdkSecretsGateway.create(awsConfig, k))
           .orElseGet(() -> SdkSecretsGateway.create(awsConfig)));
-      SecretVendor secrets = new SecretVendor(new SecretCache(secretsManager.get(), credentials, io,
-          clock, MAX_CACHED_SECRETS), clock);
+      SecretCache secretCache = new SecretCache(secretsManager.get(), credentials, io, clock,
+          MAX_CACHED_SECRETS);
+      SecretVendor secrets = new SecretVendor(secretCache, clock);
+      iam = Optional.of(RolePolicies.create(awsConfig,
+          devKey.orElseGet(() -> DefaultCredentialsProvider.builder().build())));
+      Revoker revoker = new Revoker(book, Optional.of(new IamRevocations(iam.get(), clock)),
+          () -> states.config().roles());
+      book.onChange(new RevocationEffects(credentials, Optional.of(secretCache))::apply);
+      long pollMillis = revocation.pollInterval().toMillis();
+      revocationPoll.scheduleWithFixedDelay(() -> poll(revoker), 0, pollMillis,
+          TimeUnit.MILLISECONDS);
       server = BrokerServer.builder(config.server())
           .insecurePlaintext(cli.insecurePlaintext())
           .eventLoops(network)
@@ -122,6 +149,7 @@ public final class Main {
           .addService(new CredentialBrokerService(states, vendor, secrets,
               config.aws().region().orElse(""), clock, recorder))
           .addService(new AuditSearchService(states, recorder, auditConfig.file(), io, clock))
+          .addService(new AdminService(states, recorder, revoker, io, clock))
           .build();
       Signals.onTerminate(server::shutdown, server::shutdownNow);
       Signals.onHangup(states::reload);
@@ -131,7 +159,7 @@ public final class Main {
       server.start();
       audit.get().sealing().ifPresent(log::info);
     } catch (ConfigException | ServerStartException | IOException | RuntimeException e) {
-      release(audit, network, dev, sts, secretsManager, watch, io);
+      release(audit, network, dev, sts, secretsManager, iam, watch, io, revocationPoll);
       return startFailure(e, err);
     }
     if (dev.isPresent()) {
@@ -139,7 +167,7 @@ public final class Main {
         dev.get().printBanner(out, config, server.address(), auditFile);
       } catch (IOException e) {
         server.shutdownNow();
-        release(audit, network, dev, sts, secretsManager, watch, io);
+        release(audit, network, dev, sts, secretsManager, iam, watch, io, revocationPoll);
         return startFailure(e, err);
       }
     }
@@ -149,8 +177,17 @@ public final class Main {
       Thread.currentThread().interrupt();
       server.shutdown();
     }
-    release(audit, network, dev, sts, secretsManager, watch, io);
+    release(audit, network, dev, sts, secretsManager, iam, watch, io, revocationPoll);
     return EXIT_OK;
+  }
+
+  /** One revocation poll; a surprise is logged and the next poll still runs. */
+  private static void poll(Revoker revoker) {
+    try {
+      revoker.poll();
+    } catch (RuntimeException e) {
+      log.warn("revocation poll failed unexpectedly: {}", e.toString());
+    }
   }
 
   private static int startFailure(Exception e, PrintStream err) {
@@ -171,12 +208,15 @@ public final class Main {
   /** Stops what started, in order: the audit log after the server, the network threads last. */
   private static void release(Optional<AuditWriter> audit, EventLoops network,
       Optional<DevMode> dev, Optional<SdkStsGateway> sts,
-      Optional<SdkSecretsGateway> secretsManager, Optional<FileWatch> watch, ExecutorService io) {
+      Optional<SdkSecretsGateway> secretsManager, Optional<RolePolicies> iam,
+      Optional<FileWatch> watch, ExecutorService io, ExecutorService revocationPoll) {
+    revocationPoll.shutdownNow();
     audit.ifPresent(AuditWriter::close);
     network.close();
     dev.ifPresent(DevMode::close);
     sts.ifPresent(SdkStsGateway::close);
     secretsManager.ifPresent(SdkSecretsGateway::close);
+    iam.ifPresent(RolePolicies::close);
     watch.ifPresent(FileWatch::close);
     io.shutdownNow();
   }

@@ -12,7 +12,10 @@ public enum Rpc {
   GET_SECRET_VALUE("GetSecretValue"),
   LIST_ENTITLEMENTS("ListEntitlements"),
   WHO_AM_I("WhoAmI"),
-  SEARCH_AUDIT("SearchAudit");
+  SEARCH_AUDIT("SearchAudit"),
+  REVOKE("Revoke"),
+  LIST_REVOCATIONS("ListRevocations"),
+  UNREVOKE("Unrevoke");
 
   private final String wireName;
 

@@ -2,6 +2,7 @@ package dev.credbroker.server.auth;
 
 import dev.credbroker.core.audit.AuditEvent;
 import dev.credbroker.core.model.ClaimPath;
+import dev.credbroker.core.revocation.Revocations;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,6 +26,7 @@ public final class VerifiedIdentity {
   private final String tokenHash;
   private final Instant acceptUntil;
   private volatile int weight = 1;
+  private volatile Revocations.Caller revocationFacts;
   private volatile AuditView auditView;
 
   /** The caller as records show it, for one list of kept claims. */
@@ -82,6 +84,20 @@ public final class VerifiedIdentity {
 
   public Optional<Object> claim(ClaimPath path) {
     return path.lookup(claims);
+  }
+
+  /**
+   * What a revocation can name of this caller: issuer and subject, client id, token hash and when
+   * the token was issued. Made once per identity (a verified token is cached and serves many
+   * calls).
+   */
+  public Revocations.Caller revocationFacts() {
+    Revocations.Caller facts = revocationFacts;
+    if (facts == null) {
+      facts = new Revocations.Caller(issuer, subject, clientId(), tokenHash, issuedAt);
+      revocationFacts = facts;
+    }
+    return facts;
   }
 
   /** The OAuth client the token was issued to ({@code azp}, else {@code client_id}), if any. */

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +53,15 @@ public final class CredentialCache {
         .maximumSize(maxEntries)
         .expireAfter(new WhileServable())
         .buildAsync();
+  }
+
+  /**
+   * Forgets the credentials of every call {@code which} matches, loads in flight included, so
+   * the next request for them goes to STS (a revocation: nothing minted before its cut-off is
+   * handed out again).
+   */
+  public void dropIf(Predicate<AssumeRoleCall> which) {
+    cache.asMap().keySet().removeIf(which);
   }
 
   /** Credentials for {@code call}: from the cache when fresh enough, else one STS call. */

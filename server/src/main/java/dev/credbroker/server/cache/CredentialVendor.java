@@ -7,11 +7,13 @@ import dev.credbroker.core.policy.PolicyEngine;
 import dev.credbroker.core.policy.PolicyInput;
 import dev.credbroker.core.policy.RoleGrant;
 import dev.credbroker.core.policy.Target;
+import dev.credbroker.core.revocation.Revocations;
 import dev.credbroker.server.aws.AssumeRoleCall;
 import dev.credbroker.server.aws.SessionNames;
 import dev.credbroker.server.model.IssuedCredentials;
 import dev.credbroker.server.model.Outcome;
 import dev.credbroker.server.model.Secret;
+import dev.credbroker.server.revocation.RevocationBook;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -44,11 +46,29 @@ public final class CredentialVendor {
    */
   public CompletableFuture<Outcome<Vended>> vend(PolicyEngine policy, PolicyInput in, String subject,
       String roleAlias, Optional<Duration> requested, Secret callerToken, String tokenHash) {
+    return vend(policy, in, subject, roleAlias, requested, callerToken, tokenHash,
+        RevocationBook.disabled(), null);
+  }
+
+  /**
+   * As above, and refused when a revocation names the source identity the grant would set on the
+   * session ({@code facts}: the caller as revocations see it; the other targets were checked
+   * before the call reached the vendor).
+   */
+  public CompletableFuture<Outcome<Vended>> vend(PolicyEngine policy, PolicyInput in, String subject,
+      String roleAlias, Optional<Duration> requested, Secret callerToken, String tokenHash,
+      RevocationBook revocations, Revocations.Caller facts) {
     Decision decision = policy.decide(in, Target.role(roleAlias));
     if (!decision.allowed()) {
       return CompletableFuture.completedFuture(new Outcome.Denied<>(decision, decision.target()));
     }
     RoleGrant grant = decision.roleGrant().orElseThrow();
+    if (grant.sourceIdentity().isPresent() && !revocations.quiet()
+        && revocations.check(facts, new Revocations.Asked.Role(roleAlias, grant.sourceIdentity()))
+            instanceof RevocationBook.Verdict.Revoked revoked) {
+      return CompletableFuture.completedFuture(new Outcome.Revoked<>(revoked.revocation().id(),
+          revoked.revocation().reason()));
+    }
     Duration wanted = requested.orElse(defaultDuration);
     Duration duration = wanted.compareTo(grant.maxDuration()) < 0 ? wanted : grant.maxDuration();
     String sessionName = SessionNames.of(in.issuer(), subject);

@@ -75,6 +75,11 @@ public final class SecretCache {
         .buildAsync();
   }
 
+  /** Forgets every value, so the next reads come from Secrets Manager (after a revocation). */
+  public void dropAll() {
+    cache.synchronous().invalidateAll();
+  }
+
   public CompletableFuture<Lookup> get(Key key, Freshness freshness, boolean force) {
     if (force) {
       return reread(key, freshness).thenApply(e -> new Lookup(e.version(), Source.MISS));

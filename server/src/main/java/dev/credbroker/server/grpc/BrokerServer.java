@@ -3,6 +3,7 @@ package dev.credbroker.server.grpc;
 import dev.credbroker.core.config.ConfigException;
 import dev.credbroker.core.config.ServerConfig;
 import dev.credbroker.core.config.ServerLimits;
+import dev.credbroker.proto.v1.AdminServiceGrpc;
 import dev.credbroker.proto.v1.AuditServiceGrpc;
 import dev.credbroker.proto.v1.CredentialBrokerGrpc;
 import dev.credbroker.server.tls.TlsMaterial;
@@ -218,6 +219,9 @@ public final class BrokerServer {
       }
       if (all.stream().noneMatch(s -> isService(s, AuditServiceGrpc.SERVICE_NAME))) {
         all.add(new AuditServiceGrpc.AuditServiceImplBase() {});
+      }
+      if (all.stream().noneMatch(s -> isService(s, AdminServiceGrpc.SERVICE_NAME))) {
+        all.add(new AdminServiceGrpc.AdminServiceImplBase() {});
       }
       List<String> names = new ArrayList<>();
       CallInfoInterceptor callInfo = new CallInfoInterceptor();

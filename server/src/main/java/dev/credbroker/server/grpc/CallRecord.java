@@ -36,12 +36,17 @@ final class CallRecord {
           denied.decision().reason(), StatusCode.PERMISSION_DENIED, Optional.empty(),
           Optional.empty(), AuditEvent.Cache.NOT_APPLICABLE, "");
     }
+    if (outcome instanceof Outcome.Revoked<?> revoked) {
+      return event(call, rpc, AuditEvent.Decision.DENY, List.of(), "revoked ("
+          + revoked.revocationId() + "): " + revoked.reason(), StatusCode.PERMISSION_DENIED,
+          Optional.empty(), Optional.empty(), AuditEvent.Cache.NOT_APPLICABLE, "");
+    }
     if (outcome instanceof Outcome.Unauthenticated<?> refused) {
       return event(call, rpc, AuditEvent.Decision.DENY, List.of(), refused.reason(),
           StatusCode.UNAUTHENTICATED, Optional.empty(), Optional.empty(),
           AuditEvent.Cache.NOT_APPLICABLE, "");
     }
-    Outcome.Failed<?> failed = (Outcome.Failed<?>) outcome; // the last of the sealed four
+    Outcome.Failed<?> failed = (Outcome.Failed<?>) outcome; // the last of the sealed five
     return event(call, rpc, AuditEvent.Decision.ERROR, failed.ruleIds(), failed.description(),
         failed.status(), Optional.empty(), Optional.empty(), AuditEvent.Cache.NOT_APPLICABLE, "");
   }

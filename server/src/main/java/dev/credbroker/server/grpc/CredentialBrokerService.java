@@ -71,7 +71,8 @@ public final class CredentialBrokerService extends CredentialBrokerGrpc.Credenti
       StreamObserver<AwsCredentials> responses) {
     serving.unary(Rpc.GET_AWS_CREDENTIALS, roleRequest(request), (now, call, role, id) ->
         vendor.vend(now.policy(), input(id, call), id.subject(), role.alias(), role.duration(),
-            call.bearer(), id.tokenHash()).thenApply(o -> o.map(v -> credentials(v, role.alias()))),
+            call.bearer(), id.tokenHash(), now.revocations(), id.revocationFacts())
+            .thenApply(o -> o.map(v -> credentials(v, role.alias()))),
         responses);
   }
 

@@ -48,7 +48,7 @@ final class Serving {
   <A, T> void serve(Rpc rpc, CheckedRequest<A> request, Handler<A, T> handler, Consumer<T> answer,
       StreamObserver<?> responses) {
     CallInfo call = CallInfo.current();
-    ended(state.get(), call, request, handler).thenAccept(end ->
+    ended(state.get(), call, rpc, request, handler).thenAccept(end ->
         audit.record(call, rpc, request.asked(), end.caller(), end.outcome())
             .whenComplete((written, auditError) -> {
               if (auditError != null) { // fail closed: nothing leaves unrecorded
@@ -65,7 +65,7 @@ final class Serving {
   private record Ended<T>(Optional<VerifiedIdentity> caller, Outcome<T> outcome) {}
 
   private static <A, T> CompletableFuture<Ended<T>> ended(BrokerState now, CallInfo call,
-      CheckedRequest<A> request, Handler<A, T> handler) {
+      Rpc rpc, CheckedRequest<A> request, Handler<A, T> handler) {
     if (request instanceof CheckedRequest.Invalid<A> invalid) {
       return CompletableFuture.completedFuture(
           new Ended<>(Optional.empty(), StatusMapping.outcome(invalid.problem(), call)));
@@ -75,16 +75,23 @@ final class Serving {
         ? CompletableFuture.failedFuture(call.bearerProblem())
         : now.authenticator().authenticate(call.bearer().reveal());
     if (verified.isDone() && !verified.isCompletedExceptionally()) {
-      return handled(now, call, args, verified.join(), handler); // a cached token: no stage
+      return handled(now, call, rpc, request.asked(), args, verified.join(), handler); // no stage
     }
-    return verified.thenCompose(id -> handled(now, call, args, id, handler))
+    return verified.thenCompose(id -> handled(now, call, rpc, request.asked(), args, id, handler))
         .exceptionally(error -> new Ended<>(Optional.empty(), StatusMapping.outcome(error, call)));
   }
 
-  /** The handler's outcome; whatever it throws or fails with becomes a Failed outcome. */
+  /**
+   * The handler's outcome, unless the caller is revoked; whatever the handler throws or fails with
+   * becomes a Failed outcome.
+   */
   private static <A, T> CompletableFuture<Ended<T>> handled(BrokerState now, CallInfo call,
-      A args, VerifiedIdentity id, Handler<A, T> handler) {
+      Rpc rpc, Asked asked, A args, VerifiedIdentity id, Handler<A, T> handler) {
     Optional<VerifiedIdentity> caller = Optional.of(id);
+    Optional<Outcome<T>> refused = Revoking.refusal(now.revocations(), rpc, asked, id);
+    if (refused.isPresent()) {
+      return CompletableFuture.completedFuture(new Ended<>(caller, refused.get()));
+    }
     CompletableFuture<Outcome<T>> work;
     try {
       work = handler.handle(now, call, args, id);

@@ -49,6 +49,9 @@ final class StatusMapping {
       // one it may not use; the decision, with the real reason, is for the record.
       return bounded(Status.PERMISSION_DENIED.withDescription("not entitled to " + denied.asked()));
     }
+    if (outcome instanceof Outcome.Revoked<?>) {
+      return Status.PERMISSION_DENIED.withDescription("revoked");
+    }
     if (outcome instanceof Outcome.Unauthenticated<?> refused) {
       return bounded(Status.UNAUTHENTICATED.withDescription(refused.reason()));
     }

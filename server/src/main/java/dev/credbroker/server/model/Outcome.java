@@ -26,6 +26,11 @@ public sealed interface Outcome<T> {
       ruleIds = List.copyOf(ruleIds);
     }
 
+    /** The same, recorded with {@code reason} (what was done, not only why it was allowed). */
+    public Allowed<T> withReason(String reason) {
+      return new Allowed<>(value, reason, ruleIds, handed);
+    }
+
     /** Allowed by {@code decision}, on its reason and rules. */
     public static <T> Allowed<T> by(Decision decision, T value, Handed handed) {
       return new Allowed<>(value, decision.reason(), decision.ruleIds(), handed);
@@ -37,6 +42,12 @@ public sealed interface Outcome<T> {
    * told no more than that it may not have {@code asked}, what it wrote.
    */
   record Denied<T>(Decision decision, Target asked) implements Outcome<T> {}
+
+  /**
+   * The caller is revoked ({@code credbroker revoke}): the record names the revocation and its
+   * reason; the caller is told only that it is revoked.
+   */
+  record Revoked<T>(String revocationId, String reason) implements Outcome<T> {}
 
   /** The token was missing or not accepted; {@code reason} is safe to show the caller. */
   record Unauthenticated<T>(String reason) implements Outcome<T> {}

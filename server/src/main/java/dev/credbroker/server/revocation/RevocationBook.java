@@ -45,6 +45,56 @@ public final class RevocationBook {
     record Unknown(Instant lastRead) implements Standing {}
   }
 
+  /** Whether a request may proceed as far as revocations go. */
+  public sealed interface Verdict {
+    Verdict CLEAR = new Clear();
+
+    record Clear() implements Verdict {}
+
+    record Revoked(Revocation revocation) implements Verdict {}
+
+    /** The list cannot be trusted: refuse anything that issues. */
+    record Unreadable(Instant lastRead) implements Verdict {}
+  }
+
+  /** A book that never revokes: for brokers and tests without revocation. */
+  public static RevocationBook disabled() {
+    return DISABLED;
+  }
+
+  private static final RevocationBook DISABLED = new RevocationBook(new RevocationStore() {
+    @Override
+    public List<Revocation> load() {
+      return List.of();
+    }
+
+    @Override
+    public void add(Revocation revocation) throws IOException {
+      throw new IOException("revocation is not configured on this broker");
+    }
+
+    @Override
+    public boolean remove(String id) {
+      return false;
+    }
+  }, Clock.systemUTC(), Optional.empty());
+
+  /** True while nothing is revoked and the list is readable: no request needs a check. */
+  public boolean quiet() {
+    return current.isEmpty() && !failing;
+  }
+
+  /** The verdict on one request. */
+  public Verdict check(Revocations.Caller caller, Revocations.Asked asked) {
+    Revocations now = current;
+    Standing standing = standing();
+    if (standing instanceof Standing.Unknown unknown) {
+      return new Verdict.Unreadable(unknown.lastRead());
+    }
+    return now.refusing(caller, asked, clock.instant())
+        .<Verdict>map(Verdict.Revoked::new).orElse(Verdict.CLEAR);
+  }
+
   public Standing standing() {
     Revocations now = current;
     if (failing && failClosedAfter.isPresent()
@@ -57,6 +107,22 @@ public final class RevocationBook {
   /** Called with every new list, on the thread that read it. */
   public void onChange(Consumer<Revocations> listener) {
     listeners.add(listener);
+  }
+
+  /**
+   * The first read, at start: a list that cannot be read stops the start rather than let the
+   * broker begin by serving identities that may be revoked.
+   */
+  public void start() throws IOException {
+    List<Revocation> loaded = store.load();
+    lastRead = clock.instant();
+    current = Revocations.of(loaded);
+    for (Consumer<Revocations> listener : listeners) {
+      listener.accept(current);
+    }
+    if (!loaded.isEmpty()) {
+      log.info("{} revocation(s) in force", loaded.size());
+    }
   }
 
   /** Reads the store; true when the list changed. A failure keeps the old list and is logged once. */
