@@ -123,9 +123,10 @@ final class RevocationRequests {
       throw ProtoInputs.invalid(field + ": at most " + Revocation.MAX_SCOPE);
     }
     for (String a : aliases) {
-      if (a.isEmpty() || a.length() > Limits.MAX_ALIAS_CHARS) {
-        throw ProtoInputs.invalid(field + ": each is 1-" + Limits.MAX_ALIAS_CHARS
-            + " characters");
+      if (a.isBlank() || a.length() > Limits.MAX_ALIAS_CHARS
+          || a.chars().anyMatch(Character::isISOControl)) {
+        throw ProtoInputs.invalid(field + ": each is an alias of 1-" + Limits.MAX_ALIAS_CHARS
+            + " characters, without control characters");
       }
     }
     return List.copyOf(aliases);
