@@ -110,7 +110,7 @@ class CallRecordTest {
       assertEquals(Optional.of(rpc), Rpc.fromWire(rpc.wireName()));
     }
     assertEquals(List.of("GetAwsCredentials", "GetSecretValue", "ListEntitlements", "WhoAmI",
-        "SearchAudit"), List.of(Rpc.values()).stream().map(Rpc::wireName).toList());
+        "SearchAudit", "Revoke", "ListRevocations", "Unrevoke"), List.of(Rpc.values()).stream().map(Rpc::wireName).toList());
     for (io.grpc.Status.Code code : io.grpc.Status.Code.values()) {
       assertEquals(code.name(), StatusCodes.of(code).wireName());
       assertEquals(code, StatusCodes.of(StatusCodes.of(code)));
