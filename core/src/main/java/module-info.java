@@ -14,5 +14,6 @@ module dev.credbroker.core {
   exports dev.credbroker.core.limits;
   exports dev.credbroker.core.model;
   exports dev.credbroker.core.policy;
+  exports dev.credbroker.core.revocation;
   exports dev.credbroker.core.text;
 }

@@ -98,6 +98,22 @@ final class CommandHelp {
                        decisions from a local log (--file: the live file and its rotated
                        segments) or, without --file, from the broker (auditor entitlement)
         """);
+    add("revoke", true, """
+          revoke (--subject S --issuer I | --target-client-id C | --token-hash H
+                  | --source-identity S) --reason "INC-1 ..." [--roles A,B] [--secrets X,Y]
+                  [--before TIME|30m] [--all-tokens] [--expires-after D] [--format table|json]
+                       cut one identity off now, on every replica, and (roles with
+                       revoke_in_aws) its earlier sessions in IAM (admin entitlement;
+                       docs/revocation.md)
+        """);
+    add("revocations", true, """
+          revocations [--format table|json]
+                       the revocations in force (admin entitlement)
+        """);
+    add("unrevoke", true, """
+          unrevoke ID
+                       withdraw a revocation; its target is served again (admin entitlement)
+        """);
   }
 
   private CommandHelp() {}

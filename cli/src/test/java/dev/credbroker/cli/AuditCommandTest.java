@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.credbroker.core.audit.AuditEvent;
+import dev.credbroker.core.audit.Rpc;
+import dev.credbroker.core.audit.StatusCode;
 import dev.credbroker.core.config.AuditConfig;
 import dev.credbroker.server.audit.AuditWriter;
 import java.io.ByteArrayOutputStream;
@@ -41,9 +43,10 @@ class AuditCommandTest {
 
   private static AuditEvent event(String subject, String role, AuditEvent.Decision decision) {
     return new AuditEvent(Instant.parse("2026-11-24T10:00:00Z"), "req-" + subject,
-        "GetAwsCredentials", Optional.of(new AuditEvent.Caller("https://idp", subject, "", Map.of())),
+        Rpc.GET_AWS_CREDENTIALS, Optional.of(new AuditEvent.Caller("https://idp", subject, "", Map.of())),
         "127.0.0.1:1", "", Optional.of(role), Optional.empty(), decision, List.of("r1"),
-        decision + " " + role, decision == AuditEvent.Decision.ALLOW ? "OK" : "PERMISSION_DENIED",
+        decision + " " + role, decision == AuditEvent.Decision.ALLOW ? StatusCode.OK
+            : StatusCode.PERMISSION_DENIED,
         Optional.empty(), Optional.empty(), AuditEvent.Cache.NOT_APPLICABLE, "", Duration.ZERO);
   }
 

@@ -8,6 +8,7 @@ import dev.credbroker.server.auth.Authenticator;
 import dev.credbroker.server.grpc.BrokerState;
 import dev.credbroker.server.metrics.BrokerMetrics;
 import dev.credbroker.server.metrics.ServerMetrics.Reload;
+import dev.credbroker.server.revocation.RevocationBook;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
@@ -33,6 +34,7 @@ final class BrokerStates implements Supplier<BrokerState> {
   private final Clock clock;
   private final Executor io;
   private final BrokerMetrics metrics;
+  private final RevocationBook revocations;
   private final AtomicReference<Loaded> current = new AtomicReference<>();
 
   private record Loaded(BrokerConfig config, BrokerState state) {}
@@ -40,18 +42,27 @@ final class BrokerStates implements Supplier<BrokerState> {
   /** {@code adjust} is applied to every loaded file (dev mode adds its issuer). */
   BrokerStates(Optional<Path> file, BrokerConfig initial, UnaryOperator<BrokerConfig> adjust, Clock clock,
       Executor io) {
-    this(file, initial, adjust, clock, io, BrokerMetrics.detached());
+    this(file, initial, adjust, clock, io, BrokerMetrics.detached(), RevocationBook.disabled());
   }
 
-  /** Counting reloads and authenticating with metrics in {@code metrics}. */
+  /**
+   * Counting reloads and authenticating with metrics in {@code metrics}; every state enforces
+   * {@code revocations}.
+   */
   BrokerStates(Optional<Path> file, BrokerConfig initial, UnaryOperator<BrokerConfig> adjust,
-      Clock clock, Executor io, BrokerMetrics metrics) {
+      Clock clock, Executor io, BrokerMetrics metrics, RevocationBook revocations) {
     this.metrics = metrics;
     this.file = file;
     this.adjust = adjust;
     this.clock = clock;
     this.io = io;
+    this.revocations = revocations;
     current.set(new Loaded(initial, build(initial, null)));
+  }
+
+  /** The configuration in effect. */
+  BrokerConfig config() {
+    return current.get().config();
   }
 
   @Override
@@ -102,6 +113,6 @@ final class BrokerStates implements Supplier<BrokerState> {
     if (!same && before != null) {
       authenticator.loadKeys(); // as at start, so health need not wait for a first token
     }
-    return new BrokerState(authenticator, new PolicyEngine(config));
+    return new BrokerState(authenticator, new PolicyEngine(config), revocations);
   }
 }

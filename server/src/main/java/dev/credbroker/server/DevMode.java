@@ -2,6 +2,7 @@ package dev.credbroker.server;
 
 import dev.credbroker.core.config.AuditConfig;
 import dev.credbroker.core.config.AwsConfig;
+import dev.credbroker.core.config.RevocationConfig;
 import dev.credbroker.core.config.BrokerConfig;
 import dev.credbroker.core.config.ConfigException;
 import dev.credbroker.core.config.ConfigLoader;
@@ -86,9 +87,13 @@ final class DevMode implements AutoCloseable {
     }
     AuditConfig audit = AuditConfig.toFile(workspace.auditFile());
     Optional<AwsConfig> devAws = aws.map(a -> new AwsConfig(Optional.of(a.region()),
-        Optional.of(a.endpoint()), AwsConfig.DEFAULTS.callTimeout(), Optional.of(a.endpoint())));
+        Optional.of(a.endpoint()), AwsConfig.DEFAULTS.callTimeout(), Optional.of(a.endpoint()),
+        Optional.of(a.endpoint())));
+    Path revocations = workspace.dir().resolve(RevocationConfig.DEFAULT_FILE);
     UnaryOperator<BrokerConfig> adjust = loaded -> {
       BrokerConfig c = loaded.audit().isPresent() ? loaded : loaded.withAudit(audit);
+      c = c.withRevocation(new RevocationConfig(revocations, c.revocation().pollInterval(),
+          c.revocation().failClosedAfter()));
       return devAws.map(c::withAws).orElse(c).withIssuer(issuer.issuerConfig());
     };
     return new DevMode(workspace, issuer, aws, adjust);

@@ -6,15 +6,18 @@ import dev.credbroker.core.config.BrokerConfig;
 import dev.credbroker.core.config.ConfigException;
 import dev.credbroker.core.config.ConfigLoader;
 import dev.credbroker.core.config.CredentialsConfig;
+import dev.credbroker.core.config.RevocationConfig;
 import dev.credbroker.server.audit.AuditWriter;
 import dev.credbroker.server.aws.MeteredSecretsGateway;
 import dev.credbroker.server.aws.MeteredStsGateway;
+import dev.credbroker.server.aws.RolePolicies;
 import dev.credbroker.server.aws.SdkSecretsGateway;
 import dev.credbroker.server.aws.SdkStsGateway;
 import dev.credbroker.server.cache.CredentialCache;
 import dev.credbroker.server.cache.CredentialVendor;
 import dev.credbroker.server.cache.SecretCache;
 import dev.credbroker.server.cache.SecretVendor;
+import dev.credbroker.server.grpc.AdminService;
 import dev.credbroker.server.grpc.AuditRecorder;
 import dev.credbroker.server.grpc.AuditSearchService;
 import dev.credbroker.server.grpc.BrokerServer;
@@ -26,6 +29,11 @@ import dev.credbroker.server.ops.DaemonThreads;
 import dev.credbroker.server.ops.FileWatch;
 import dev.credbroker.server.ops.LogSetup;
 import dev.credbroker.server.ops.Signals;
+import dev.credbroker.server.revocation.FileRevocationStore;
+import dev.credbroker.server.revocation.IamRevocations;
+import dev.credbroker.server.revocation.RevocationBook;
+import dev.credbroker.server.revocation.RevocationEffects;
+import dev.credbroker.server.revocation.Revoker;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -34,10 +42,13 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 
 /**
  * The broker process: reads flags and config, wires the parts together, serves until SIGTERM.
@@ -90,6 +101,9 @@ public final class Main {
     Optional<BrokerServer> running = Optional.empty();
     BrokerMetrics metrics = BrokerMetrics.create();
     metrics.requests().expect(rpcNames());
+    Optional<RolePolicies> iam = Optional.empty();
+    ScheduledExecutorService revocationPoll = Executors.newSingleThreadScheduledExecutor(
+        DaemonThreads.named("credbroker-revocations"));
     EventLoops network = EventLoops.start();
     BrokerServer server;
     BrokerConfig config;
@@ -109,7 +123,12 @@ public final class Main {
       audit = Optional.of(AuditWriter.open(auditConfig, clock, network, metrics.audit()));
       auditFile = auditConfig.file();
       AuditRecorder recorder = new AuditRecorder(audit.get(), auditConfig.claims(), clock);
-      BrokerStates states = new BrokerStates(cli.config(), config, adjust, clock, io, metrics);
+      RevocationConfig revocation = config.revocation();
+      RevocationBook book = new RevocationBook(new FileRevocationStore(revocation.file()), clock,
+          Optional.of(revocation.failClosedAfter()));
+      book.start();
+      BrokerStates states = new BrokerStates(cli.config(), config, adjust, clock, io, metrics,
+          book);
       metrics.auth().keySets(() -> states.get().authenticator().keySets(), clock);
       AwsConfig awsConfig = config.aws();
       Optional<AwsCredentialsProvider> devKey = dev.flatMap(DevMode::awsCredentials);
@@ -122,9 +141,18 @@ public final class Main {
       CredentialVendor vendor = new CredentialVendor(credentials, creds.defaultDuration());
       secretsManager = Optional.of(devKey.map(k -> SdkSecretsGateway.create(awsConfig, k))
           .orElseGet(() -> SdkSecretsGateway.create(awsConfig)));
-      SecretVendor secrets = new SecretVendor(new SecretCache(
+      SecretCache secretCache = new SecretCache(
           new MeteredSecretsGateway(secretsManager.get(), metrics.aws()), credentials, io, clock,
-          MAX_CACHED_SECRETS, metrics.secretCache()), clock);
+          MAX_CACHED_SECRETS, metrics.secretCache());
+      SecretVendor secrets = new SecretVendor(secretCache, clock);
+      iam = Optional.of(RolePolicies.create(awsConfig,
+          devKey.orElseGet(() -> DefaultCredentialsProvider.builder().build())));
+      Revoker revoker = new Revoker(book, Optional.of(new IamRevocations(iam.get(), clock)),
+          () -> states.config().roles());
+      book.onChange(new RevocationEffects(credentials, Optional.of(secretCache))::apply);
+      long pollMillis = revocation.pollInterval().toMillis();
+      revocationPoll.scheduleWithFixedDelay(() -> poll(revoker), 0, pollMillis,
+          TimeUnit.MILLISECONDS);
       server = BrokerServer.builder(config.server())
           .insecurePlaintext(cli.insecurePlaintext())
           .eventLoops(network)
@@ -133,6 +161,7 @@ public final class Main {
           .addService(new CredentialBrokerService(states, vendor, secrets,
               config.aws().region().orElse(""), clock, recorder))
           .addService(new AuditSearchService(states, recorder, auditConfig.file(), io, clock))
+          .addService(new AdminService(states, recorder, revoker, io, clock))
           .build();
       Signals.onTerminate(server::shutdown, server::shutdownNow);
       Signals.onHangup(states::reload);
@@ -149,7 +178,7 @@ public final class Main {
     } catch (ConfigException | ServerStartException | IOException | RuntimeException e) {
       operations.ifPresent(Operations::close);
       running.ifPresent(BrokerServer::shutdownNow);
-      release(audit, network, dev, sts, secretsManager, watch, io);
+      release(audit, network, dev, sts, secretsManager, iam, watch, io, revocationPoll);
       return startFailure(e, err);
     }
     if (dev.isPresent()) {
@@ -158,7 +187,7 @@ public final class Main {
       } catch (IOException e) {
         server.shutdownNow();
         operations.ifPresent(Operations::close);
-        release(audit, network, dev, sts, secretsManager, watch, io);
+        release(audit, network, dev, sts, secretsManager, iam, watch, io, revocationPoll);
         return startFailure(e, err);
       }
     }
@@ -169,8 +198,17 @@ public final class Main {
       server.shutdown();
     }
     operations.ifPresent(Operations::close);
-    release(audit, network, dev, sts, secretsManager, watch, io);
+    release(audit, network, dev, sts, secretsManager, iam, watch, io, revocationPoll);
     return EXIT_OK;
+  }
+
+  /** One revocation poll; a surprise is logged and the next poll still runs. */
+  private static void poll(Revoker revoker) {
+    try {
+      revoker.poll();
+    } catch (RuntimeException e) {
+      log.warn("revocation poll failed unexpectedly: {}", e.toString());
+    }
   }
 
   private static int startFailure(Exception e, PrintStream err) {
@@ -191,12 +229,15 @@ public final class Main {
   /** Stops what started, in order: the audit log after the server, the network threads last. */
   private static void release(Optional<AuditWriter> audit, EventLoops network,
       Optional<DevMode> dev, Optional<SdkStsGateway> sts,
-      Optional<SdkSecretsGateway> secretsManager, Optional<FileWatch> watch, ExecutorService io) {
+      Optional<SdkSecretsGateway> secretsManager, Optional<RolePolicies> iam,
+      Optional<FileWatch> watch, ExecutorService io, ExecutorService revocationPoll) {
+    revocationPoll.shutdownNow();
     audit.ifPresent(AuditWriter::close);
     network.close();
     dev.ifPresent(DevMode::close);
     sts.ifPresent(SdkStsGateway::close);
     secretsManager.ifPresent(SdkSecretsGateway::close);
+    iam.ifPresent(RolePolicies::close);
     watch.ifPresent(FileWatch::close);
     io.shutdownNow();
   }

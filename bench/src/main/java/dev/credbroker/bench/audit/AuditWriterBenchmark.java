@@ -1,6 +1,8 @@
 package dev.credbroker.bench.audit;
 
 import dev.credbroker.core.audit.AuditEvent;
+import dev.credbroker.core.audit.Rpc;
+import dev.credbroker.core.audit.StatusCode;
 import dev.credbroker.core.config.AuditConfig;
 import dev.credbroker.server.audit.AuditWriter;
 import java.io.IOException;
@@ -50,12 +52,12 @@ public class AuditWriterBenchmark {
   private Path dir;
   private AuditWriter writer;
   private final AuditEvent event = new AuditEvent(Instant.parse("2026-11-24T10:00:00Z"),
-      "0123456789abcdef0123456789abcdef", "GetAwsCredentials",
+      "0123456789abcdef0123456789abcdef", Rpc.GET_AWS_CREDENTIALS,
       Optional.of(new AuditEvent.Caller("https://idp.example.com/realms/corp", "svc-payments",
           "payments", Map.of("groups", List.of("payments")))),
       "10.1.2.3:51514", "3b1f0c9a2d4e5f60", Optional.of("payments-deployer"), Optional.empty(),
       AuditEvent.Decision.ALLOW, List.of("payments-services"),
-      "role 'payments-deployer' allowed by rule payments-services", "OK",
+      "role 'payments-deployer' allowed by rule payments-services", StatusCode.OK,
       Optional.of(new AuditEvent.IssuedCredential("ASIAEXAMPLEEXAMPLE01",
           "svc-payments.1f2e3d4c5b6a7980", "", Instant.parse("2026-11-24T11:00:00Z"),
           "arn:aws:sts::123456789012:assumed-role/payments-deployer/svc-payments.1f2e3d4c5b6a7980")),

@@ -3,6 +3,7 @@ package dev.credbroker.bench.cache;
 import dev.credbroker.core.policy.PolicyInput;
 import dev.credbroker.server.auth.VerifiedIdentity;
 import dev.credbroker.server.cache.CredentialVendor;
+import dev.credbroker.server.model.Outcome;
 import dev.credbroker.server.model.Secret;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -63,7 +64,7 @@ public class CredentialPathBenchmark {
   }
 
   @Benchmark
-  public CredentialVendor.Vended cachedCredentials() {
+  public Outcome<CredentialVendor.Vended> cachedCredentials() {
     VerifiedIdentity id = authenticate();
     return stack.vendor().vend(stack.policy(), new PolicyInput(id.issuer(), id.claims(), peer,
         clock.instant()), id.subject(), VendingStack.ROLE, Optional.empty(), token, id.tokenHash()).join();

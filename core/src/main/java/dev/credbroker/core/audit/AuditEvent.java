@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -14,7 +15,7 @@ import java.util.Optional;
 public record AuditEvent(
     Instant time,
     String requestId,
-    String rpc,
+    Rpc rpc,
     Optional<Caller> caller,
     String peerAddress,
     String tokenHash,
@@ -23,7 +24,7 @@ public record AuditEvent(
     Decision decision,
     List<String> ruleIds,
     String reason,
-    String status,
+    StatusCode status,
     Optional<IssuedCredential> credential,
     Optional<SecretRead> secretRead,
     Cache cache,
@@ -42,16 +43,130 @@ public record AuditEvent(
    */
   public enum Cache { NOT_APPLICABLE, HIT, MISS, STALE }
 
-  /** The verified caller: the claims kept are the ones the configuration chose. */
-  public record Caller(String issuer, String subject, String clientId, Map<String, Object> claims) {
-    public Caller {
-      claims = Map.copyOf(claims);
+  /**
+   * The verified caller: the claims kept are the ones the configuration chose. Encoded once, when
+   * made: the broker keeps one per verified token, which serves many calls.
+   */
+  public static final class Caller {
+    private final String issuer;
+    private final String subject;
+    private final String clientId;
+    private final Map<String, Object> claims;
+    private final String json;
+
+    public Caller(String issuer, String subject, String clientId, Map<String, Object> claims) {
+      this.issuer = issuer;
+      this.subject = subject;
+      this.clientId = clientId;
+      this.claims = Map.copyOf(claims);
+      this.json = AuditJson.caller(this);
+    }
+
+    public String issuer() {
+      return issuer;
+    }
+
+    public String subject() {
+      return subject;
+    }
+
+    public String clientId() {
+      return clientId;
+    }
+
+    public Map<String, Object> claims() {
+      return claims;
+    }
+
+    /** The record's {@code caller} field, comma first. */
+    String json() {
+      return json;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Caller c && issuer.equals(c.issuer) && subject.equals(c.subject)
+          && clientId.equals(c.clientId) && claims.equals(c.claims);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(issuer, subject, clientId, claims);
+    }
+
+    @Override
+    public String toString() {
+      return "Caller[issuer=" + issuer + ", subject=" + subject + ", clientId=" + clientId
+          + ", claims=" + claims + "]";
     }
   }
 
-  /** A credential by its public parts: never the secret key or session token. */
-  public record IssuedCredential(String accessKeyId, String sessionName, String sourceIdentity,
-      Instant expiration, String assumedRoleArn) {}
+  /**
+   * A credential by its public parts: never the secret key or session token. Encoded once, when
+   * made: the broker keeps one per cached credential, which serves many calls.
+   */
+  public static final class IssuedCredential {
+    private final String accessKeyId;
+    private final String sessionName;
+    private final String sourceIdentity;
+    private final Instant expiration;
+    private final String assumedRoleArn;
+    private final String json;
+
+    public IssuedCredential(String accessKeyId, String sessionName, String sourceIdentity,
+        Instant expiration, String assumedRoleArn) {
+      this.accessKeyId = accessKeyId;
+      this.sessionName = sessionName;
+      this.sourceIdentity = sourceIdentity;
+      this.expiration = expiration;
+      this.assumedRoleArn = assumedRoleArn;
+      this.json = AuditJson.credential(this);
+    }
+
+    public String accessKeyId() {
+      return accessKeyId;
+    }
+
+    public String sessionName() {
+      return sessionName;
+    }
+
+    public String sourceIdentity() {
+      return sourceIdentity;
+    }
+
+    public Instant expiration() {
+      return expiration;
+    }
+
+    public String assumedRoleArn() {
+      return assumedRoleArn;
+    }
+
+    /** The record's {@code credential} field, comma first. */
+    String json() {
+      return json;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof IssuedCredential c && accessKeyId.equals(c.accessKeyId)
+          && sessionName.equals(c.sessionName) && sourceIdentity.equals(c.sourceIdentity)
+          && expiration.equals(c.expiration) && assumedRoleArn.equals(c.assumedRoleArn);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(accessKeyId, sessionName, sourceIdentity, expiration, assumedRoleArn);
+    }
+
+    @Override
+    public String toString() {
+      return "IssuedCredential[accessKeyId=" + accessKeyId + ", sessionName=" + sessionName
+          + ", sourceIdentity=" + sourceIdentity + ", expiration=" + expiration
+          + ", assumedRoleArn=" + assumedRoleArn + "]";
+    }
+  }
 
   /** A secret read by its version: never the value. */
   public record SecretRead(String versionId, List<String> versionStages) {

@@ -1,5 +1,6 @@
 package dev.credbroker.core.audit;
 
+import dev.credbroker.core.text.InstantText;
 import dev.credbroker.core.text.JsonText;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -44,39 +45,24 @@ public final class AuditJson {
   public static byte[] decision(AuditEvent e) {
     StringBuilder out = start(DECISION, e.time());
     field(out, "request_id", e.requestId());
-    field(out, "rpc", e.rpc());
-    field(out, "decision", e.decision().name().toLowerCase(java.util.Locale.ROOT));
-    field(out, "status", e.status());
+    field(out, "rpc", e.rpc().wireName());
+    field(out, "decision", switch (e.decision()) {
+      case ALLOW -> "allow";
+      case DENY -> "deny";
+      case ERROR -> "error";
+    });
+    field(out, "status", e.status().wireName());
     field(out, "reason", e.reason());
     if (!e.ruleIds().isEmpty()) {
       out.append(",\"rule_ids\":");
       JsonText.value(out, e.ruleIds());
     }
-    e.caller().ifPresent(c -> {
-      out.append(",\"caller\":{");
-      out.append("\"issuer\":");
-      JsonText.quote(out, c.issuer());
-      field(out, "subject", c.subject());
-      field(out, "client_id", c.clientId());
-      if (!c.claims().isEmpty()) {
-        out.append(",\"claims\":");
-        JsonText.value(out, new java.util.TreeMap<>(c.claims()));
-      }
-      out.append('}');
-    });
+    e.caller().ifPresent(c -> out.append(c.json()));
     field(out, "peer_address", e.peerAddress());
     field(out, "token_hash", e.tokenHash());
     field(out, "role", e.role().orElse(""));
     field(out, "secret", e.secret().orElse(""));
-    e.credential().ifPresent(c -> {
-      out.append(",\"credential\":{\"access_key_id\":");
-      JsonText.quote(out, c.accessKeyId());
-      field(out, "session_name", c.sessionName());
-      field(out, "source_identity", c.sourceIdentity());
-      field(out, "expiration", c.expiration().toString());
-      field(out, "assumed_role_arn", c.assumedRoleArn());
-      out.append('}');
-    });
+    e.credential().ifPresent(c -> out.append(c.json()));
     e.secretRead().ifPresent(s -> {
       out.append(",\"secret_read\":{\"version_id\":");
       JsonText.quote(out, s.versionId());
@@ -86,12 +72,39 @@ public final class AuditJson {
       }
       out.append('}');
     });
-    if (e.cache() != AuditEvent.Cache.NOT_APPLICABLE) {
-      field(out, "cache", e.cache().name().toLowerCase(java.util.Locale.ROOT));
+    switch (e.cache()) {
+      case HIT -> field(out, "cache", "hit");
+      case MISS -> field(out, "cache", "miss");
+      case STALE -> field(out, "cache", "stale");
+      case NOT_APPLICABLE -> { }
     }
     field(out, "aws_request_id", e.awsRequestId());
     out.append(",\"latency_us\":").append(e.latency().toNanos() / 1000);
     return utf8(out);
+  }
+
+  /** A record's {@code caller} field: made once per {@link AuditEvent.Caller}. */
+  static String caller(AuditEvent.Caller c) {
+    StringBuilder out = new StringBuilder(256).append(",\"caller\":{\"issuer\":");
+    JsonText.quote(out, c.issuer());
+    field(out, "subject", c.subject());
+    field(out, "client_id", c.clientId());
+    if (!c.claims().isEmpty()) {
+      out.append(",\"claims\":");
+      JsonText.value(out, new java.util.TreeMap<>(c.claims()));
+    }
+    return out.append('}').toString();
+  }
+
+  /** A record's {@code credential} field: made once per {@link AuditEvent.IssuedCredential}. */
+  static String credential(AuditEvent.IssuedCredential c) {
+    StringBuilder out = new StringBuilder(256).append(",\"credential\":{\"access_key_id\":");
+    JsonText.quote(out, c.accessKeyId());
+    field(out, "session_name", c.sessionName());
+    field(out, "source_identity", c.sourceIdentity());
+    field(out, "expiration", c.expiration().toString());
+    field(out, "assumed_role_arn", c.assumedRoleArn());
+    return out.append('}').toString();
   }
 
   /** The last record of a rotated file: its absence shows a rotated file was cut short. */
@@ -120,8 +133,9 @@ public final class AuditJson {
   private static StringBuilder start(String type, Instant time) {
     StringBuilder out = TEXT.get();
     out.setLength(0);
-    return out.append(",\"type\":\"").append(type).append("\",\"time\":\"").append(time)
-        .append('"');
+    out.append(",\"type\":\"").append(type).append("\",\"time\":\"");
+    InstantText.append(out, time);
+    return out.append('"');
   }
 
   private static byte[] utf8(StringBuilder text) {

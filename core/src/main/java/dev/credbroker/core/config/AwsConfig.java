@@ -8,15 +8,22 @@ import java.util.Optional;
  * How the broker reaches AWS with its own credentials (the AWS SDK default chain: environment,
  * profile, container or instance role). Without {@code region} the SDK's region chain applies
  * (e.g. {@code AWS_REGION}); {@code endpoint} points STS, and {@code secrets_manager_endpoint}
- * Secrets Manager, at a compatible endpoint (LocalStack, a VPC endpoint, a test fake). Without
- * them the SDK honours {@code AWS_ENDPOINT_URL_STS}, {@code AWS_ENDPOINT_URL_SECRETS_MANAGER} and
- * {@code AWS_ENDPOINT_URL}.
+ * Secrets Manager, and {@code iam_endpoint} IAM (targeted revocation), at a compatible endpoint
+ * (LocalStack, a VPC endpoint, a test fake). Without them the SDK honours {@code
+ * AWS_ENDPOINT_URL_STS}, {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}, {@code AWS_ENDPOINT_URL_IAM}
+ * and {@code AWS_ENDPOINT_URL}.
  */
 public record AwsConfig(Optional<String> region, Optional<URI> endpoint, Duration callTimeout,
-    Optional<URI> secretsManagerEndpoint) {
+    Optional<URI> secretsManagerEndpoint, Optional<URI> iamEndpoint) {
 
   public static final AwsConfig DEFAULTS =
       new AwsConfig(Optional.empty(), Optional.empty(), Duration.ofSeconds(10));
+
+  /** Without an IAM endpoint override. */
+  public AwsConfig(Optional<String> region, Optional<URI> endpoint, Duration callTimeout,
+      Optional<URI> secretsManagerEndpoint) {
+    this(region, endpoint, callTimeout, secretsManagerEndpoint, Optional.empty());
+  }
 
   /** Without a Secrets Manager endpoint override. */
   public AwsConfig(Optional<String> region, Optional<URI> endpoint, Duration callTimeout) {
@@ -25,7 +32,7 @@ public record AwsConfig(Optional<String> region, Optional<URI> endpoint, Duratio
 
   /** The same settings with a Secrets Manager endpoint override. */
   public AwsConfig withSecretsManagerEndpoint(URI uri) {
-    return new AwsConfig(region, endpoint, callTimeout, Optional.of(uri));
+    return new AwsConfig(region, endpoint, callTimeout, Optional.of(uri), iamEndpoint);
   }
 
   static AwsConfig read(ConfigNode n) throws ConfigException {
@@ -37,7 +44,7 @@ public record AwsConfig(Optional<String> region, Optional<URI> endpoint, Duratio
     AwsConfig aws = new AwsConfig(region, endpoint(n, "endpoint"),
         n.duration("call_timeout", Duration.ofSeconds(1), Duration.ofMinutes(2))
             .orElse(DEFAULTS.callTimeout()),
-        endpoint(n, "secrets_manager_endpoint"));
+        endpoint(n, "secrets_manager_endpoint"), endpoint(n, "iam_endpoint"));
     n.rejectUnknownKeys();
     return aws;
   }

@@ -23,7 +23,8 @@ public record BrokerConfig(
     CredentialsConfig credentials,
     LoggingConfig logging,
     Optional<AuditConfig> audit,
-    MetricsConfig metrics) {
+    MetricsConfig metrics,
+    RevocationConfig revocation) {
 
   public BrokerConfig {
     issuers = List.copyOf(issuers);
@@ -36,19 +37,26 @@ public record BrokerConfig(
   public BrokerConfig withIssuer(IssuerConfig extra) {
     List<IssuerConfig> all = new ArrayList<>(issuers);
     all.add(extra);
-    return new BrokerConfig(server, all, roles, secrets, rules, aws, credentials, logging, audit, metrics);
+    return new BrokerConfig(server, all, roles, secrets, rules, aws, credentials, logging, audit,
+        metrics, revocation);
   }
 
   /** The same configuration recording to {@code where} (dev mode's default). */
   public BrokerConfig withAudit(AuditConfig where) {
     return new BrokerConfig(server, issuers, roles, secrets, rules, aws, credentials, logging,
-        Optional.of(where), metrics);
+        Optional.of(where), metrics, revocation);
   }
 
   /** The same configuration reaching AWS as {@code how} says (dev mode's own endpoint). */
   public BrokerConfig withAws(AwsConfig how) {
     return new BrokerConfig(server, issuers, roles, secrets, rules, how, credentials, logging,
-        audit, metrics);
+        audit, metrics, revocation);
+  }
+
+  /** The same configuration keeping its revocations as {@code how} says (dev mode's workspace). */
+  public BrokerConfig withRevocation(RevocationConfig how) {
+    return new BrokerConfig(server, issuers, roles, secrets, rules, aws, credentials, logging,
+        audit, metrics, how);
   }
 
   static BrokerConfig read(ConfigNode root) throws ConfigException {
@@ -65,10 +73,11 @@ public record BrokerConfig(
         CredentialsConfig.read(root.mapping("credentials")),
         LoggingConfig.read(root.mapping("logging")),
         root.has("audit") ? Optional.of(AuditConfig.read(root.mapping("audit"))) : Optional.empty(),
-        MetricsConfig.read(root.mapping("metrics")));
+        MetricsConfig.read(root.mapping("metrics")),
+        RevocationConfig.read(root.mapping("revocation")));
     config = new BrokerConfig(config.server(), config.issuers(), config.roles(), config.secrets(),
         readRules(root, config), config.aws(), config.credentials(), config.logging(),
-        config.audit(), config.metrics());
+        config.audit(), config.metrics(), config.revocation());
     root.rejectUnknownKeys();
     return config;
   }

@@ -202,6 +202,11 @@ final class ConfigNode {
   }
 
   /** A path resolved against the config file's folder; it need not exist yet. */
+  /** A file named {@code name} in the config file's folder: where defaults live beside it. */
+  Path besideConfig(String name) {
+    return baseDir.resolve(name).toAbsolutePath().normalize();
+  }
+
   Optional<Path> path(String key) throws ConfigException {
     Optional<String> s = string(key);
     if (s.isEmpty()) {

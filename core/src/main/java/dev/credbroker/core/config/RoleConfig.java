@@ -11,7 +11,9 @@ import java.util.regex.Pattern;
  * An AWS role callers may request by alias, and what every session for it carries. Values of
  * {@code session_tags} and {@code source_identity} are claim references ({@code $.claim.path}) or
  * literal text. Limits are AWS's (STS AssumeRole API reference): sessions 15 minutes to 12
- * hours, at most 50 session tags, keys up to 128 and values up to 256 characters.
+ * hours, at most 50 session tags, keys up to 128 and values up to 256 characters. With {@code
+ * revoke_in_aws: true}, a revocation also denies the identity's already-issued sessions of this
+ * role in IAM (an inline policy on the role, docs/revocation.md).
  */
 public record RoleConfig(
     String alias,
@@ -23,7 +25,8 @@ public record RoleConfig(
     Optional<String> sourceIdentity,
     Optional<String> sessionPolicy,
     List<String> policyArns,
-    Optional<String> externalId) {
+    Optional<String> externalId,
+    boolean revokeInAws) {
 
   /**
    * {@code assume_role}: the broker assumes the role with its own credentials. {@code
@@ -36,8 +39,6 @@ public record RoleConfig(
   public static final int MAX_TAGS = 50;
   public static final int MAX_TAG_KEY = 128;
   public static final int MAX_TAG_VALUE = 256;
-  /** Characters AWS allows in tag keys and values. */
-  public static final Pattern TAG_CHARS = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*");
   static final Pattern ROLE_ARN = Pattern.compile(
       "arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]{1,512}");
   static final Pattern POLICY_ARN = Pattern.compile("arn:aws[a-z-]*:iam::(\\d{12}|aws):policy/[\\w+=,.@/-]+");
@@ -58,7 +59,7 @@ public record RoleConfig(
     Map<String, String> tags = new java.util.LinkedHashMap<>();
     for (String key : tagsNode.keys()) {
       String value = tagsNode.requiredString(key, "\"$.groups[0]\" or a literal");
-      if (key.length() > MAX_TAG_KEY || key.isEmpty() || !TAG_CHARS.matcher(key).matches()) {
+      if (key.length() > MAX_TAG_KEY || key.isEmpty() || !AwsChars.isTagText(key)) {
         throw new ConfigException(tagsNode.pathOf(key), "not a valid AWS tag key (1-128 of letters,"
             + " digits, spaces and _.:/=+-@)");
       }
@@ -108,8 +109,9 @@ public record RoleConfig(
         }
       }
     }
+    boolean revokeInAws = n.bool("revoke_in_aws").orElse(false);
     RoleConfig role = new RoleConfig(alias, arn, mode, max, tags, transitive, sourceIdentity,
-        policy, policyArns, externalId);
+        policy, policyArns, externalId, revokeInAws);
     n.rejectUnknownKeys();
     return role;
   }

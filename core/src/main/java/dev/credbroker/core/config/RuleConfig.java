@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * One entitlement rule. An allow rule grants the listed roles and secrets when its condition
  * holds; a deny rule refuses them (all of them when it lists none) and always wins. {@code "*"}
- * stands for every role or every secret. {@code auditor: true} covers searching the audit log.
+ * stands for every role or every secret. {@code auditor: true} covers searching the audit log;
+ * {@code admin: true} covers revoking and restoring identities (AdminService).
  */
 public record RuleConfig(
     String id,
@@ -17,7 +18,8 @@ public record RuleConfig(
     List<String> secrets,
     ConditionSpec when,
     Optional<Duration> maxDuration,
-    boolean auditor) {
+    boolean auditor,
+    boolean admin) {
 
   public static final String ALL = "*";
 
@@ -32,7 +34,7 @@ public record RuleConfig(
   /** A rule about roles and secrets only. */
   public RuleConfig(String id, Effect effect, List<String> roles, List<String> secrets,
       ConditionSpec when, Optional<Duration> maxDuration) {
-    this(id, effect, roles, secrets, when, maxDuration, false);
+    this(id, effect, roles, secrets, when, maxDuration, false, false);
   }
 
   public boolean coversRole(String alias) {
@@ -48,8 +50,13 @@ public record RuleConfig(
     return auditor || blanketDeny();
   }
 
+  /** Whether the rule grants (or denies) revoking identities. */
+  public boolean coversAdmin() {
+    return admin || blanketDeny();
+  }
+
   private boolean blanketDeny() {
-    return effect == Effect.DENY && roles.isEmpty() && secrets.isEmpty() && !auditor;
+    return effect == Effect.DENY && roles.isEmpty() && secrets.isEmpty() && !auditor && !admin;
   }
 
   static RuleConfig read(ConfigNode n) throws ConfigException {
@@ -61,9 +68,10 @@ public record RuleConfig(
     List<String> roles = n.stringList("roles");
     List<String> secrets = n.stringList("secrets");
     boolean auditor = n.bool("auditor").orElse(false);
-    if (effect == Effect.ALLOW && roles.isEmpty() && secrets.isEmpty() && !auditor) {
-      throw new ConfigException(n.path(), "an allow rule needs roles, secrets or auditor: true to"
-          + " grant");
+    boolean admin = n.bool("admin").orElse(false);
+    if (effect == Effect.ALLOW && roles.isEmpty() && secrets.isEmpty() && !auditor && !admin) {
+      throw new ConfigException(n.path(), "an allow rule needs roles, secrets, auditor: true or"
+          + " admin: true to grant");
     }
     ConditionSpec when = n.has("when") ? ConditionReader.read(n.mapping("when"), 0)
         : new ConditionSpec.All(List.of());
@@ -71,7 +79,7 @@ public record RuleConfig(
     if (max.isPresent() && effect == Effect.DENY) {
       throw new ConfigException(n.pathOf("max_duration"), "only allow rules grant durations");
     }
-    RuleConfig rule = new RuleConfig(id, effect, roles, secrets, when, max, auditor);
+    RuleConfig rule = new RuleConfig(id, effect, roles, secrets, when, max, auditor, admin);
     n.rejectUnknownKeys();
     return rule;
   }

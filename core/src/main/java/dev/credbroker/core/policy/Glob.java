@@ -5,10 +5,10 @@ package dev.credbroker.core.policy;
  * regex metacharacters included, is literal. Greedy with a single backtrack point, so the cost is
  * at most text length times pattern length: no pattern can make it backtrack catastrophically.
  */
-final class Glob {
+public final class Glob {
   private Glob() {}
 
-  static boolean matches(String pattern, String text) {
+  public static boolean matches(String pattern, String text) {
     int p = 0;
     int t = 0;
     int star = -1;

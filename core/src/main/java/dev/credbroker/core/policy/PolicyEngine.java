@@ -39,6 +39,7 @@ public final class PolicyEngine {
       secrets.get(alias).idsAccepted().forEach(id -> secretAliasById.put(id, alias));
     }
     covering.put(Target.AUDITOR, config.rules().stream().filter(RuleConfig::coversAuditor).toList());
+    covering.put(Target.ADMIN, config.rules().stream().filter(RuleConfig::coversAdmin).toList());
   }
 
   public Decision decide(PolicyInput in, Target target) {

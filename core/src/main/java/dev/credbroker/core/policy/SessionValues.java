@@ -1,11 +1,11 @@
 package dev.credbroker.core.policy;
 
+import dev.credbroker.core.config.AwsChars;
 import dev.credbroker.core.config.RoleConfig;
 import dev.credbroker.core.model.ClaimPath;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Turns a role's {@code session_tags} and {@code source_identity} into values for this caller. A
@@ -13,8 +13,6 @@ import java.util.regex.Pattern;
  * would break AWS's limits denies the request with a reason, instead of a failing STS call.
  */
 final class SessionValues {
-  /** STS SourceIdentity (AssumeRole API reference). */
-  static final Pattern SOURCE_IDENTITY = Pattern.compile("[\\w+=,.@-]{2,64}");
   /** Claim references from the config, parsed once (bounded by the config's size). */
   private static final java.util.concurrent.ConcurrentHashMap<String, ClaimPath> PATHS =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -42,7 +40,7 @@ final class SessionValues {
         throw new Unusable("session tag '" + tag.getKey() + "' would be " + v.length()
             + " characters; AWS allows " + RoleConfig.MAX_TAG_VALUE);
       }
-      if (!RoleConfig.TAG_CHARS.matcher(v).matches()) {
+      if (!AwsChars.isTagText(v)) {
         throw new Unusable("session tag '" + tag.getKey() + "' would contain characters AWS does"
             + " not allow in tag values (letters, digits, spaces and _.:/=+-@ only)");
       }
@@ -60,7 +58,7 @@ final class SessionValues {
     if (value.isEmpty()) {
       throw new Unusable("source identity claim " + role.sourceIdentity().get() + " is absent");
     }
-    if (!SOURCE_IDENTITY.matcher(value.get()).matches()) {
+    if (!AwsChars.isSourceIdentity(value.get())) {
       throw new Unusable("source identity from " + role.sourceIdentity().get() + " does not fit"
           + " STS's pattern (2-64 of letters, digits and _+=,.@-)");
     }

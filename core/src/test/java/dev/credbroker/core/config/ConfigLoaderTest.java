@@ -170,7 +170,7 @@ class ConfigLoaderTest {
   @CsvSource(delimiter = '|', textBlock = """
       typo in a nested key        | server: {listen: 127.0.0.1:1, lsten: x}                 | server.lsten: unknown key; did you mean 'listen'?
       typo in a top-level key     | {server: {listen: 127.0.0.1:1}, loging: {}}             | loging: unknown key; did you mean 'logging'?
-      unrelated unknown key       | {server: {listen: 127.0.0.1:1}, zzzzzzzzzz: 1}          | zzzzzzzzzz: unknown key; known keys here: server, issuers, roles, secrets, aws, credentials, logging, audit, metrics, rules
+      unrelated unknown key       | {server: {listen: 127.0.0.1:1}, zzzzzzzzzz: 1}          | zzzzzzzzzz: unknown key; known keys here: server, issuers, roles, secrets, aws, credentials, logging, audit, metrics, revocation, rules
       missing server              | logging: {level: info}                                  | server: required
       missing listen              | server: {reflection: true}                              | server.listen: required; write for example listen: 127.0.0.1:8443
       listen without port         | server: {listen: localhost}                             | server.listen: expected host:port
@@ -218,13 +218,17 @@ class ConfigLoaderTest {
       stdout sink with rotation   | '{server: {listen: 127.0.0.1:1}, audit: {sink: stdout, rotate_every: 1h}}' | audit: rotation applies to the file sink only
       sample rate without sample  | '{server: {listen: 127.0.0.1:1}, audit: {file: a.jsonl, sample_percent: 5}}' | audit.sample_percent: only used with informational: sample
       unknown durability          | '{server: {listen: 127.0.0.1:1}, audit: {file: a.jsonl, durability: maybe}}' | audit.durability: expected one of fsync, os_buffered
-      allow rule granting nothing | '{server: {listen: 127.0.0.1:1}, rules: [{id: r, auditor: false}]}' | rules[0]: an allow rule needs roles, secrets or auditor: true to grant
+      allow rule granting nothing | '{server: {listen: 127.0.0.1:1}, rules: [{id: r, auditor: false}]}' | rules[0]: an allow rule needs roles, secrets, auditor: true or admin: true to grant
       broker id with a slash      | '{server: {listen: 127.0.0.1:1}, audit: {file: a.jsonl, broker_id: a/b}}' | audit.broker_id: 1-64 letters, digits
       checkpoint interval too short | '{server: {listen: 127.0.0.1:1}, audit: {file: a.jsonl, checkpoint_interval: 1s}}' | audit.checkpoint_interval
       metrics listen without port | '{server: {listen: 127.0.0.1:1}, metrics: {listen: localhost}}' | metrics.listen: expected host:port
       metrics tls without key     | '{server: {listen: 127.0.0.1:1}, metrics: {tls: {cert: c.pem}}}' | metrics.tls.key: required when tls is set
       metrics misspelt key        | '{server: {listen: 127.0.0.1:1}, metrics: {enable: false}}' | metrics.enable: unknown key; did you mean 'enabled'?
       unknown startup check       | 'issuers: [{issuer: "https://a.example", audiences: [b], startup_check: maybe}]\nserver: {listen: 127.0.0.1:1}' | issuers[0].startup_check: expected one of fail, skip, warn
+      revocation poll too slow    | '{server: {listen: 127.0.0.1:1}, revocation: {poll_interval: 10m}}' | revocation.poll_interval: must be between 1s and 5m, got 10m
+      fail closed before a poll   | '{server: {listen: 127.0.0.1:1}, revocation: {poll_interval: 30s, fail_closed_after: 10s}}' | revocation.fail_closed_after: must be at least poll_interval (30s)
+      unknown revocation key      | '{server: {listen: 127.0.0.1:1}, revocation: {store: pg}}' | revocation.store
+      revoke_in_aws not a boolean | '{server: {listen: 127.0.0.1:1}, roles: {r: {arn: "arn:aws:iam::123456789012:role/r", revoke_in_aws: maybe}}}' | roles.r.revoke_in_aws
       """)
   void load_badFile_namesKeyAndFix(String caseName, String yaml, String expected) throws Exception {
     Path file = write(yaml.replace("\\n", "\n").replace("\\0", "\\u0000"));
@@ -238,6 +242,18 @@ class ConfigLoaderTest {
           () -> ConfigLoader.loadOffline(file), caseName);
       assertEquals(e.getMessage(), offline.getMessage(), caseName);
     }
+  }
+
+  @Test
+  void revocation_defaultsToAFileBesideTheConfig() throws Exception {
+    Path file = write("{server: {listen: 127.0.0.1:1}, roles: {r: {arn: \"arn:aws:iam::123456789012:role/r\","
+        + " revoke_in_aws: true}}}");
+    BrokerConfig config = ConfigLoader.load(file);
+    assertEquals(file.toAbsolutePath().resolveSibling("revocations.jsonl"),
+        config.revocation().file());
+    assertEquals(java.time.Duration.ofSeconds(5), config.revocation().pollInterval());
+    assertEquals(java.time.Duration.ofMinutes(1), config.revocation().failClosedAfter());
+    assertTrue(config.roles().get("r").revokeInAws());
   }
 
   @Test

@@ -175,7 +175,7 @@ class PolicyPropertiesTest {
     for (String r : ROLES) {
       roles.put(r, new RoleConfig(r, "arn:aws:iam::123456789012:role/" + r, RoleConfig.Mode.ASSUME_ROLE,
           Duration.ofHours(1),
-          Map.of(), List.of(), Optional.empty(), Optional.empty(), List.of(), Optional.empty()));
+          Map.of(), List.of(), Optional.empty(), Optional.empty(), List.of(), Optional.empty(), false));
     }
     Map<String, SecretConfig> secrets = new LinkedHashMap<>();
     for (String s : SECRETS) {
@@ -184,6 +184,7 @@ class PolicyPropertiesTest {
     return new PolicyEngine(new BrokerConfig(null, List.of(), roles, secrets, rules,
         dev.credbroker.core.config.AwsConfig.DEFAULTS,
         dev.credbroker.core.config.CredentialsConfig.DEFAULTS, LoggingConfig.DEFAULTS,
-        java.util.Optional.empty(), dev.credbroker.core.config.MetricsConfig.OFF));
+        java.util.Optional.empty(), dev.credbroker.core.config.MetricsConfig.OFF,
+        dev.credbroker.core.config.RevocationConfig.in(java.nio.file.Path.of("."))));
   }
 }

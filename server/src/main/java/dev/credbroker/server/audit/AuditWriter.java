@@ -4,6 +4,7 @@ import static java.util.concurrent.TimeUnit.MILLISECONDS;
 
 import dev.credbroker.core.audit.AuditEvent;
 import dev.credbroker.core.audit.AuditJson;
+import dev.credbroker.core.audit.Rpc;
 import dev.credbroker.core.config.AuditConfig;
 import dev.credbroker.server.metrics.AuditMetrics;
 import dev.credbroker.server.metrics.BrokerMetrics;
@@ -11,6 +12,7 @@ import dev.credbroker.server.ops.DaemonThreads;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -33,7 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class AuditWriter implements AuditLog {
   private static final Logger log = LoggerFactory.getLogger(AuditWriter.class);
   /** Calls whose successful answers reveal nothing new; they may be sampled or skipped. */
-  static final Set<String> INFORMATIONAL_RPCS = Set.of("WhoAmI", "ListEntitlements");
+  static final Set<Rpc> INFORMATIONAL_RPCS = EnumSet.of(Rpc.WHO_AM_I, Rpc.LIST_ENTITLEMENTS);
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
   private final AuditConfig config;

@@ -1,6 +1,8 @@
 package dev.credbroker.server.auth;
 
+import dev.credbroker.core.audit.AuditEvent;
 import dev.credbroker.core.model.ClaimPath;
+import dev.credbroker.core.revocation.Revocations;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,6 +26,11 @@ public final class VerifiedIdentity {
   private final String tokenHash;
   private final Instant acceptUntil;
   private volatile int weight = 1;
+  private volatile Revocations.Caller revocationFacts;
+  private volatile AuditView auditView;
+
+  /** The caller as records show it, for one list of kept claims. */
+  private record AuditView(List<String> kept, AuditEvent.Caller caller) {}
 
   VerifiedIdentity(String issuer, String subject, Instant expiresAt, Optional<Instant> issuedAt,
       List<String> audiences, Map<String, Object> claims, String tokenHash, Instant acceptUntil) {
@@ -79,6 +86,20 @@ public final class VerifiedIdentity {
     return path.lookup(claims);
   }
 
+  /**
+   * What a revocation can name of this caller: issuer and subject, client id, token hash and when
+   * the token was issued. Made once per identity (a verified token is cached and serves many
+   * calls).
+   */
+  public Revocations.Caller revocationFacts() {
+    Revocations.Caller facts = revocationFacts;
+    if (facts == null) {
+      facts = new Revocations.Caller(issuer, subject, clientId(), tokenHash, issuedAt);
+      revocationFacts = facts;
+    }
+    return facts;
+  }
+
   /** The OAuth client the token was issued to ({@code azp}, else {@code client_id}), if any. */
   public Optional<String> clientId() {
     if (claims.get("azp") instanceof String azp && !azp.isEmpty()) {
@@ -86,6 +107,28 @@ public final class VerifiedIdentity {
     }
     return claims.get("client_id") instanceof String id && !id.isEmpty() ? Optional.of(id)
         : Optional.empty();
+  }
+
+  /**
+   * This caller as audit records show it, with the claims named in {@code kept} (those present).
+   * Made, and encoded, once per identity and list: a verified token is cached and serves many
+   * calls, each with a record.
+   */
+  public AuditEvent.Caller auditCaller(List<String> kept) {
+    AuditView view = auditView;
+    if (view == null || view.kept() != kept) {
+      Map<String, Object> claimsKept = new LinkedHashMap<>();
+      for (String name : kept) {
+        Object value = claims.get(name);
+        if (value != null) {
+          claimsKept.put(name, value);
+        }
+      }
+      view = new AuditView(kept, new AuditEvent.Caller(issuer, subject, clientId().orElse(""),
+          claimsKept));
+      auditView = view;
+    }
+    return view.caller();
   }
 
   /** First 16 hex digits of SHA-256 over the token: correlates records, reveals nothing. */

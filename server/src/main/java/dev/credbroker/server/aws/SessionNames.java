@@ -1,7 +1,7 @@
 package dev.credbroker.server.aws;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import dev.credbroker.core.digest.Sha256;
+import dev.credbroker.core.digest.CallerDigest;
 import dev.credbroker.server.ops.Caches;
 import java.time.Clock;
 
@@ -37,6 +37,6 @@ public final class SessionNames {
           || "_+=,.@-".indexOf(c) >= 0;
       readable[i] = allowed ? c : '-';
     }
-    return new String(readable) + "." + Sha256.shortHex(Sha256.of(issuer + "\u0000" + subject));
+    return new String(readable) + "." + CallerDigest.of(issuer, subject);
   }
 }

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import dev.credbroker.core.audit.AuditEvent;
 import dev.credbroker.server.ops.Caches;
 import dev.credbroker.server.aws.AssumeRoleCall;
 import dev.credbroker.server.aws.StsGateway;
@@ -19,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +37,7 @@ import org.slf4j.LoggerFactory;
 public final class CredentialCache {
   private static final Logger log = LoggerFactory.getLogger(CredentialCache.class);
 
-  private final AsyncCache<AssumeRoleCall, IssuedCredentials> cache;
+  private final AsyncCache<AssumeRoleCall, Entry> cache;
   private final Set<AssumeRoleCall> refreshing = ConcurrentHashMap.newKeySet();
   private final StsGateway sts;
   private final Executor io;
@@ -61,23 +63,33 @@ public final class CredentialCache {
     this.cache = Caches.newBuilder(clock)
         .maximumSize(maxEntries)
         .expireAfter(new WhileServable())
-        .evictionListener((AssumeRoleCall k, IssuedCredentials v, RemovalCause cause) ->
+        .evictionListener((AssumeRoleCall k, Entry v, RemovalCause cause) ->
             metrics.removed(cause))
         .buildAsync();
     metrics.entries(() -> cache.synchronous().estimatedSize());
   }
 
+  /**
+   * Forgets the credentials of every call {@code which} matches, loads in flight included, so
+   * the next request for them goes to STS (a revocation: nothing minted before its cut-off is
+   * handed out again).
+   */
+  public void dropIf(Predicate<AssumeRoleCall> which) {
+    cache.asMap().keySet().removeIf(which);
+  }
+
   /** Credentials for {@code call}: from the cache when fresh enough, else one STS call. */
   public CompletableFuture<Lookup> get(AssumeRoleCall call) {
-    CompletableFuture<IssuedCredentials> cached = cache.getIfPresent(call);
+    CompletableFuture<Entry> cached = cache.getIfPresent(call);
     if (cached != null && cached.isDone() && !cached.isCompletedExceptionally()) {
-      IssuedCredentials c = cached.join();
+      Entry entry = cached.join();
+      IssuedCredentials c = entry.credentials();
       if (remaining(c).compareTo(hardMargin(c)) >= 0) {
         if (remaining(c).compareTo(softMargin(c)) < 0) {
           refreshInBackground(call);
         }
         metrics.lookup(CacheMetrics.Result.HIT);
-        return CompletableFuture.completedFuture(new Lookup(c, true));
+        return CompletableFuture.completedFuture(new Lookup(c, entry.audit(), true));
       }
     }
     if (cached != null && cached.isCompletedExceptionally()) {
@@ -86,7 +98,7 @@ public final class CredentialCache {
       cache.asMap().remove(call, cached);
     }
     boolean[] loaded = {false};
-    CompletableFuture<IssuedCredentials> shared = cache.get(call, (key, executor) -> {
+    CompletableFuture<Entry> shared = cache.get(call, (key, executor) -> {
       loaded[0] = true;
       return CompletableFuture.supplyAsync(() -> mint(key), io);
     });
@@ -96,11 +108,23 @@ public final class CredentialCache {
       metrics.joined(); // another caller's STS call, shared: a hit that waited
       metrics.lookup(CacheMetrics.Result.HIT);
     }
-    return shared.thenApply(c -> new Lookup(c, !loaded[0]));
+    return shared.thenApply(e -> new Lookup(e.credentials(), e.audit(), !loaded[0]));
   }
 
-  /** A credential and whether it came from the cache. */
-  public record Lookup(IssuedCredentials credentials, boolean cacheHit) {}
+  /**
+   * A credential, its public parts as audit records show them (made once per credential, not per
+   * call), and whether it came from the cache.
+   */
+  public record Lookup(IssuedCredentials credentials, AuditEvent.IssuedCredential audit,
+      boolean cacheHit) {}
+
+  /** What the cache holds per call: the credential and its audit view, made together. */
+  private record Entry(IssuedCredentials credentials, AuditEvent.IssuedCredential audit) {
+    static Entry of(AssumeRoleCall call, IssuedCredentials c) {
+      return new Entry(c, new AuditEvent.IssuedCredential(c.accessKeyId(), call.sessionName(),
+          c.sourceIdentity().orElse(""), c.expiration(), c.assumedRoleArn()));
+    }
+  }
 
   /** At most one refresh per key; it completes outside any map operation, on {@code io}. */
   private void refreshInBackground(AssumeRoleCall call) {
@@ -120,9 +144,9 @@ public final class CredentialCache {
     });
   }
 
-  private IssuedCredentials mint(AssumeRoleCall call) {
+  private Entry mint(AssumeRoleCall call) {
     try {
-      return sts.assumeRole(call);
+      return Entry.of(call, sts.assumeRole(call));
     } catch (dev.credbroker.server.aws.AwsCallException e) {
       throw new CompletionException(e);
     }
@@ -155,21 +179,22 @@ public final class CredentialCache {
    * creation would drop the refreshed credential when the old one stopped being servable).
    * Serving is allowed at exactly the margin, hence the extra nanosecond.
    */
-  private final class WhileServable implements Expiry<AssumeRoleCall, IssuedCredentials> {
+  private final class WhileServable implements Expiry<AssumeRoleCall, Entry> {
     @Override
-    public long expireAfterCreate(AssumeRoleCall call, IssuedCredentials c, long now) {
+    public long expireAfterCreate(AssumeRoleCall call, Entry entry, long now) {
+      IssuedCredentials c = entry.credentials();
       long until = ClockTicker.nanos(c.expiration()) - hardMargin(c).toNanos() + 1;
       return Math.max(0, until - now);
     }
 
     @Override
-    public long expireAfterUpdate(AssumeRoleCall call, IssuedCredentials c, long now,
+    public long expireAfterUpdate(AssumeRoleCall call, Entry entry, long now,
         long currentDuration) {
-      return expireAfterCreate(call, c, now);
+      return expireAfterCreate(call, entry, now);
     }
 
     @Override
-    public long expireAfterRead(AssumeRoleCall call, IssuedCredentials c, long now,
+    public long expireAfterRead(AssumeRoleCall call, Entry entry, long now,
         long currentDuration) {
       return currentDuration;
     }

@@ -1,16 +1,19 @@
 package dev.credbroker.server.cache;
 
+import dev.credbroker.core.audit.AuditEvent;
 import dev.credbroker.core.config.RoleConfig;
 import dev.credbroker.core.policy.Decision;
-import dev.credbroker.core.policy.NotEntitledException;
 import dev.credbroker.core.policy.PolicyEngine;
 import dev.credbroker.core.policy.PolicyInput;
 import dev.credbroker.core.policy.RoleGrant;
 import dev.credbroker.core.policy.Target;
+import dev.credbroker.core.revocation.Revocations;
 import dev.credbroker.server.aws.AssumeRoleCall;
 import dev.credbroker.server.aws.SessionNames;
 import dev.credbroker.server.model.IssuedCredentials;
+import dev.credbroker.server.model.Outcome;
 import dev.credbroker.server.model.Secret;
+import dev.credbroker.server.revocation.RevocationBook;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -33,16 +36,39 @@ public final class CredentialVendor {
       String sessionName) {}
 
   /**
+   * Allowed with the credential, Denied with the policy's decision; AWS failures complete the
+   * future exceptionally (the caller maps them to a status).
+   */
+
+  /**
    * {@code callerToken} is used only for roles in {@code web_identity} mode, where it becomes the
    * WebIdentityToken; its hash keys the cache so each token gets its own session.
    */
-  public CompletableFuture<Vended> vend(PolicyEngine policy, PolicyInput in, String subject,
+  public CompletableFuture<Outcome<Vended>> vend(PolicyEngine policy, PolicyInput in, String subject,
       String roleAlias, Optional<Duration> requested, Secret callerToken, String tokenHash) {
+    return vend(policy, in, subject, roleAlias, requested, callerToken, tokenHash,
+        RevocationBook.disabled(), null);
+  }
+
+  /**
+   * As above, and refused when a revocation names the source identity the grant would set on the
+   * session ({@code facts}: the caller as revocations see it; the other targets were checked
+   * before the call reached the vendor).
+   */
+  public CompletableFuture<Outcome<Vended>> vend(PolicyEngine policy, PolicyInput in, String subject,
+      String roleAlias, Optional<Duration> requested, Secret callerToken, String tokenHash,
+      RevocationBook revocations, Revocations.Caller facts) {
     Decision decision = policy.decide(in, Target.role(roleAlias));
     if (!decision.allowed()) {
-      return CompletableFuture.failedFuture(new NotEntitledException(decision));
+      return CompletableFuture.completedFuture(new Outcome.Denied<>(decision, decision.target()));
     }
     RoleGrant grant = decision.roleGrant().orElseThrow();
+    if (grant.sourceIdentity().isPresent() && !revocations.quiet()
+        && revocations.check(facts, new Revocations.Asked.Role(roleAlias, grant.sourceIdentity()))
+            instanceof RevocationBook.Verdict.Revoked revoked) {
+      return CompletableFuture.completedFuture(new Outcome.Revoked<>(revoked.revocation().id(),
+          revoked.revocation().reason()));
+    }
     Duration wanted = requested.orElse(defaultDuration);
     Duration duration = wanted.compareTo(grant.maxDuration()) < 0 ? wanted : grant.maxDuration();
     String sessionName = SessionNames.of(in.issuer(), subject);
@@ -51,7 +77,13 @@ public final class CredentialVendor {
     AssumeRoleCall call = new AssumeRoleCall(web, grant.roleArn(), sessionName, duration,
         grant.sessionTags(), grant.role().transitiveTagKeys(), grant.sourceIdentity(),
         grant.role().sessionPolicy(), grant.role().policyArns(), grant.role().externalId());
-    return cache.get(call).thenApply(l -> new Vended(l.credentials(), l.cacheHit(), decision,
-        sessionName));
+    return cache.get(call).thenApply(l -> Outcome.Allowed.by(decision,
+        new Vended(l.credentials(), l.cacheHit(), decision, sessionName),
+        new Outcome.Handed.Credential(l.audit(), l.cacheHit() ? AuditEvent.Cache.HIT
+            : AuditEvent.Cache.MISS, nonNull(l.credentials().awsRequestId()))));
+  }
+
+  static String nonNull(String awsRequestId) {
+    return awsRequestId == null ? "" : awsRequestId;
   }
 }

@@ -87,6 +87,11 @@ public final class SecretCache {
     metrics.entries(() -> cache.synchronous().estimatedSize());
   }
 
+  /** Forgets every value, so the next reads come from Secrets Manager (after a revocation). */
+  public void dropAll() {
+    cache.synchronous().invalidateAll();
+  }
+
   public CompletableFuture<Lookup> get(Key key, Freshness freshness, boolean force) {
     return lookup(key, freshness, force).thenApply(l -> {
       metrics.lookup(switch (l.source()) {

@@ -1,13 +1,14 @@
 package dev.credbroker.server.cache;
 
+import dev.credbroker.core.audit.AuditEvent;
 import dev.credbroker.core.config.SecretConfig;
 import dev.credbroker.core.policy.Decision;
-import dev.credbroker.core.policy.NotEntitledException;
 import dev.credbroker.core.policy.PolicyEngine;
 import dev.credbroker.core.policy.PolicyInput;
 import dev.credbroker.core.policy.Target;
 import dev.credbroker.server.aws.AssumeRoleCall;
 import dev.credbroker.server.aws.SecretCall;
+import dev.credbroker.server.model.Outcome;
 import dev.credbroker.server.model.SecretVersion;
 import java.time.Duration;
 import java.util.List;
@@ -45,13 +46,17 @@ public final class SecretVendor {
   public record Request(String requested, Optional<String> versionId,
       Optional<String> versionStage, boolean forceRefresh) {}
 
-  public CompletableFuture<Vended> vend(PolicyEngine policy, PolicyInput in, String subject,
-      Request request) {
+  /**
+   * Allowed with the version read, Denied with the policy's decision; AWS failures and a refused
+   * forced refresh complete the future exceptionally (the caller maps them to a status).
+   */
+  public CompletableFuture<Outcome<Vended>> vend(PolicyEngine policy, PolicyInput in,
+      String subject, Request request) {
     String alias = policy.secretAlias(request.requested());
     Decision decision = policy.decide(in, Target.secret(alias));
     if (!decision.allowed()) {
-      return CompletableFuture.failedFuture(
-          new NotEntitledException(decision, Target.secret(request.requested())));
+      return CompletableFuture.completedFuture(
+          new Outcome.Denied<>(decision, Target.secret(request.requested())));
     }
     SecretConfig secret = policy.secret(alias).orElseThrow();
     if (request.forceRefresh()) {
@@ -70,6 +75,13 @@ public final class SecretVendor {
         Optional.empty(), List.of(), secret.externalId()));
     var freshness = new SecretCache.Freshness(secret.cacheTtl(), secret.staleGrace());
     return cache.get(new SecretCache.Key(call, role), freshness, request.forceRefresh())
-        .thenApply(l -> new Vended(l.version(), l.source(), decision, alias, secret.secretId()));
+        .thenApply(l -> Outcome.Allowed.by(decision,
+            new Vended(l.version(), l.source(), decision, alias, secret.secretId()),
+            new Outcome.Handed.SecretRead(new AuditEvent.SecretRead(l.version().versionId(),
+                l.version().versionStages()), switch (l.source()) {
+                  case HIT -> AuditEvent.Cache.HIT;
+                  case MISS -> AuditEvent.Cache.MISS;
+                  case STALE -> AuditEvent.Cache.STALE;
+                }, CredentialVendor.nonNull(l.version().awsRequestId()))));
   }
 }

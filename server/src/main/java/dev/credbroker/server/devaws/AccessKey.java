@@ -28,11 +28,16 @@ public record AccessKey(String id, String secret, String principalArn, Optional<
     return now.isBefore(s.expiration()) ? SessionState.VALID : SessionState.EXPIRED;
   }
 
-  /** A minted session: its token and when it stops being accepted. */
-  public record Session(String token, java.time.Instant expiration) {
+  /**
+   * A minted session: its token, when it stops being accepted, and what IAM conditions see of
+   * it ({@code aws:TokenIssueTime}, {@code aws:SourceIdentity}).
+   */
+  public record Session(String token, java.time.Instant expiration, java.time.Instant issuedAt,
+      Optional<String> sourceIdentity) {
     @Override
     public String toString() {
-      return "Session[token=<redacted>, expiration=" + expiration + "]";
+      return "Session[token=<redacted>, expiration=" + expiration + ", issuedAt=" + issuedAt
+          + ", sourceIdentity=" + sourceIdentity + "]";
     }
   }
 

@@ -21,9 +21,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * A DEVELOPMENT AWS endpoint on loopback, for {@code --dev} and for tests: STS (Query protocol)
- * and Secrets Manager (JSON 1.1) on one port, SigV4-checked, validating parameters as the API
- * references document them, minting random credentials that only this endpoint accepts. It lets a
+ * A DEVELOPMENT AWS endpoint on loopback, for {@code --dev} and for tests: STS and IAM's inline
+ * role policies (Query protocol) and Secrets Manager (JSON 1.1) on one port, SigV4-checked,
+ * validating parameters as the API references document them, minting random credentials that only this endpoint accepts. It lets a
  * newcomer watch the broker vend a credential and a secret through the real AWS SDK and the AWS
  * CLI without an AWS account. It always binds to loopback; it is not AWS and never a production
  * component (the broker starts it only under {@code --dev --aws dev}).
@@ -42,6 +42,8 @@ public final class DevAws implements AutoCloseable {
   private final DevSecretStore secrets;
   private final StsQueryProtocol sts;
   private final SecretsManagerJsonProtocol secretsManager;
+  private final DevRolePolicies rolePolicies = new DevRolePolicies();
+  private final IamQueryProtocol iam;
 
   private DevAws(Builder b, HttpServer http, ExecutorService threads) {
     this.http = http;
@@ -50,9 +52,11 @@ public final class DevAws implements AutoCloseable {
     this.credentials = new DevCredentials(b.account, b.brokerKey);
     this.secrets = new DevSecretStore(b.clock, b.region, b.account);
     SigV4Verifier signatures = new SigV4Verifier(b.signatureClock);
-    this.sts = new StsQueryProtocol(b.clock, b.account, credentials, signatures, b.hooks);
+    ExplicitDenies denies = new ExplicitDenies(rolePolicies);
+    this.sts = new StsQueryProtocol(b.clock, credentials, signatures, denies, b.hooks);
     this.secretsManager = new SecretsManagerJsonProtocol(b.clock, secrets, credentials, signatures,
-        b.hooks);
+        denies, b.hooks);
+    this.iam = new IamQueryProtocol(b.clock, credentials, signatures, rolePolicies, b.hooks);
   }
 
   public static Builder builder() {
@@ -75,6 +79,11 @@ public final class DevAws implements AutoCloseable {
 
   public DevSecretStore secrets() {
     return secrets;
+  }
+
+  /** The roles' inline policies, as IAM's PutRolePolicy left them. */
+  public DevRolePolicies rolePolicies() {
+    return rolePolicies;
   }
 
   /** AssumeRoleWithWebIdentity accepts tokens whose {@code iss} is this issuer. */
@@ -106,8 +115,13 @@ public final class DevAws implements AutoCloseable {
         var request = new SigV4Verifier.SignedRequest(ex.getRequestMethod(), ex.getRequestURI(),
             name -> header(headers, name), body);
         Optional<String> target = header(headers, "x-amz-target");
-        answer = target.isPresent() ? secretsManager.handle(request, target.get())
-            : sts.handle(request);
+        if (target.isPresent()) {
+          answer = secretsManager.handle(request, target.get());
+        } else if (SigV4Verifier.scopedService(request).filter("iam"::equals).isPresent()) {
+          answer = iam.handle(request);
+        } else {
+          answer = sts.handle(request); // AssumeRoleWithWebIdentity comes unsigned
+        }
       }
       byte[] bytes = answer.body().getBytes(StandardCharsets.UTF_8);
       ex.getResponseHeaders().set("Content-Type", answer.contentType());

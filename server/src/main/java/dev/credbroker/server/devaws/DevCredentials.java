@@ -63,12 +63,14 @@ public final class DevCredentials {
     trusted.add(other);
   }
 
-  AccessKey mint(String assumedRoleArn, Instant expiration, Instant now) {
+  AccessKey mint(String assumedRoleArn, Instant expiration, Instant now,
+      Optional<String> sourceIdentity) {
     Instant forgotten = now.minus(FORGET_AFTER);
     keys.values().removeIf(k -> k.session().isPresent()
         && k.session().get().expiration().isBefore(forgotten));
     AccessKey key = new AccessKey("ASIA" + upper(16), text(40), assumedRoleArn, Optional.of(
-        new AccessKey.Session("IQoJdev" + text(160), expiration.truncatedTo(ChronoUnit.SECONDS))));
+        new AccessKey.Session("IQoJdev" + text(160), expiration.truncatedTo(ChronoUnit.SECONDS),
+            now.truncatedTo(ChronoUnit.SECONDS), sourceIdentity)));
     keys.put(key.id(), key);
     return key;
   }

@@ -32,9 +32,11 @@ final class SecretsManagerJsonProtocol {
   private final DevCredentials credentials;
   private final SigV4Verifier signatures;
   private final DevAwsHooks hooks;
+  private final ExplicitDenies denies;
 
   SecretsManagerJsonProtocol(Clock clock, DevSecretStore store, DevCredentials credentials,
-      SigV4Verifier signatures, DevAwsHooks hooks) {
+      SigV4Verifier signatures, ExplicitDenies denies, DevAwsHooks hooks) {
+    this.denies = denies;
     this.clock = clock;
     this.store = store;
     this.credentials = credentials;
@@ -54,13 +56,16 @@ final class SecretsManagerJsonProtocol {
           || !request.header().apply("content-type").orElse("").startsWith(JSON)) {
         throw AwsRefusal.invalid("SerializationException", "expected a POST of " + JSON);
       }
-      String principal = caller(request);
+      AccessKey caller = caller(request);
+      String principal = caller.principalArn();
       Map<String, Object> in;
       try {
         in = JSONObjectUtils.parse(new String(request.body(), StandardCharsets.UTF_8));
       } catch (ParseException e) {
         throw AwsRefusal.invalid("SerializationException", "the request body is not a JSON object");
       }
+      denies.check(caller, "secretsmanager:" + action, in.get("SecretId") instanceof String id
+          ? id : "*");
       Map<String, Object> out = switch (action) {
         case "GetSecretValue" -> getSecretValue(in, principal);
         case "DescribeSecret" -> describeSecret(in, principal);
@@ -75,8 +80,8 @@ final class SecretsManagerJsonProtocol {
     }
   }
 
-  /** The principal that validly signed the request, with its session token if it has one. */
-  private String caller(SigV4Verifier.SignedRequest request) throws AwsRefusal {
+  /** The key that validly signed the request, with its session token if it has one. */
+  private AccessKey caller(SigV4Verifier.SignedRequest request) throws AwsRefusal {
     AccessKey key;
     try {
       key = signatures.verify(request, "secretsmanager", credentials::lookup);
@@ -90,7 +95,7 @@ final class SecretsManagerJsonProtocol {
           + " token included in the request is invalid.");
       case EXPIRED -> throw AwsRefusal.invalid("ExpiredTokenException", "The security token"
           + " included in the request is expired");
-      case NONE, VALID -> key.principalArn();
+      case NONE, VALID -> key;
     };
   }
 

@@ -43,6 +43,15 @@ final class SigV4Verifier {
     this.clock = clock;
   }
 
+  /**
+   * The service a request's signature is scoped to ({@code sts}, {@code iam}, ...), read without
+   * verifying it: it only routes the request to the protocol that then verifies it for itself.
+   */
+  static Optional<String> scopedService(SignedRequest request) {
+    return request.header().apply("authorization").map(AUTHORIZATION::matcher)
+        .filter(Matcher::lookingAt).map(m -> m.group(4));
+  }
+
   /** A request as the verifier needs it: headers looked up case-insensitively. */
   record SignedRequest(String method, URI uri, Function<String, Optional<String>> header,
       byte[] body) {}

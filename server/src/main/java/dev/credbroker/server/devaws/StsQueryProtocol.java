@@ -1,20 +1,20 @@
 package dev.credbroker.server.devaws;
 
+import static dev.credbroker.server.devaws.QueryProtocol.xml;
+
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.SignedJWT;
 import dev.credbroker.core.limits.Limits;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,19 +40,19 @@ final class StsQueryProtocol {
   private static final int PACKED_LIMIT = 2048;
 
   private final Clock clock;
-  private final String account;
   private final DevCredentials credentials;
-  private final SigV4Verifier signatures;
+  private final QueryProtocol query;
   private final DevAwsHooks hooks;
+  private final ExplicitDenies denies;
   private final Set<String> trustedIssuers = ConcurrentHashMap.newKeySet();
   private volatile Duration maxSessionDuration = Limits.MAX_SESSION;
 
-  StsQueryProtocol(Clock clock, String account, DevCredentials credentials,
-      SigV4Verifier signatures, DevAwsHooks hooks) {
+  StsQueryProtocol(Clock clock, DevCredentials credentials, SigV4Verifier signatures,
+      ExplicitDenies denies, DevAwsHooks hooks) {
+    this.denies = denies;
     this.clock = clock;
-    this.account = account;
     this.credentials = credentials;
-    this.signatures = signatures;
+    this.query = new QueryProtocol(clock, credentials, signatures, XMLNS);
     this.hooks = hooks;
   }
 
@@ -68,9 +68,9 @@ final class StsQueryProtocol {
     String requestId = UUID.randomUUID().toString();
     Map<String, String> form;
     try {
-      form = form(request);
+      form = QueryProtocol.form(request);
     } catch (AwsRefusal r) {
-      return error(r, requestId);
+      return query.error(r, requestId);
     }
     String action = form.getOrDefault("Action", "");
     try {
@@ -84,56 +84,19 @@ final class StsQueryProtocol {
       }
       String result = switch (action) {
         case "AssumeRoleWithWebIdentity" -> assumeRoleWithWebIdentity(form); // unsigned by design
-        case "AssumeRole" -> assumeRole(form, caller(request));
-        case "GetCallerIdentity" -> getCallerIdentity(caller(request));
+        case "AssumeRole" -> {
+          AccessKey caller = query.caller(request, "sts");
+          denies.check(caller, "sts:AssumeRole", form.getOrDefault("RoleArn", "*"));
+          yield assumeRole(form, caller);
+        }
+        case "GetCallerIdentity" -> getCallerIdentity(query.caller(request, "sts"));
         default -> throw AwsRefusal.invalid("InvalidAction", "Could not find operation " + action
             + " for version " + VERSION);
       };
-      return new Answer(200, "text/xml", "<" + action + "Response xmlns=\"" + XMLNS + "\"><"
-          + action + "Result>" + result + "</" + action + "Result><ResponseMetadata><RequestId>"
-          + requestId + "</RequestId></ResponseMetadata></" + action + "Response>", requestId);
+      return query.ok(action, result, requestId);
     } catch (AwsRefusal r) {
-      return error(r, requestId);
+      return query.error(r, requestId);
     }
-  }
-
-  private static Map<String, String> form(SigV4Verifier.SignedRequest request) throws AwsRefusal {
-    if (!"POST".equals(request.method())) {
-      throw new AwsRefusal(405, "InvalidAction", "this endpoint accepts the Query protocol as a"
-          + " form POST");
-    }
-    Map<String, String> out = new HashMap<>();
-    String body = new String(request.body(), StandardCharsets.UTF_8);
-    for (String pair : body.split("&")) {
-      int eq = pair.indexOf('=');
-      if (eq <= 0) {
-        continue;
-      }
-      try {
-        String key = URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8);
-        if (out.put(key, URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8)) != null) {
-          throw AwsRefusal.invalid("InvalidParameterCombination", "parameter " + key
-              + " given more than once");
-        }
-      } catch (IllegalArgumentException e) {
-        throw AwsRefusal.invalid("MalformedQueryString", "the request body is not"
-            + " application/x-www-form-urlencoded");
-      }
-    }
-    return out;
-  }
-
-  /** The signer, which for a minted session must also send its token and not be expired. */
-  private AccessKey caller(SigV4Verifier.SignedRequest request) throws AwsRefusal {
-    AccessKey key = signatures.verify(request, "sts", credentials::lookup);
-    return switch (key.session(request.header().apply("x-amz-security-token").orElse(""),
-        clock.instant())) {
-      case WRONG_TOKEN -> throw new AwsRefusal(403, "InvalidClientTokenId", "The security token"
-          + " included in the request is invalid.");
-      case EXPIRED -> throw new AwsRefusal(400, "ExpiredToken", "The security token included in"
-          + " the request is expired");
-      case NONE, VALID -> key;
-    };
   }
 
   private String getCallerIdentity(AccessKey caller) {
@@ -175,7 +138,8 @@ final class StsQueryProtocol {
     checkMaxSession(seconds);
     String sourceIdentity = f.get("SourceIdentity");
     return (sourceIdentity == null ? "" : "<SourceIdentity>" + xml(sourceIdentity)
-        + "</SourceIdentity>") + mint(role, session, seconds)
+        + "</SourceIdentity>")
+        + mint(role, session, seconds, Optional.ofNullable(sourceIdentity))
         + "<PackedPolicySize>" + Math.min(100, packed * 100 / PACKED_LIMIT) + "</PackedPolicySize>";
   }
 
@@ -244,7 +208,8 @@ final class StsQueryProtocol {
     checkMaxSession(seconds);
     return "<SubjectFromWebIdentityToken>" + xml(String.valueOf(claims.get("sub")))
         + "</SubjectFromWebIdentityToken><Audience>" + xml(String.valueOf(claims.get("aud")))
-        + "</Audience>" + mint(role, session, seconds) + "<Provider>" + xml(String.valueOf(iss))
+        + "</Audience>" + mint(role, session, seconds, Optional.empty())
+        + "<Provider>" + xml(String.valueOf(iss))
         + "</Provider>";
   }
 
@@ -256,11 +221,12 @@ final class StsQueryProtocol {
   }
 
   /** Mints a session for the role; the AssumedRoleUser and Credentials elements. */
-  private String mint(Matcher role, String session, int seconds) {
+  private String mint(Matcher role, String session, int seconds,
+      Optional<String> sourceIdentity) {
     String assumed = "arn:aws:sts::" + role.group(1) + ":assumed-role/" + role.group(3) + "/"
         + session;
     Instant now = clock.instant();
-    AccessKey key = credentials.mint(assumed, now.plusSeconds(seconds), now);
+    AccessKey key = credentials.mint(assumed, now.plusSeconds(seconds), now, sourceIdentity);
     AccessKey.Session s = key.session().orElseThrow();
     return "<AssumedRoleUser><Arn>" + xml(assumed) + "</Arn><AssumedRoleId>AROADEV"
         + Integer.toHexString(role.group(0).hashCode()).toUpperCase(Locale.ROOT) + ":"
@@ -268,18 +234,6 @@ final class StsQueryProtocol {
         + key.id() + "</AccessKeyId><SecretAccessKey>" + key.secret()
         + "</SecretAccessKey><SessionToken>" + s.token() + "</SessionToken><Expiration>"
         + s.expiration() + "</Expiration></Credentials>";
-  }
-
-  private static Answer error(AwsRefusal r, String requestId) {
-    return new Answer(r.status(), "text/xml", "<ErrorResponse xmlns=\"" + XMLNS + "\"><Error><Type>"
-        + (r.status() >= 500 ? "Receiver" : "Sender") + "</Type><Code>" + xml(r.code())
-        + "</Code><Message>" + xml(r.getMessage()) + "</Message></Error><RequestId>" + requestId
-        + "</RequestId></ErrorResponse>", requestId);
-  }
-
-  static String xml(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        .replace("\"", "&quot;");
   }
 
   /** Collects constraint failures the way STS reports them: "N validation errors detected". */

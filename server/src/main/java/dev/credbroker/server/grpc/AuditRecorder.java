@@ -1,13 +1,22 @@
 package dev.credbroker.server.grpc;
 
+import dev.credbroker.core.audit.Rpc;
+import dev.credbroker.core.digest.Sha256;
 import dev.credbroker.server.audit.AuditLog;
+import dev.credbroker.server.auth.VerifiedIdentity;
+import dev.credbroker.server.model.Outcome;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Connects calls to the audit log: each call gets a {@link CallAudit} that collects what the call
- * learns (caller, target, decision, what was handed out) and writes exactly one record when the
- * call ends. {@code claims} names the token claims copied into records.
+ * Connects calls to the audit log: gathers a call's facts when its outcome is known, has
+ * {@link CallRecord} make the record and appends it. {@code claims} names the token claims copied
+ * into records.
  */
 public final class AuditRecorder {
   private final AuditLog log;
@@ -20,7 +29,28 @@ public final class AuditRecorder {
     this.clock = clock;
   }
 
-  CallAudit start(CallInfo call, String rpc) {
-    return new CallAudit(log, claims, clock, call, rpc);
+  /** Appends the record of {@code call}; its answer may leave once the future completes. */
+  CompletableFuture<Void> record(CallInfo call, Rpc rpc, Asked asked,
+      Optional<VerifiedIdentity> caller, Outcome<?> outcome) {
+    CallFacts facts = new CallFacts(clock.instant(), call.requestId(), call.peerAddress(),
+        caller.map(VerifiedIdentity::tokenHash).orElseGet(() -> tokenHash(call)),
+        caller.map(id -> id.auditCaller(claims)), asked,
+        Duration.ofNanos(System.nanoTime() - call.startNanos()));
+    return log.append(CallRecord.of(facts, rpc, outcome));
+  }
+
+  /**
+   * Records a call that no handler answers (no usable token, a malformed body), then closes
+   * {@code serverCall} with its refusal, or with UNAVAILABLE when the record cannot be written.
+   */
+  void refuse(ServerCall<?, ?> serverCall, CallInfo call, Rpc rpc, Outcome<?> refused) {
+    io.grpc.Status status = StatusMapping.refusal(refused);
+    record(call, rpc, Asked.NOTHING, Optional.empty(), refused).whenComplete((written, error) ->
+        serverCall.close(error == null ? status : StatusMapping.toStatus(error, call),
+            new Metadata()));
+  }
+
+  private static String tokenHash(CallInfo call) {
+    return call.bearer() == null ? "" : Sha256.shortHex(Sha256.of(call.bearer().reveal()));
   }
 }

@@ -1,16 +1,19 @@
 package dev.credbroker.server.grpc;
 
 import dev.credbroker.core.audit.AuditEvent;
+import dev.credbroker.core.audit.Rpc;
+import dev.credbroker.core.audit.StatusCode;
 import dev.credbroker.core.audit.AuditFiles;
 import dev.credbroker.core.audit.AuditQuery;
 import dev.credbroker.core.audit.AuditSearch;
 import dev.credbroker.core.policy.Decision;
-import dev.credbroker.core.policy.NotEntitledException;
 import dev.credbroker.core.policy.PolicyInput;
 import dev.credbroker.core.policy.Target;
 import dev.credbroker.proto.v1.AuditRecord;
 import dev.credbroker.proto.v1.AuditServiceGrpc;
 import dev.credbroker.proto.v1.SearchAuditRequest;
+import dev.credbroker.server.auth.VerifiedIdentity;
+import dev.credbroker.server.model.Outcome;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -35,8 +38,7 @@ public final class AuditSearchService extends AuditServiceGrpc.AuditServiceImplB
   private static final Logger log = LoggerFactory.getLogger(AuditSearchService.class);
   static final int DEFAULT_LIMIT = 1000;
 
-  private final Supplier<BrokerState> state;
-  private final AuditRecorder audit;
+  private final Serving serving;
   private final Optional<Path> auditFile;
   private final Executor io;
   private final Clock clock;
@@ -44,8 +46,7 @@ public final class AuditSearchService extends AuditServiceGrpc.AuditServiceImplB
   /** {@code auditFile} is the live file of the file sink; empty when records go to stdout. */
   public AuditSearchService(Supplier<BrokerState> state, AuditRecorder audit,
       Optional<Path> auditFile, Executor io, Clock clock) {
-    this.state = state;
-    this.audit = audit;
+    this.serving = new Serving(state, audit);
     this.auditFile = auditFile;
     this.io = io;
     this.clock = clock;
@@ -53,26 +54,26 @@ public final class AuditSearchService extends AuditServiceGrpc.AuditServiceImplB
 
   @Override
   public void searchAudit(SearchAuditRequest request, StreamObserver<AuditRecord> responses) {
-    CallInfo call = CallInfo.current();
-    CallAudit record = audit.start(call, "SearchAudit");
     FlowGate gate = new FlowGate((ServerCallStreamObserver<AuditRecord>) responses);
-    BrokerState now = state.get();
-    CompletableFuture<AuditQuery> allowed = CredentialBrokerService.authenticate(now, call, record)
-        .thenApply(id -> {
-          AuditQuery query = query(request);
-          Decision d = now.policy().decide(new PolicyInput(id.issuer(), id.claims(), call.peerIp(),
-              clock.instant()), Target.AUDITOR);
-          record.decision(d);
-          if (!d.allowed()) {
-            throw new java.util.concurrent.CompletionException(new NotEntitledException(d));
-          }
-          if (auditFile.isEmpty()) {
-            throw Status.FAILED_PRECONDITION.withDescription("this broker writes its audit log to"
-                + " stdout; search it in your log pipeline").asRuntimeException();
-          }
-          return query;
-        });
-    record.answer(allowed, query -> io.execute(() -> stream(query, gate, responses)), responses);
+    serving.serve(Rpc.SEARCH_AUDIT, CheckedRequest.unchecked(request), this::allowed,
+        query -> io.execute(() -> stream(query, gate, responses)), responses);
+  }
+
+  /** The query, once the caller holds the auditor entitlement and there are files to search. */
+  private CompletableFuture<Outcome<AuditQuery>> allowed(BrokerState now, CallInfo call,
+      SearchAuditRequest request, VerifiedIdentity id) {
+    AuditQuery query = query(request);
+    Decision d = now.policy().decide(new PolicyInput(id.issuer(), id.claims(), call.peerIp(),
+        clock.instant()), Target.AUDITOR);
+    if (!d.allowed()) {
+      return CompletableFuture.completedFuture(new Outcome.Denied<>(d, Target.AUDITOR));
+    }
+    if (auditFile.isEmpty()) {
+      return CompletableFuture.completedFuture(new Outcome.Failed<>(StatusCode.FAILED_PRECONDITION,
+          "this broker writes its audit log to stdout; search it in your log pipeline",
+          d.ruleIds()));
+    }
+    return CompletableFuture.completedFuture(Outcome.Allowed.by(d, query, Outcome.Handed.NOTHING));
   }
 
   private void stream(AuditQuery query, FlowGate gate, StreamObserver<AuditRecord> responses) {

@@ -3,6 +3,7 @@ package dev.credbroker.server.grpc;
 import dev.credbroker.core.config.ConfigException;
 import dev.credbroker.core.config.ServerConfig;
 import dev.credbroker.core.config.ServerLimits;
+import dev.credbroker.proto.v1.AdminServiceGrpc;
 import dev.credbroker.proto.v1.AuditServiceGrpc;
 import dev.credbroker.proto.v1.CredentialBrokerGrpc;
 import dev.credbroker.server.metrics.BrokerMetrics;
@@ -271,6 +272,9 @@ public final class BrokerServer {
       if (all.stream().noneMatch(s -> isService(s, AuditServiceGrpc.SERVICE_NAME))) {
         all.add(new AuditServiceGrpc.AuditServiceImplBase() {});
       }
+      if (all.stream().noneMatch(s -> isService(s, AdminServiceGrpc.SERVICE_NAME))) {
+        all.add(new AdminServiceGrpc.AdminServiceImplBase() {});
+      }
       List<String> names = new ArrayList<>();
       CallInfoInterceptor callInfo = new CallInfoInterceptor();
       RequireBearerInterceptor bearer = new RequireBearerInterceptor(audit);
@@ -279,6 +283,9 @@ public final class BrokerServer {
         ServerServiceDefinition definition = RequestParsing.wrap(s.bindService(), malformed,
             limits.maxInboundMessageBytes(), metrics.server());
         names.add(definition.getServiceDescriptor().getName());
+        if (audit.isPresent()) {
+          Rpcs.requireNamed(definition); // every refusal of these services is recorded by name
+        }
         // Interceptors run last-added first: call info is captured, then the bearer is required;
         // request bodies are parsed inside both, so a malformed one is refused and recorded.
         nb.addService(ServerInterceptors.intercept(definition, bearer, callInfo));

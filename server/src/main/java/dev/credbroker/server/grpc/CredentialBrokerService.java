@@ -1,6 +1,6 @@
 package dev.credbroker.server.grpc;
 
-import dev.credbroker.core.audit.AuditEvent;
+import dev.credbroker.core.audit.Rpc;
 import dev.credbroker.core.limits.Limits;
 import dev.credbroker.core.policy.Decision;
 import dev.credbroker.core.policy.PolicyEngine;
@@ -21,14 +21,14 @@ import dev.credbroker.proto.v1.WhoAmIResponse;
 import dev.credbroker.server.auth.VerifiedIdentity;
 import dev.credbroker.server.cache.CredentialVendor;
 import dev.credbroker.server.cache.SecretVendor;
-import dev.credbroker.server.model.Secret;
+import dev.credbroker.server.model.Outcome;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -43,12 +43,11 @@ public final class CredentialBrokerService extends CredentialBrokerGrpc.Credenti
   static final int MAX_VERSION_ID = 64;
   static final int MAX_VERSION_STAGE = 256;
 
-  private final Supplier<BrokerState> state;
   private final CredentialVendor vendor;
   private final SecretVendor secrets;
   private final String region;
   private final Clock clock;
-  private final AuditRecorder audit;
+  private final Serving serving;
 
   /**
    * {@code state} is read once per request, so a reloaded configuration applies to new requests
@@ -57,36 +56,35 @@ public final class CredentialBrokerService extends CredentialBrokerGrpc.Credenti
    */
   public CredentialBrokerService(Supplier<BrokerState> state, CredentialVendor vendor,
       SecretVendor secrets, String region, Clock clock, AuditRecorder audit) {
-    this.state = state;
     this.vendor = vendor;
     this.secrets = secrets;
     this.region = region;
     this.clock = clock;
-    this.audit = audit;
+    this.serving = new Serving(state, audit);
   }
+
+  /** A role's alias and the duration asked for, once checked. */
+  private record RoleRequest(String alias, Optional<Duration> duration) {}
 
   @Override
   public void getAwsCredentials(GetAwsCredentialsRequest request,
       StreamObserver<AwsCredentials> responses) {
-    CallInfo call = CallInfo.current();
-    CallAudit record = audit.start(call, "GetAwsCredentials");
-    BrokerState now = state.get();
-    CompletableFuture<CredentialVendor.Vended> vended = checked(() -> {
+    serving.unary(Rpc.GET_AWS_CREDENTIALS, roleRequest(request), (now, call, role, id) ->
+        vendor.vend(now.policy(), input(id, call), id.subject(), role.alias(), role.duration(),
+            call.bearer(), id.tokenHash(), now.revocations(), id.revocationFacts())
+            .thenApply(o -> o.map(v -> credentials(v, role.alias()))),
+        responses);
+  }
+
+  /** The role is named in the record once its alias is valid, even if the duration is not. */
+  private static CheckedRequest<RoleRequest> roleRequest(GetAwsCredentialsRequest request) {
+    try {
       requireAlias("role", request.getRole());
-      record.role(request.getRole());
-      return duration(request);
-    }).thenCompose(duration -> authenticate(now, call, record).thenCompose(id ->
-        vendor.vend(now.policy(), input(id, call), id.subject(), request.getRole(), duration,
-            call.bearer(), id.tokenHash())))
-        .thenApply(v -> {
-          var c = v.credentials();
-          record.decision(v.decision()).credential(new AuditEvent.IssuedCredential(
-              c.accessKeyId(), v.sessionName(), c.sourceIdentity().orElse(""), c.expiration(),
-              c.assumedRoleArn()), v.cacheHit() ? AuditEvent.Cache.HIT : AuditEvent.Cache.MISS,
-              c.awsRequestId());
-          return v;
-        });
-    respond(record, vended, v -> credentials(v, request.getRole()), responses);
+    } catch (RuntimeException e) {
+      return new CheckedRequest.Invalid<>(e, Asked.NOTHING);
+    }
+    return CheckedRequest.of(Asked.role(request.getRole()),
+        () -> new RoleRequest(request.getRole(), duration(request)));
   }
 
   private AwsCredentials credentials(CredentialVendor.Vended v, String alias) {
@@ -106,37 +104,15 @@ public final class CredentialBrokerService extends CredentialBrokerGrpc.Credenti
 
   @Override
   public void getSecretValue(GetSecretValueRequest request, StreamObserver<SecretValue> responses) {
-    CallInfo call = CallInfo.current();
-    CallAudit record = audit.start(call, "GetSecretValue");
-    BrokerState now = state.get();
-    CompletableFuture<SecretVendor.Vended> vended = checked(() -> {
-      SecretVendor.Request wanted = secretRequest(request);
-      record.secret(request.getSecret());
-      return wanted;
-    }).thenCompose(wanted -> authenticate(now, call, record).thenCompose(id ->
-        secrets.vend(now.policy(), input(id, call), id.subject(), wanted)))
-        .thenApply(v -> {
-          record.decision(v.decision()).secretRead(new AuditEvent.SecretRead(
-              v.version().versionId(), v.version().versionStages()), switch (v.source()) {
-                case HIT -> AuditEvent.Cache.HIT;
-                case MISS -> AuditEvent.Cache.MISS;
-                case STALE -> AuditEvent.Cache.STALE;
-              }, v.version().awsRequestId());
-          return v;
-        });
-    respond(record, vended, ProtoValues::secretValue, responses);
-  }
-
-  /**
-   * The request's checked arguments, or its INVALID_ARGUMENT, before anything else runs. Nothing
-   * escapes as a throw: the handler would end with UNKNOWN and no audit record.
-   */
-  private static <T> CompletableFuture<T> checked(Supplier<T> check) {
+    CheckedRequest<SecretVendor.Request> checked; // the secret is named once all of it is valid
     try {
-      return CompletableFuture.completedFuture(check.get());
+      checked = new CheckedRequest.Valid<>(secretRequest(request), Asked.secret(request.getSecret()));
     } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
+      checked = new CheckedRequest.Invalid<>(e, Asked.NOTHING);
     }
+    serving.unary(Rpc.GET_SECRET_VALUE, checked, (now, call, wanted, id) ->
+        secrets.vend(now.policy(), input(id, call), id.subject(), wanted)
+            .thenApply(o -> o.map(ProtoValues::secretValue)), responses);
   }
 
   private static SecretVendor.Request secretRequest(GetSecretValueRequest request) {
@@ -189,14 +165,11 @@ public final class CredentialBrokerService extends CredentialBrokerGrpc.Credenti
   @Override
   public void listEntitlements(ListEntitlementsRequest request,
       StreamObserver<ListEntitlementsResponse> responses) {
-    CallInfo call = CallInfo.current();
-    CallAudit record = audit.start(call, "ListEntitlements");
-    BrokerState now = state.get();
-    respond(record, authenticate(now, call, record), identity -> {
-      ListEntitlementsResponse listed = entitlements(now.policy(), input(identity, call));
-      record.reason("listed " + listed.getRolesCount() + " roles and " + listed.getSecretsCount()
-          + " secrets");
-      return listed;
+    serving.unary(Rpc.LIST_ENTITLEMENTS, CheckedRequest.unchecked(request), (now, call, r, id) -> {
+      ListEntitlementsResponse listed = entitlements(now.policy(), input(id, call));
+      return CompletableFuture.completedFuture(new Outcome.Allowed<>(listed, "listed "
+          + listed.getRolesCount() + " roles and " + listed.getSecretsCount() + " secrets",
+          List.of(), Outcome.Handed.NOTHING));
     }, responses);
   }
 
@@ -222,18 +195,9 @@ public final class CredentialBrokerService extends CredentialBrokerGrpc.Credenti
 
   @Override
   public void whoAmI(WhoAmIRequest request, StreamObserver<WhoAmIResponse> responses) {
-    CallInfo call = CallInfo.current();
-    CallAudit record = audit.start(call, "WhoAmI").reason("authenticated");
-    respond(record, authenticate(state.get(), call, record), identity -> whoAmI(identity, call),
-        responses);
-  }
-
-  static CompletableFuture<VerifiedIdentity> authenticate(BrokerState now, CallInfo call,
-      CallAudit record) {
-    if (call.bearerProblem() != null) {
-      return CompletableFuture.failedFuture(call.bearerProblem());
-    }
-    return now.authenticator().authenticate(call.bearer().reveal()).thenApply(record::identity);
+    serving.unary(Rpc.WHO_AM_I, CheckedRequest.unchecked(request), (now, call, r, id) ->
+        CompletableFuture.completedFuture(new Outcome.Allowed<>(whoAmI(id, call), "authenticated",
+            List.of(), Outcome.Handed.NOTHING)), responses);
   }
 
   private static WhoAmIResponse whoAmI(VerifiedIdentity identity, CallInfo call) {
@@ -246,13 +210,5 @@ public final class CredentialBrokerService extends CredentialBrokerGrpc.Credenti
         .setPeerAddress(call.peerAddress());
     identity.issuedAt().ifPresent(t -> b.setIssuedAt(ProtoValues.timestamp(t)));
     return b.build();
-  }
-
-  private static <T, R> void respond(CallAudit record, CompletableFuture<T> work,
-      Function<T, R> toResponse, StreamObserver<R> responses) {
-    record.answer(work.thenApply(toResponse), response -> {
-      responses.onNext(response);
-      responses.onCompleted();
-    }, responses);
   }
 }

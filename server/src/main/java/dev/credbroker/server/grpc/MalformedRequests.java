@@ -1,10 +1,9 @@
 package dev.credbroker.server.grpc;
 
+import dev.credbroker.server.model.Outcome;
 import dev.credbroker.server.ops.LogLimiter;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -42,18 +41,17 @@ final class MalformedRequests {
 
   void refuse(ServerCall<?, ?> call, Optional<CallInfo> info, ParsedRequest.Malformed<?> body) {
     String rpc = call.getMethodDescriptor().getBareMethodName();
-    StatusRuntimeException refusal = body.code().toStatus().withDescription(
+    Outcome<?> refused = new Outcome.Failed<>(StatusCodes.of(body.code()),
         body.code() == io.grpc.Status.Code.RESOURCE_EXHAUSTED ? body.problem()
-            : "request body is not a valid " + rpc + " request: " + body.problem())
-        .asRuntimeException();
+            : "request body is not a valid " + rpc + " request: " + body.problem());
     limiter.admit(rpc + ": " + body.problem()).ifPresent(held -> log.warn(
         "refused a malformed {} request (request id {}): {}{}", rpc,
         info.map(CallInfo::requestId).orElse("none"), body.problem(),
         held == 0 ? "" : "; " + held + " more like it since the last report"));
     if (audit.isPresent() && info.isPresent()) {
-      audit.get().start(info.get(), rpc).refuse(call, refusal, refusal);
+      audit.get().refuse(call, info.get(), Rpcs.of(call.getMethodDescriptor()), refused);
     } else {
-      call.close(refusal.getStatus(), new Metadata());
+      call.close(StatusMapping.refusal(refused), new Metadata());
     }
   }
 }

@@ -1,11 +1,10 @@
 package dev.credbroker.server.grpc;
 
+import dev.credbroker.server.model.Outcome;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.util.Optional;
 
 /**
@@ -28,13 +27,11 @@ final class RequireBearerInterceptor implements ServerInterceptor {
     if (info.bearerProblem() == null) {
       return next.startCall(call, headers);
     }
-    StatusRuntimeException refusal = Status.UNAUTHENTICATED
-        .withDescription(info.bearerProblem().getMessage()).asRuntimeException();
+    Outcome<?> refused = new Outcome.Unauthenticated<>(info.bearerProblem().getMessage());
     if (audit.isEmpty()) {
-      call.close(refusal.getStatus(), new Metadata());
+      call.close(StatusMapping.refusal(refused), new Metadata());
     } else {
-      String rpc = call.getMethodDescriptor().getBareMethodName();
-      audit.get().start(info, rpc).refuse(call, info.bearerProblem(), refusal);
+      audit.get().refuse(call, info, Rpcs.of(call.getMethodDescriptor()), refused);
     }
     return new ServerCall.Listener<>() {};
   }

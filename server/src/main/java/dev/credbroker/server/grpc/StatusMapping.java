@@ -1,10 +1,10 @@
 package dev.credbroker.server.grpc;
 
-import dev.credbroker.core.policy.NotEntitledException;
 import dev.credbroker.server.audit.AuditUnavailableException;
 import dev.credbroker.server.auth.AuthenticationException;
 import dev.credbroker.server.aws.AwsCallException;
 import dev.credbroker.server.cache.ForceRefreshLimitedException;
+import dev.credbroker.server.model.Outcome;
 import dev.credbroker.server.ops.Futures;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -12,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one table from failures to gRPC statuses. Caller mistakes never become INTERNAL; INTERNAL is
- * reserved for broker bugs, which are logged with the request id and reported to the caller
- * without detail.
+ * The one table from failures to gRPC statuses, and from outcomes to the status a refused caller
+ * receives. Caller mistakes never become INTERNAL; INTERNAL is reserved for broker bugs, which are
+ * logged with the request id and reported to the caller without detail.
  */
 final class StatusMapping {
   private static final Logger log = LoggerFactory.getLogger(StatusMapping.class);
@@ -28,9 +28,47 @@ final class StatusMapping {
 
   private StatusMapping() {}
 
-  static StatusRuntimeException toStatus(Throwable error, CallInfo call) {
-    StatusRuntimeException mapped = mapped(error, call);
-    String description = mapped.getStatus().getDescription();
+  /**
+   * The outcome of a call that ended with {@code error}: Unauthenticated for a token that was not
+   * accepted, else Failed with the status this table gives it.
+   */
+  static <T> Outcome<T> outcome(Throwable error, CallInfo call) {
+    Status status = toStatus(error, call);
+    String description = status.getDescription() == null ? "" : status.getDescription();
+    if (status.getCode() == Status.Code.UNAUTHENTICATED
+        && Futures.cause(error) instanceof AuthenticationException) {
+      return new Outcome.Unauthenticated<>(description);
+    }
+    return new Outcome.Failed<>(StatusCodes.of(status.getCode()), description);
+  }
+
+  /** What a caller whose call was not allowed receives. */
+  static Status refusal(Outcome<?> outcome) {
+    if (outcome instanceof Outcome.Denied<?> denied) {
+      // Names only what the caller asked for, identically for an alias that does not exist and
+      // one it may not use; the decision, with the real reason, is for the record.
+      return bounded(Status.PERMISSION_DENIED.withDescription("not entitled to " + denied.asked()));
+    }
+    if (outcome instanceof Outcome.Revoked<?>) {
+      return Status.PERMISSION_DENIED.withDescription("revoked");
+    }
+    if (outcome instanceof Outcome.Unauthenticated<?> refused) {
+      return bounded(Status.UNAUTHENTICATED.withDescription(refused.reason()));
+    }
+    if (outcome instanceof Outcome.Failed<?> failed) {
+      return bounded(StatusCodes.of(failed.status()).toStatus()
+          .withDescription(failed.description().isEmpty() ? null : failed.description()));
+    }
+    throw new IllegalArgumentException("an allowed call is answered, not refused");
+  }
+
+  /** The status for {@code error}, its description bounded. */
+  static Status toStatus(Throwable error, CallInfo call) {
+    return bounded(mapped(error, call));
+  }
+
+  private static Status bounded(Status mapped) {
+    String description = mapped.getDescription();
     if (description == null || (description.length() <= MAX_DESCRIPTION_CHARS
         && description.chars().noneMatch(Character::isISOControl))) {
       return mapped;
@@ -43,23 +81,20 @@ final class StatusMapping {
     if (description.length() > MAX_DESCRIPTION_CHARS) {
       bounded.append("...");
     }
-    return mapped.getStatus().withDescription(bounded.toString()).asRuntimeException();
+    return mapped.withDescription(bounded.toString());
   }
 
-  private static StatusRuntimeException mapped(Throwable error, CallInfo call) {
+  private static Status mapped(Throwable error, CallInfo call) {
     Throwable cause = Futures.cause(error);
     if (cause instanceof AuthenticationException auth) {
       Status status = switch (auth.reason()) {
         case IDP_UNAVAILABLE, BUSY -> Status.UNAVAILABLE;
         default -> Status.UNAUTHENTICATED;
       };
-      return status.withDescription(auth.getMessage()).asRuntimeException();
-    }
-    if (cause instanceof NotEntitledException denied) {
-      return Status.PERMISSION_DENIED.withDescription(denied.getMessage()).asRuntimeException();
+      return status.withDescription(auth.getMessage());
     }
     if (cause instanceof AwsCallException aws) {
-      Status status = switch (aws.kind()) {
+      return switch (aws.kind()) {
         case DENIED -> Status.PERMISSION_DENIED.withDescription("AWS refused the request: "
             + aws.getMessage());
         case NOT_FOUND -> Status.NOT_FOUND.withDescription("AWS has no such resource or version: "
@@ -70,21 +105,19 @@ final class StatusMapping {
             "AWS is unavailable and nothing valid is cached; retry with backoff ("
                 + aws.getMessage() + ")");
       };
-      return status.asRuntimeException();
     }
     if (cause instanceof AuditUnavailableException) {
       return Status.UNAVAILABLE.withDescription("the broker cannot write its audit log, so it"
-          + " refuses every decision; nothing was issued. Retry later").asRuntimeException();
+          + " refuses every decision; nothing was issued. Retry later");
     }
     if (cause instanceof ForceRefreshLimitedException limited) {
-      return Status.RESOURCE_EXHAUSTED.withDescription(limited.getMessage()).asRuntimeException();
+      return Status.RESOURCE_EXHAUSTED.withDescription(limited.getMessage());
     }
     if (cause instanceof StatusRuntimeException s) {
-      return s;
+      return s.getStatus();
     }
     log.error("request {} failed unexpectedly", call.requestId(), cause);
     return Status.INTERNAL
-        .withDescription("internal error; quote request id " + call.requestId() + " to the operator")
-        .asRuntimeException();
+        .withDescription("internal error; quote request id " + call.requestId() + " to the operator");
   }
 }

@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -17,6 +18,12 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.IamException;
 
 /**
  * Hostile requests at the development endpoint: random bodies, targets and authorization headers,
@@ -26,15 +33,23 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 class DevAwsHostileInputTest {
   private static DevAws aws;
   private static HttpClient http;
+  private static IamClient iam;
 
   @BeforeContainer
   static void start() throws Exception {
     aws = DevAws.builder().start();
     http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    AccessKey key = aws.credentials().brokerKey();
+    iam = IamClient.builder().endpointOverride(aws.endpoint()).region(Region.AWS_GLOBAL)
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .credentialsProvider(StaticCredentialsProvider.create(
+            AwsBasicCredentials.create(key.id(), key.secret())))
+        .overrideConfiguration(o -> o.retryStrategy(r -> r.maxAttempts(1))).build();
   }
 
   @AfterContainer
   static void stop() {
+    iam.close();
     aws.close();
   }
 
@@ -71,6 +86,45 @@ class DevAwsHostileInputTest {
     assertTrue(answer.body().startsWith("<ErrorResponse"), answer.body());
   }
 
+  /**
+   * Any document the broker (or an attacker holding its key) sends as a role policy is either
+   * stored exactly and parses as JSON, or refused with IAM's 4xx error: never a 5xx.
+   */
+  @Property(tries = 100)
+  void anyPolicyDocument_isStoredIntactOrRefusedAsIamWould(
+      @ForAll("policyDocuments") String document) {
+    try {
+      iam.putRolePolicy(r -> r.roleName("hostile").policyName("p").policyDocument(document));
+      assertEquals(document, aws.rolePolicies().get("hostile", "p").orElseThrow());
+    } catch (IamException e) {
+      assertTrue(e.statusCode() >= 400 && e.statusCode() < 500, e.statusCode() + " " + e);
+      assertTrue(Set.of("MalformedPolicyDocument", "ValidationError", "LimitExceeded")
+          .contains(e.awsErrorDetails().errorCode()), e.awsErrorDetails().errorCode());
+    }
+  }
+
+  @Provide
+  Arbitrary<String> policyDocuments() {
+    Arbitrary<String> value = Arbitraries.oneOf(
+        Arbitraries.strings().ofMaxLength(40).map(v -> "\"" + v.replace("\\", "").replace("\"", "")
+            + "\""),
+        Arbitraries.of("\"*\"", "\"s3:GetObject\"", "[\"*\"]", "[]", "1", "true", "null", "{}",
+            "{\"StringEquals\":{\"aws:SourceIdentity\":\"x\"}}", "{\"DateLessThan\":{}}"));
+    Arbitrary<String> key = Arbitraries.of("Sid", "Effect", "Action", "NotAction", "Resource",
+        "NotResource", "Condition", "Principal", "Version", "Statement", "x");
+    Arbitrary<String> statement = Arbitraries.maps(key, value).ofMaxSize(6).map(m -> {
+      StringBuilder out = new StringBuilder("{");
+      m.forEach((k, v) -> out.append(out.length() > 1 ? "," : "").append('"').append(k)
+          .append("\":").append(v));
+      return out.append('}').toString();
+    });
+    return Arbitraries.oneOf(
+        statement.list().ofMaxSize(3).map(l -> "{\"Version\":\"2012-10-17\",\"Statement\":["
+            + String.join(",", l) + "]}"),
+        statement,
+        Arbitraries.strings().ofMaxLength(300));
+  }
+
   @Property(tries = 5)
   void anOversizedBody_isRefused(@ForAll("targets") Optional<String> target) throws Exception {
     HttpRequest.Builder r = HttpRequest.newBuilder(aws.endpoint()).timeout(Duration.ofSeconds(30))
@@ -86,7 +140,8 @@ class DevAwsHostileInputTest {
         Arbitraries.strings().ofMaxLength(512).map(s -> s.getBytes(StandardCharsets.UTF_8)),
         Arbitraries.of("{}", "[]", "null", "{\"SecretId\":1}", "{\"SecretId\":\"dev/db\"}",
             "Action=AssumeRole&Version=2011-06-15", "Action=GetCallerIdentity&Version=2011-06-15",
-            "Action=%ZZ", "a=b&a=c", "{\"SecretId\":\"" + "x".repeat(3000) + "\"}")
+            "Action=%ZZ", "a=b&a=c", "Action=PutRolePolicy&Version=2010-05-08&RoleName=r"
+                + "&PolicyName=p&PolicyDocument=%7B%7D", "{\"SecretId\":\"" + "x".repeat(3000) + "\"}")
             .map(s -> s.getBytes(StandardCharsets.UTF_8)));
   }
 
@@ -112,6 +167,9 @@ class DevAwsHostileInputTest {
             "AWS4-HMAC-SHA256 Credential=" + aws.credentials().brokerKey().id()
             + "/20261130/us-east-1/secretsmanager/aws4_request, SignedHeaders=content-type;host;"
             + "x-amz-date;x-amz-target, Signature=" + "f".repeat(64),
+            "AWS4-HMAC-SHA256 Credential=" + aws.credentials().brokerKey().id()
+            + "/20261130/us-east-1/iam/aws4_request, SignedHeaders=host;x-amz-date, Signature="
+            + "1".repeat(64),
             "AWS4-HMAC-SHA256 Credential=AKIA/x/y/z/aws4_request, SignedHeaders=, Signature=",
             "Bearer abc"));
   }

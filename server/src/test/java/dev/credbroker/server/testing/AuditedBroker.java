@@ -17,6 +17,7 @@ import dev.credbroker.server.cache.CredentialVendor;
 import dev.credbroker.server.cache.SecretCache;
 import dev.credbroker.server.cache.SecretVendor;
 import dev.credbroker.server.devmode.DevIssuer;
+import dev.credbroker.server.grpc.AdminService;
 import dev.credbroker.server.grpc.AuditRecorder;
 import dev.credbroker.server.grpc.AuditSearchService;
 import dev.credbroker.server.grpc.BrokerState;
@@ -24,6 +25,9 @@ import dev.credbroker.server.grpc.CredentialBrokerService;
 import dev.credbroker.server.grpc.BrokerServer;
 import dev.credbroker.server.grpc.EventLoops;
 import dev.credbroker.server.metrics.BrokerMetrics;
+import dev.credbroker.server.revocation.FileRevocationStore;
+import dev.credbroker.server.revocation.RevocationBook;
+import dev.credbroker.server.revocation.Revoker;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,7 +47,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The whole broker over loopback, as {@code Main} wires it: both services, the dev issuer's real
+ * The whole broker over loopback, as {@code Main} wires it: its services (revocations in a file
+ * beside the audit log, without IAM), the dev issuer's real
  * tokens, the STS and Secrets Manager fakes behind the AWS SDK, and a real audit file written on
  * the broker's own network threads. Tests read the records each call added with
  * {@link #newRecords()}.
@@ -86,11 +91,14 @@ public final class AuditedBroker implements AutoCloseable {
           db: {id: app/db, cache_ttl: 5m}
         rules:
           - {id: devs, when: {claims: {groups: {contains: developers}}}, roles: [deployer], secrets: [db]}
-          - {id: security, when: {claims: {groups: {contains: security}}}, auditor: true}
+          - {id: security, when: {claims: {groups: {contains: security}}}, auditor: true, admin: true}
         """, "test", Path.of(".")).withIssuer(idp.issuerConfig());
     authenticator = Authenticator.create(config.issuers(), clock, io, metrics.auth());
     metrics.auth().keySets(authenticator::keySets, clock);
-    BrokerState state = new BrokerState(authenticator, new PolicyEngine(config));
+    RevocationBook book = new RevocationBook(new FileRevocationStore(
+        dir.resolve("revocations.jsonl")), clock, Optional.of(Duration.ofMinutes(1)));
+    book.start();
+    BrokerState state = new BrokerState(authenticator, new PolicyEngine(config), book);
     var brokerKey = software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
         software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(FakeSts.BROKER_KEY_ID,
             FakeSts.BROKER_SECRET));
@@ -108,7 +116,14 @@ public final class AuditedBroker implements AutoCloseable {
             new SecretVendor(new SecretCache(new MeteredSecretsGateway(secretsGateway,
                 metrics.aws()), roles, io, clock, 1000, metrics.secretCache()), clock),
             "us-east-1", clock, recorder),
-        new AuditSearchService(() -> state, recorder, Optional.of(file), io, clock));
+        new AuditSearchService(() -> state, recorder, Optional.of(file), io, clock),
+        new AdminService(() -> state, recorder, new Revoker(book, Optional.empty(),
+            config::roles), io, clock));
+  }
+
+  /** The broker's address, {@code 127.0.0.1:PORT}, as the CLI's {@code --target}. */
+  public String target() {
+    return "127.0.0.1:" + broker.server().address().getPort();
   }
 
   /** Starts a broker whose audit file lives in a new temporary folder. */
@@ -141,6 +156,11 @@ public final class AuditedBroker implements AutoCloseable {
 
   public ManagedChannel channel() {
     return broker.channel();
+  }
+
+  /** The dev issuer's URL, as tokens' {@code iss}. */
+  public String issuer() {
+    return idp.issuer();
   }
 
   /** A real token of the dev issuer for {@code subject} in {@code group}, valid for an hour. */
