@@ -30,11 +30,6 @@ public enum Rpc {
 
   /** The constant a record's {@code rpc} text (a bare gRPC method name) stands for, if any. */
   public static Optional<Rpc> fromWire(String name) {
-    for (Rpc rpc : values()) {
-      if (rpc.wireName.equals(name)) {
-        return Optional.of(rpc);
-      }
-    }
-    return Optional.empty();
+    return WireNames.find(values(), Rpc::wireName, name);
   }
 }

@@ -39,11 +39,6 @@ public enum StatusCode {
 
   /** The constant a record's {@code status} text stands for, if any. */
   public static Optional<StatusCode> fromWire(String name) {
-    for (StatusCode code : values()) {
-      if (code.wireName.equals(name)) {
-        return Optional.of(code);
-      }
-    }
-    return Optional.empty();
+    return WireNames.find(values(), StatusCode::wireName, name);
   }
 }

@@ -1,6 +1,7 @@
 package dev.credbroker.server.grpc;
 
 import dev.credbroker.core.audit.AuditEntry;
+import dev.credbroker.core.audit.StatusCode;
 import dev.credbroker.proto.v1.AuditRecord;
 import dev.credbroker.proto.v1.CacheResult;
 import dev.credbroker.proto.v1.Caller;
@@ -76,12 +77,9 @@ final class AuditRecords {
     return b.build();
   }
 
+  /** A record's status by name; UNKNOWN for a name no gRPC code has. */
   private static int statusCode(String name) {
-    try {
-      return Status.Code.valueOf(name).value();
-    } catch (IllegalArgumentException e) {
-      return Status.Code.UNKNOWN.value();
-    }
+    return StatusCode.fromWire(name).map(StatusCodes::of).orElse(Status.Code.UNKNOWN).value();
   }
 
   private static String text(Map<String, Object> m, String key) {

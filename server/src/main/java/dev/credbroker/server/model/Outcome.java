@@ -35,6 +35,12 @@ public sealed interface Outcome<T> {
     public static <T> Allowed<T> by(Decision decision, T value, Handed handed) {
       return new Allowed<>(value, decision.reason(), decision.ruleIds(), handed);
     }
+
+    /** Without the value: it may be a response holding a secret key or a secret's value. */
+    @Override
+    public String toString() {
+      return "Allowed[reason=" + reason + ", ruleIds=" + ruleIds + ", handed=" + handed + "]";
+    }
   }
 
   /**
