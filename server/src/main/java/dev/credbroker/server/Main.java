@@ -122,7 +122,8 @@ public final class Main {
               + " audit: {file: /var/log/credbroker/audit.jsonl}"));
       audit = Optional.of(AuditWriter.open(auditConfig, clock, network, metrics.audit()));
       auditFile = auditConfig.file();
-      AuditRecorder recorder = new AuditRecorder(audit.get(), auditConfig.claims(), clock);
+      AuditRecorder recorder = new AuditRecorder(audit.get(), auditConfig.claims(), clock,
+          metrics.requests());
       RevocationConfig revocation = config.revocation();
       RevocationBook book = new RevocationBook(new FileRevocationStore(revocation.file()), clock,
           Optional.of(revocation.failClosedAfter()));

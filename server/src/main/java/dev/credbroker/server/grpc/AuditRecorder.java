@@ -1,9 +1,12 @@
 package dev.credbroker.server.grpc;
 
+import dev.credbroker.core.audit.AuditEvent;
 import dev.credbroker.core.audit.Rpc;
 import dev.credbroker.core.digest.Sha256;
 import dev.credbroker.server.audit.AuditLog;
 import dev.credbroker.server.auth.VerifiedIdentity;
+import dev.credbroker.server.metrics.BrokerMetrics;
+import dev.credbroker.server.metrics.RequestMetrics;
 import dev.credbroker.server.model.Outcome;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -22,11 +25,18 @@ public final class AuditRecorder {
   private final AuditLog log;
   private final List<String> claims;
   private final Clock clock;
+  private final RequestMetrics requests;
 
   public AuditRecorder(AuditLog log, List<String> claims, Clock clock) {
+    this(log, claims, clock, BrokerMetrics.detached().requests());
+  }
+
+  /** Counting every call it records in {@code requests}, by RPC, decision and status. */
+  public AuditRecorder(AuditLog log, List<String> claims, Clock clock, RequestMetrics requests) {
     this.log = log;
     this.claims = List.copyOf(claims);
     this.clock = clock;
+    this.requests = requests;
   }
 
   /** Appends the record of {@code call}; its answer may leave once the future completes. */
@@ -36,7 +46,9 @@ public final class AuditRecorder {
         caller.map(VerifiedIdentity::tokenHash).orElseGet(() -> tokenHash(call)),
         caller.map(id -> id.auditCaller(claims)), asked,
         Duration.ofNanos(System.nanoTime() - call.startNanos()));
-    return log.append(CallRecord.of(facts, rpc, outcome));
+    AuditEvent event = CallRecord.of(facts, rpc, outcome);
+    requests.finished(rpc.wireName(), event.decision(), event.status().name(), event.latency());
+    return log.append(event);
   }
 
   /**

@@ -1,18 +1,24 @@
 package dev.credbroker.server.metrics;
 
+import dev.credbroker.core.audit.AuditEvent;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
+import java.time.Duration;
 import java.util.Locale;
 
 /**
- * Calls by rpc, decision and status, and the rate limiter's refusals. The gRPC layer records
- * them: {@link #started()} when a call starts, {@link #finished} when its status is known. Label
+ * Calls by rpc, decision and status, and the rate limiter's refusals. The audit recorder counts
+ * every call it records (so the metrics and the audit log agree), with the record's latency. Label
  * values must come from closed sets: the method's bare name, the audit decision, the status code's
  * name.
  */
 public final class RequestMetrics {
   /** Which limit refused a call. */
   public enum Limit { CALLER, ROLE, SECRET, AWS_CONCURRENCY }
+
+  /** Each decision's label, lower-cased once rather than per call. */
+  private static final String[] DECISIONS = java.util.Arrays.stream(AuditEvent.Decision.values())
+      .map(RequestMetrics::lower).toArray(String[]::new);
 
   private final Counter calls;
   private final Histogram duration;
@@ -51,6 +57,12 @@ public final class RequestMetrics {
   public void finished(String rpc, String decision, String code, long startedNanos) {
     calls.labelValues(rpc, decision.toLowerCase(Locale.ROOT), code).inc();
     duration.labelValues(rpc).observe((System.nanoTime() - startedNanos) / 1e9);
+  }
+
+  /** A recorded call: its decision and status as the audit record holds them, and its latency. */
+  public void finished(String rpc, AuditEvent.Decision decision, String code, Duration latency) {
+    calls.labelValues(rpc, DECISIONS[decision.ordinal()], code).inc();
+    duration.labelValues(rpc).observe(latency.toNanos() / 1e9);
   }
 
   public void rateLimited(Limit limit) {

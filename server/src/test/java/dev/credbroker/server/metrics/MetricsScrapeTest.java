@@ -104,6 +104,16 @@ class MetricsScrapeTest {
     assertTrue(after.has("credbroker_jwks_age_seconds"));
     assertEquals(1, d.of("credbroker_requests_refused_total", "reason", "malformed"));
     assertEquals(8, d.of("credbroker_audit_records_total"), "one record per call");
+    assertEquals(3, d.of("credbroker_requests_total", "rpc", "GetAwsCredentials", "decision",
+        "allow", "code", "OK"));
+    assertEquals(2, d.of("credbroker_requests_total", "rpc", "GetSecretValue", "decision",
+        "allow", "code", "OK"));
+    assertEquals(1, d.of("credbroker_requests_total", "rpc", "GetAwsCredentials", "decision",
+        "deny", "code", "PERMISSION_DENIED"));
+    assertEquals(1, d.of("credbroker_requests_total", "rpc", "GetAwsCredentials", "decision",
+        "deny", "code", "UNAUTHENTICATED"));
+    assertEquals(6, d.of("credbroker_request_duration_seconds_count", "rpc",
+        "GetAwsCredentials"), "allowed, denied, unauthenticated and the malformed body");
     assertTrue(d.of("credbroker_audit_bytes_total") > 8 * 100, "records are a few hundred bytes");
     assertEquals(0, d.of("credbroker_audit_write_failures_total"));
     assertEquals(1, after.value("credbroker_audit_writable"));

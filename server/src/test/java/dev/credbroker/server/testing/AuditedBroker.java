@@ -110,7 +110,7 @@ public final class AuditedBroker implements AutoCloseable {
         io, clock, Duration.ofMinutes(5), Duration.ofMinutes(10), 1000, metrics.credentialCache());
     network = EventLoops.start();
     writer = AuditWriter.open(AuditConfig.toFile(file), clock, network, metrics.audit());
-    AuditRecorder recorder = new AuditRecorder(writer, List.of("groups"), clock);
+    AuditRecorder recorder = new AuditRecorder(writer, List.of("groups"), clock, metrics.requests());
     broker = LoopbackBroker.start(Optional.of(recorder), Optional.of(network), metrics,
         new CredentialBrokerService(() -> state, new CredentialVendor(roles, Duration.ofHours(1)),
             new SecretVendor(new SecretCache(new MeteredSecretsGateway(secretsGateway,
