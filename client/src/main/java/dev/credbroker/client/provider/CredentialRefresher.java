@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps one value with an expiry fresh, in the manner of the AWS SDK's {@code CachedSupplier}:
@@ -32,7 +34,7 @@ import java.util.function.Supplier;
  * </ul>
  */
 final class CredentialRefresher<T> implements AutoCloseable {
-  private static final System.Logger log = System.getLogger(BrokerCredentialsProvider.class.getName());
+  private static final Logger log = LoggerFactory.getLogger(BrokerCredentialsProvider.class);
 
   /** What callers get, and when it needs refreshing (also in epoch millis, for the hot path). */
   record Held<T>(T value, SessionCredentials credentials, Instant refreshAt, Instant staleAt,
@@ -157,8 +159,8 @@ final class CredentialRefresher<T> implements AutoCloseable {
     failures = 0;
     lastFailure = null;
     retryAt = Instant.MIN;
-    log.log(System.Logger.Level.DEBUG, () -> "refreshed credentials for " + what + " ("
-        + next.credentials().accessKeyId() + "), expiring at " + next.expiration());
+    log.debug("refreshed credentials for {} ({}), expiring at {}", what,
+        next.credentials().accessKeyId(), next.expiration());
     schedule(next.refreshAt(), clock.instant());
     inFlight.set(null);
     mine.complete(next);
@@ -172,10 +174,9 @@ final class CredentialRefresher<T> implements AutoCloseable {
     boolean inStale = valid && !now.isBefore(current.staleAt());
     Duration wait = (inStale ? backoff.withCap(stale.dividedBy(6).plusSeconds(1)) : backoff).delay(failures);
     retryAt = now.plus(wait);
-    log.log(System.Logger.Level.WARNING, () -> "refreshing credentials for " + what + " failed ("
-        + failure.getMessage() + "); " + (valid ? "still serving the current ones, which expire at "
-        + current.expiration() : "no valid credentials to serve") + "; next attempt in "
-        + wait.toMillis() + " ms");
+    log.warn("refreshing credentials for {} failed ({}); {}; next attempt in {} ms", what,
+        failure.getMessage(), valid ? "still serving the current ones, which expire at "
+        + current.expiration() : "no valid credentials to serve", wait.toMillis());
     schedule(retryAt, now);
   }
 

@@ -11,10 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.credbroker.client.BrokerClient;
 import dev.credbroker.client.BrokerException;
 import dev.credbroker.client.testing.FakeBroker;
-import dev.credbroker.client.testing.JulCapture;
 import dev.credbroker.client.testing.ManualExecutor;
 import dev.credbroker.client.token.TokenSource;
 import dev.credbroker.client.token.TokenUnavailableException;
+import dev.credbroker.server.testing.LogCapture;
 import dev.credbroker.server.testing.MutableClock;
 import io.grpc.Status;
 import java.nio.file.Path;
@@ -289,7 +289,7 @@ class BrokerCredentialsProviderTest {
 
   @Test
   void logs_neverContainSecrets() throws Exception {
-    try (JulCapture logs = new JulCapture()) {
+    try (LogCapture logs = new LogCapture()) {
       BrokerCredentialsProvider p = provider(0);
       AwsSessionCredentials c = first(p);
       clock.advance(Duration.ofMinutes(55));

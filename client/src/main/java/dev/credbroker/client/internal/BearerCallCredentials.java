@@ -1,5 +1,8 @@
-package dev.credbroker.client.token;
+package dev.credbroker.client.internal;
 
+import dev.credbroker.client.token.TokenException;
+import dev.credbroker.client.token.TokenSource;
+import dev.credbroker.client.token.TokenUnavailableException;
 import io.grpc.CallCredentials;
 import io.grpc.Metadata;
 import io.grpc.Status;
