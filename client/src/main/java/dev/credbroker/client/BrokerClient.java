@@ -103,6 +103,11 @@ public final class BrokerClient implements AutoCloseable {
     return target;
   }
 
+  /** The deadline of each call, retries included. */
+  public Duration deadline() {
+    return deadline;
+  }
+
   /** Stops the channel; calls in flight are cancelled after a short grace. */
   @Override
   public void close() {

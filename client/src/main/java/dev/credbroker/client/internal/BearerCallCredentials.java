@@ -41,6 +41,12 @@ public final class BearerCallCredentials extends CallCredentials {
         applier.fail(failure(new TokenUnavailableException(
             "the token source failed with " + e.getClass().getSimpleName())));
         return;
+      } catch (Error e) {
+        // Failing the call now, with the error as the cause; uncaught, the call would wait out
+        // its deadline for a header that never comes.
+        applier.fail(Status.INTERNAL.withDescription("the token source failed with "
+            + e.getClass().getName()).withCause(e));
+        return;
       }
       Metadata headers = new Metadata();
       headers.put(AUTHORIZATION, "Bearer " + token);

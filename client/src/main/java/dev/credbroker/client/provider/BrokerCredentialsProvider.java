@@ -38,6 +38,11 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  */
 public final class BrokerCredentialsProvider implements AwsCredentialsProvider, SdkAutoCloseable {
   static final String PROVIDER_NAME = "BrokerCredentialsProvider";
+  /**
+   * A caller waits for a refresh at most the client's deadline plus this: the call's own
+   * DEADLINE_EXCEEDED, with its description, is what a caller sees, never a wait of its own.
+   */
+  static final Duration WAIT_GRACE = Duration.ofSeconds(1);
 
   private final CredentialRefresher<AwsSessionCredentials> refresher;
   private final String description;
@@ -51,7 +56,7 @@ public final class BrokerCredentialsProvider implements AwsCredentialsProvider, 
     this.description = "role '" + role + "' from " + client.target();
     this.refresher = new CredentialRefresher<>(() -> client.getAwsCredentials(role, duration),
         BrokerCredentialsProvider::toSdk, "role '" + role + "'", b.clock, b.prefetch, b.stale,
-        b.random, b.executor == null ? timer : b.executor, timer, b.maxWait);
+        b.random, b.executor == null ? timer : b.executor, timer, client.deadline().plus(WAIT_GRACE));
   }
 
   public static Builder builder() {
@@ -101,7 +106,6 @@ public final class BrokerCredentialsProvider implements AwsCredentialsProvider, 
     private Clock clock = Clock.systemUTC();
     private DoubleSupplier random = () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble();
     private Executor executor;
-    private Duration maxWait = Duration.ofSeconds(30);
 
     private Builder() {}
 

@@ -149,7 +149,9 @@ final class CredentialRefresher<T> implements AutoCloseable {
             "the broker returned incomplete or already expired credentials");
       }
       next = hold(c, clock.instant());
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // An Error too (a missing class, a failed static initializer): uncaught, it would end this
+      // task silently and leave every caller waiting for a refresh that never completes.
       failed(e, clock.instant());
       inFlight.set(null);
       mine.completeExceptionally(e);
@@ -166,7 +168,7 @@ final class CredentialRefresher<T> implements AutoCloseable {
     mine.complete(next);
   }
 
-  private void failed(RuntimeException failure, Instant now) {
+  private void failed(Throwable failure, Instant now) {
     failures++;
     lastFailure = failure;
     Held<T> current = held;
