@@ -34,7 +34,11 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  * }</pre>
  *
  * <p>The first {@link #resolveCredentials()} waits for the broker (call it at startup to fail
- * fast). {@link #close()} stops the refresh thread; it does not close the {@link BrokerClient}.
+ * fast). One provider may serve many SDK clients. The application owns it and the
+ * {@link BrokerClient}; an SDK client closes every closeable provider it was given when it closes
+ * (SDK 2.40: user-supplied HTTP clients are exempt, providers are not), so, like the SDK's own
+ * {@code StsAssumeRoleCredentialsProvider}, {@link #close()} only stops the background refresh
+ * and the provider keeps serving the other clients.
  */
 public final class BrokerCredentialsProvider implements AwsCredentialsProvider, SdkAutoCloseable {
   static final String PROVIDER_NAME = "BrokerCredentialsProvider";
@@ -74,7 +78,12 @@ public final class BrokerCredentialsProvider implements AwsCredentialsProvider, 
     return refresher.get().credentials();
   }
 
-  /** Stops the refresh thread; later calls throw IllegalStateException. */
+  /**
+   * Stops the background refresh thread. Later calls keep working: the held credentials while
+   * they are fresh, then a refresh on the calling thread (what the SDK's
+   * {@code StsAssumeRoleCredentialsProvider} does once closed). It does not close the
+   * {@link BrokerClient}; closing that ends every call.
+   */
   @Override
   public void close() {
     refresher.close();

@@ -96,22 +96,32 @@ final class CredentialRefresher<T> implements AutoCloseable {
       }
       if (now.isBefore(h.expiration())) {
         refreshIfDue(now);
-        return h;
+        return held; // the newest: a closed provider's caller may have just refreshed it
       }
     }
     return awaitFresh();
   }
 
+  /**
+   * Stops the background refresh, as the SDK's {@code CachedSupplier.close()} stops its prefetch:
+   * later calls keep working, and the caller that finds a refresh due runs it itself. The SDK
+   * closes a provider with every client it was given to, so a provider shared by several clients
+   * must survive it.
+   */
   @Override
   public void close() {
-    closed = true;
-    held = null;
+    synchronized (this) {
+      closed = true;
+      if (wakeUp != null) {
+        wakeUp.cancel(false);
+      }
+    }
     timer.shutdownNow();
   }
 
   private void refreshIfDue(Instant now) {
     Held<T> h = held;
-    if (closed || (h != null && now.isBefore(h.refreshAt())) || now.isBefore(retryAt)) {
+    if ((h != null && now.isBefore(h.refreshAt())) || now.isBefore(retryAt)) {
       return;
     }
     start();
@@ -128,14 +138,14 @@ final class CredentialRefresher<T> implements AutoCloseable {
         break;
       }
     }
+    if (closed) {
+      run(mine); // no refresh thread any more: this caller refreshes, the others keep the held value
+      return mine;
+    }
     try {
-      if (closed) {
-        throw new RejectedExecutionException();
-      }
       executor.execute(() -> run(mine));
-    } catch (RejectedExecutionException e) {
-      inFlight.set(null);
-      mine.completeExceptionally(new IllegalStateException("the credentials provider is closed"));
+    } catch (RejectedExecutionException closedMeanwhile) {
+      run(mine);
     }
     return mine;
   }
@@ -213,9 +223,6 @@ final class CredentialRefresher<T> implements AutoCloseable {
   }
 
   private Held<T> awaitFresh() {
-    if (closed) {
-      throw new IllegalStateException("the credentials provider is closed");
-    }
     Instant now = clock.instant();
     Throwable previous = lastFailure;
     if (inFlight.get() == null && previous != null && now.isBefore(retryAt)) {
