@@ -48,11 +48,14 @@ final class CommandHelp {
                        a per-user cache while they have 15 minutes (or half their life) left
         """);
     add("serve", true, """
-          serve --role R [--port N] [--bind 127.0.0.1] [--endpoint-token-file FILE] [--duration D]
-                       a container credentials endpoint on loopback for any AWS SDK; prints
+          serve --role R [--role R2 ...] [--imds] [--port N] [--bind 127.0.0.1]
+                [--endpoint-token-file FILE] [--duration D]
+                       a container credentials endpoint on loopback for any AWS SDK, one path per
+                       role (/credentials/R; /credentials is the first); prints
                        AWS_CONTAINER_CREDENTIALS_FULL_URI, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE
                        (--endpoint-token-file, else a private file removed at stop) and how to set
-                       AWS_CONTAINER_AUTHORIZATION_TOKEN from it; never the token itself
+                       AWS_CONTAINER_AUTHORIZATION_TOKEN from it; never the token itself. --imds:
+                       also IMDSv2's credentials paths, for AWS_EC2_METADATA_SERVICE_ENDPOINT
         """);
     add("exec", true, """
           exec --role R [--duration D] -- COMMAND [ARGS...]
