@@ -67,6 +67,13 @@ final class CommandHelp {
                        the region (--region, else the broker's) goes into profile P of
                        ~/.aws/config (or AWS_CONFIG_FILE)
         """);
+    add("configure", true, """
+          configure [--region REGION] [--profile-prefix P] [--command PATH] [--config-file F]
+                       one profile in ~/.aws/config (AWS_CONFIG_FILE) per role the broker grants,
+                       [profile P<role>] with region and a credential_process line that runs
+                       `PATH credential-process --role <role>` with this run's connection flags;
+                       again: changes only what changed, keeps every other profile and line
+        """);
     add("get-secret", true, """
           get-secret NAME [--version-id ID | --version-stage S] [--force-refresh] [--field KEY]
                        a secret's value on stdout (a JSON secret's field with --field)

@@ -168,8 +168,9 @@ class AwsCliIT {
   @Test
   void awsCli_withTheImdsEndpointOnly_printsTheAssumedRoleArn() throws Exception {
     requireAwsCli();
+    // --timeout: the broker process may still be cold (first STS call, JIT) on a loaded machine
     try (ProcessRunner serve = ProcessRunner.start(List.of(launcher(), "serve", "--role", "deployer",
-        "--imds", "--target", target, "--plaintext"), Map.of("CREDBROKER_TOKEN", token,
+        "--imds", "--target", target, "--plaintext", "--timeout", "60s"), Map.of("CREDBROKER_TOKEN", token,
             "JAVA_HOME", System.getProperty("java.home")))) {
       String imds = serve.awaitLine("^# export AWS_EC2_METADATA_SERVICE_ENDPOINT=(\\S+)$", WAIT).group(1);
       Map<String, String> env = awsEnv(dir.resolve("imds"));

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,27 +34,31 @@ import software.amazon.awssdk.auth.credentials.InstanceProfileCredentialsProvide
 class ImdsServeTest {
   private final MutableClock clock = MutableClock.startingNow();
   private final HttpClient http = HttpClient.newHttpClient();
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   @RegisterExtension final FakeBroker broker = FakeBroker.perTest(clock);
-  private ServeCommand.Running running;
   @TempDir Path dir;
 
-  @AfterEach
-  void stop() throws Exception {
-    if (running != null) {
+  /** A running serve and what it printed on stdout. */
+  private record Served(ServeCommand.Running running, String output) implements AutoCloseable {
+    @Override
+    public void close() throws Exception {
       running.close();
     }
   }
 
-  /** Starts serve for deployer and reader with IMDS; returns what it printed. */
-  private String serve(String... extra) throws Exception {
+  /** Starts serve for deployer and reader with IMDS. */
+  private Served serve(String... extra) throws Exception {
     List<String> args = new ArrayList<>(List.of("--role", "deployer", "--role=reader", "--imds",
         "--target", broker.target(), "--plaintext"));
     args.addAll(List.of(extra));
-    running = ServeCommand.start(args, new Io(Map.of("CREDBROKER_TOKEN", "aaa.bbb.ccc",
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ServeCommand.Running running = ServeCommand.start(args, new Io(Map.of("CREDBROKER_TOKEN", "aaa.bbb.ccc",
         "XDG_RUNTIME_DIR", dir.toString()),
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream()), clock));
-    return out.toString(StandardCharsets.UTF_8);
+    return new Served(running, out.toString(StandardCharsets.UTF_8));
+  }
+
+  private static String imdsEndpoint(Served s) {
+    return printed(s.output(), "^# export AWS_EC2_METADATA_SERVICE_ENDPOINT=(\\S+)$");
   }
 
   private static String printed(String output, String regex) {
@@ -73,10 +76,8 @@ class ImdsServeTest {
 
   @Test
   void awsSdkInstanceProfileProvider_getsTheFirstRolesCredentials() throws Exception {
-    String imds = printed(serve(), "^# export AWS_EC2_METADATA_SERVICE_ENDPOINT=(\\S+)$");
-
-    try (InstanceProfileCredentialsProvider sdk = InstanceProfileCredentialsProvider.builder()
-        .endpoint(imds).asyncCredentialUpdateEnabled(false).build()) {
+    try (Served served = serve(); InstanceProfileCredentialsProvider sdk = InstanceProfileCredentialsProvider.builder()
+        .endpoint(imdsEndpoint(served)).asyncCredentialUpdateEnabled(false).build()) {
       AwsSessionCredentials c = (AwsSessionCredentials) sdk.resolveCredentials();
 
       assertEquals("ASIAFAKE000000000001", c.accessKeyId(), "deployer's, fetched first");
@@ -86,7 +87,12 @@ class ImdsServeTest {
 
   @Test
   void imds_tokenRequiredAndItsTtlBounded_forwardedRequestsRefused() throws Exception {
-    String imds = printed(serve(), "^# export AWS_EC2_METADATA_SERVICE_ENDPOINT=(\\S+)$");
+    try (Served served = serve()) {
+      imdsRules(imdsEndpoint(served));
+    }
+  }
+
+  private void imdsRules(String imds) throws Exception {
     String tokenUri = imds + "latest/api/token";
     String list = imds + "latest/meta-data/iam/security-credentials/";
 
@@ -124,7 +130,12 @@ class ImdsServeTest {
 
   @Test
   void containerEndpoint_servesEveryRoleAtItsOwnPath_theFirstAtTheBarePath() throws Exception {
-    String output = serve();
+    try (Served served = serve()) {
+      everyRoleAtItsPath(served.output());
+    }
+  }
+
+  private void everyRoleAtItsPath(String output) throws Exception {
     String uri = printed(output, "^export AWS_CONTAINER_CREDENTIALS_FULL_URI=(\\S+)$");
     String readerUri = printed(output, "^# role reader: AWS_CONTAINER_CREDENTIALS_FULL_URI=(\\S+)$");
     String token = Files.readString(Path.of(printed(output, "^export AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=(\\S+)$")));
