@@ -5,7 +5,7 @@
  */
 @SuppressWarnings({"requires-automatic", "requires-transitive-automatic"}) // gRPC, protobuf, AWS SDK
 module dev.credbroker.client {
-  requires transitive io.grpc;
+  requires io.grpc;
   requires transitive software.amazon.awssdk.auth;
   requires transitive software.amazon.awssdk.core;
   requires transitive software.amazon.awssdk.identity.spi;
@@ -13,8 +13,8 @@ module dev.credbroker.client {
   requires com.github.benmanes.caffeine;
   requires com.nimbusds.jose.jwt;
   requires dev.credbroker.proto;
-  requires java.logging;
   requires java.net.http;
+  requires org.slf4j;
 
   exports dev.credbroker.client;
   exports dev.credbroker.client.provider;

@@ -1,10 +1,10 @@
 package dev.credbroker.cli;
 
 import dev.credbroker.client.BrokerException;
+import dev.credbroker.client.internal.BearerCallCredentials;
 import dev.credbroker.client.internal.BrokerChannels;
 import dev.credbroker.client.internal.Statuses;
 import dev.credbroker.client.internal.Targets;
-import dev.credbroker.client.token.BearerCallCredentials;
 import io.grpc.CallCredentials;
 import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;

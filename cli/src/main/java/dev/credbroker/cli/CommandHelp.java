@@ -48,11 +48,14 @@ final class CommandHelp {
                        a per-user cache while they have 15 minutes (or half their life) left
         """);
     add("serve", true, """
-          serve --role R [--port N] [--bind 127.0.0.1] [--endpoint-token-file FILE] [--duration D]
-                       a container credentials endpoint on loopback for any AWS SDK; prints
+          serve --role R [--role R2 ...] [--imds] [--port N] [--bind 127.0.0.1]
+                [--endpoint-token-file FILE] [--duration D]
+                       a container credentials endpoint on loopback for any AWS SDK, one path per
+                       role (/credentials/R; /credentials is the first); prints
                        AWS_CONTAINER_CREDENTIALS_FULL_URI, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE
                        (--endpoint-token-file, else a private file removed at stop) and how to set
-                       AWS_CONTAINER_AUTHORIZATION_TOKEN from it; never the token itself
+                       AWS_CONTAINER_AUTHORIZATION_TOKEN from it; never the token itself. --imds:
+                       also IMDSv2's credentials paths, for AWS_EC2_METADATA_SERVICE_ENDPOINT
         """);
     add("exec", true, """
           exec --role R [--duration D] -- COMMAND [ARGS...]
@@ -63,6 +66,13 @@ final class CommandHelp {
                        keep profile P of ~/.aws/credentials (or AWS_SHARED_CREDENTIALS_FILE) fresh;
                        the region (--region, else the broker's) goes into profile P of
                        ~/.aws/config (or AWS_CONFIG_FILE)
+        """);
+    add("configure", true, """
+          configure [--region REGION] [--profile-prefix P] [--command PATH] [--config-file F]
+                       one profile in ~/.aws/config (AWS_CONFIG_FILE) per role the broker grants,
+                       [profile P<role>] with region and a credential_process line that runs
+                       `PATH credential-process --role <role>` with this run's connection flags;
+                       again: changes only what changed, keeps every other profile and line
         """);
     add("get-secret", true, """
           get-secret NAME [--version-id ID | --version-stage S] [--force-refresh] [--field KEY]

@@ -19,17 +19,18 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The container credentials endpoint for {@code AWS_CONTAINER_CREDENTIALS_FULL_URI}: GET
- * {@code /credentials} with {@code Authorization: <token>} answers the JSON the SDKs' container
- * providers read. It binds to a loopback address only (the SDKs accept plain http only there).
+ * The local credentials endpoint: the container credentials endpoint for
+ * {@code AWS_CONTAINER_CREDENTIALS_FULL_URI} ({@link ContainerRoutes}) and, when asked for, the
+ * credentials part of IMDSv2 ({@link ImdsRoutes}), as its {@link Route.Router} decides. It binds
+ * to a loopback address only (the SDKs accept plain http only there).
  *
  * <p>Any local process can connect, so the server is built to survive hostile clients (the JDK's
  * HttpServer gave each request a thread for as long as its header took, and two stalled clients
@@ -42,7 +43,7 @@ import java.util.function.Supplier;
  * an application's own.
  */
 final class ContainerEndpoint implements AutoCloseable {
-  static final String PATH = "/credentials";
+  static final String PATH = ContainerRoutes.PATH;
   /** A GET has no body; anything bigger than this is refused (413) by the aggregator. */
   private static final int MAX_BODY_BYTES = 1024;
 
@@ -56,7 +57,7 @@ final class ContainerEndpoint implements AutoCloseable {
     this.server = server;
   }
 
-  /** Starts on {@code bind:port} (0 for a free port); refuses any address that is not loopback. */
+  /** One role at {@code /credentials}: starts on {@code bind:port} (0 for a free port). */
   static ContainerEndpoint start(InetAddress bind, int port, String token,
       Supplier<SessionCredentials> credentials, Clock clock) throws IOException {
     return start(bind, port, token, credentials, clock, EndpointLimits.DEFAULTS);
@@ -65,11 +66,16 @@ final class ContainerEndpoint implements AutoCloseable {
   static ContainerEndpoint start(InetAddress bind, int port, String token,
       Supplier<SessionCredentials> credentials, Clock clock, EndpointLimits limits)
       throws IOException {
+    return start(bind, port, new ContainerRoutes(token, Map.of("default", credentials)), clock, limits);
+  }
+
+  /** Serves what {@code router} decides; refuses any address that is not loopback. */
+  static ContainerEndpoint start(InetAddress bind, int port, Route.Router router, Clock clock,
+      EndpointLimits limits) throws IOException {
     if (!bind.isLoopbackAddress()) {
       throw new IllegalArgumentException("refusing to serve credentials on " + bind.getHostAddress()
           + ": only a loopback address (127.0.0.1, ::1) keeps them on this machine");
     }
-    byte[] expected = token.getBytes(StandardCharsets.UTF_8);
     EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1,
         DaemonThreads.named("credbroker-endpoint"), NioIoHandler.newFactory());
     ExecutorService blocking = Executors.newSingleThreadExecutor(
@@ -85,7 +91,7 @@ final class ContainerEndpoint implements AutoCloseable {
                 new HttpRequestDecoder(limits.maxHeaderBytes(), limits.maxHeaderBytes(), 8192),
                 new HttpResponseEncoder(),
                 new HttpObjectAggregator(MAX_BODY_BYTES),
-                new CredentialsRequests(expected, credentials, clock, blocking));
+                new CredentialsRequests(router, clock, blocking));
           }
         });
     try {
@@ -104,11 +110,17 @@ final class ContainerEndpoint implements AutoCloseable {
     }
   }
 
+  /** The container endpoint of the first role. */
   URI uri() {
+    return uri(PATH);
+  }
+
+  /** {@code path} on this endpoint, e.g. {@code /credentials/payments} or {@code /} for IMDS. */
+  URI uri(String path) {
     InetSocketAddress a = (InetSocketAddress) server.localAddress();
     String host = a.getAddress() instanceof Inet6Address ? "[" + a.getAddress().getHostAddress() + "]"
         : a.getAddress().getHostAddress();
-    return URI.create("http://" + host + ":" + a.getPort() + PATH);
+    return URI.create("http://" + host + ":" + a.getPort() + path);
   }
 
   /** Stops accepting, closes every connection and stops the threads. */

@@ -66,6 +66,7 @@ public final class CredbrokerCli {
         case "serve" -> ServeCommand.run(rest, io);
         case "exec" -> ExecCommand.run(rest, io);
         case "update" -> UpdateCommand.run(rest, io);
+        case "configure" -> ConfigureCommand.run(rest, io);
         case "get-secret" -> GetSecretCommand.run(rest, io);
         case "whoami" -> WhoAmICommand.whoami(rest, io);
         case "entitlements" -> WhoAmICommand.entitlements(rest, io);

@@ -18,13 +18,21 @@ final class JsonAnswers {
   private JsonAnswers() {}
 
   static FullHttpResponse json(HttpResponseStatus status, Map<String, Object> body) {
-    byte[] bytes = JsonOutput.compact(body).getBytes(StandardCharsets.UTF_8);
+    return body(status, "application/json", JsonOutput.compact(body).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static FullHttpResponse body(HttpResponseStatus status, String type, byte[] bytes) {
     FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
         Unpooled.wrappedBuffer(bytes));
-    r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+    r.headers().set(HttpHeaderNames.CONTENT_TYPE, type)
         .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
         .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
     return r;
+  }
+
+  /** Plain text: IMDS answers its token and listings so. */
+  static FullHttpResponse text(HttpResponseStatus status, String body) {
+    return body(status, "text/plain", body.getBytes(StandardCharsets.UTF_8));
   }
 
   static FullHttpResponse error(HttpResponseStatus status, String code, String message) {

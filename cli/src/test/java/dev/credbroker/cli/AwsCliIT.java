@@ -160,6 +160,32 @@ class AwsCliIT {
     assertTrue(r.output().strip().startsWith(ARN), r.toString());
   }
 
+  /**
+   * Debian's AWS CLI with nothing but AWS_EC2_METADATA_SERVICE_ENDPOINT: no credentials in the
+   * environment or its files, no container endpoint. It takes an IMDSv2 token, lists the role,
+   * reads its credentials and signs the call.
+   */
+  @Test
+  void awsCli_withTheImdsEndpointOnly_printsTheAssumedRoleArn() throws Exception {
+    requireAwsCli();
+    // --timeout: the broker process may still be cold (first STS call, JIT) on a loaded machine
+    try (ProcessRunner serve = ProcessRunner.start(List.of(launcher(), "serve", "--role", "deployer",
+        "--imds", "--target", target, "--plaintext", "--timeout", "60s"), Map.of("CREDBROKER_TOKEN", token,
+            "JAVA_HOME", System.getProperty("java.home")))) {
+      String imds = serve.awaitLine("^# export AWS_EC2_METADATA_SERVICE_ENDPOINT=(\\S+)$", WAIT).group(1);
+      Map<String, String> env = awsEnv(dir.resolve("imds"));
+      env.remove("AWS_EC2_METADATA_DISABLED");
+      env.put("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds);
+
+      Commands.Result ok = Commands.run(getCallerIdentity(), env, WAIT);
+
+      assertEquals(0, ok.exit(), ok.toString());
+      assertTrue(ok.output().strip().startsWith(ARN), ok.toString());
+      serve.terminate();
+      assertEquals(0, serve.awaitExit(WAIT), serve.output());
+    }
+  }
+
   @Test
   void awsCli_withTheContainerEndpoint_printsTheAssumedRoleArn_andWrongTokensAreRefused() throws Exception {
     requireAwsCli();

@@ -46,7 +46,8 @@ class ExamplesIT {
     try (var files = Files.list(EXAMPLES)) {
       assertEquals(java.util.Set.of(
           "quickstart.yaml", "policy.yaml", "policy-cases.yaml", // here
-          "dev.yaml"), // QuickstartIT: the --dev broker of the README's transcript
+          "dev.yaml", // QuickstartIT: the --dev broker of the README's transcript
+          "java-service"), // built by client-shaded's invoker run, run by ExampleServiceIT
           files.map(f -> f.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
     }
   }

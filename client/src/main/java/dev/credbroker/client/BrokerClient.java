@@ -1,12 +1,12 @@
 package dev.credbroker.client;
 
+import dev.credbroker.client.internal.BearerCallCredentials;
 import dev.credbroker.client.internal.BrokerChannels;
 import dev.credbroker.client.internal.Checks;
 import dev.credbroker.client.internal.ProtoConversions;
 import dev.credbroker.client.internal.RequestLimits;
 import dev.credbroker.client.internal.Statuses;
 import dev.credbroker.client.internal.Targets;
-import dev.credbroker.client.token.BearerCallCredentials;
 import dev.credbroker.client.token.TokenSource;
 import dev.credbroker.proto.v1.CredentialBrokerGrpc;
 import dev.credbroker.proto.v1.GetAwsCredentialsRequest;
@@ -101,6 +101,11 @@ public final class BrokerClient implements AutoCloseable {
 
   public String target() {
     return target;
+  }
+
+  /** The deadline of each call, retries included. */
+  public Duration deadline() {
+    return deadline;
   }
 
   /** Stops the channel; calls in flight are cancelled after a short grace. */

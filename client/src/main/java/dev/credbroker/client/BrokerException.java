@@ -29,7 +29,12 @@ public final class BrokerException extends RuntimeException {
     /** The broker does not implement this call (an older release). */
     UNIMPLEMENTED(false),
     /** Anything else, e.g. a proxy's error. */
-    OTHER(true);
+    OTHER(true),
+    /**
+     * Not the broker's answer: this process failed before or after the call (a class missing or
+     * of another version, usually a dependency conflict). The cause is the JVM's error.
+     */
+    LOCAL_FAILURE(false);
 
     private final boolean retryable;
 

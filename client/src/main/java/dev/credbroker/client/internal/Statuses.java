@@ -24,6 +24,10 @@ public final class Statuses {
    */
   public static BrokerException exception(Status status, String target, ConnectivityState state,
       Duration deadline) {
+    Optional<BrokerException> failedHere = LocalFailures.in(status.getCause());
+    if (failedHere.isPresent()) {
+      return failedHere.get();
+    }
     Optional<String> local = TransportFailures.describe(status, target, state, deadline);
     if (local.isEmpty()) {
       return exception(status);
@@ -32,6 +36,10 @@ public final class Statuses {
   }
 
   public static BrokerException exception(Status status) {
+    Optional<BrokerException> failedHere = LocalFailures.in(status.getCause());
+    if (failedHere.isPresent()) {
+      return failedHere.get();
+    }
     BrokerException.Reason reason = reason(status);
     String description = status.getDescription() != null ? status.getDescription()
         : status.getCode() == Status.Code.UNAVAILABLE ? "the broker is unreachable" : status.getCode().name();

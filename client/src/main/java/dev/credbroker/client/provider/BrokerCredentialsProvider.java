@@ -34,10 +34,19 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  * }</pre>
  *
  * <p>The first {@link #resolveCredentials()} waits for the broker (call it at startup to fail
- * fast). {@link #close()} stops the refresh thread; it does not close the {@link BrokerClient}.
+ * fast). One provider may serve many SDK clients. The application owns it and the
+ * {@link BrokerClient}; an SDK client closes every closeable provider it was given when it closes
+ * (SDK 2.40: user-supplied HTTP clients are exempt, providers are not), so, like the SDK's own
+ * {@code StsAssumeRoleCredentialsProvider}, {@link #close()} only stops the background refresh
+ * and the provider keeps serving the other clients.
  */
 public final class BrokerCredentialsProvider implements AwsCredentialsProvider, SdkAutoCloseable {
   static final String PROVIDER_NAME = "BrokerCredentialsProvider";
+  /**
+   * A caller waits for a refresh at most the client's deadline plus this: the call's own
+   * DEADLINE_EXCEEDED, with its description, is what a caller sees, never a wait of its own.
+   */
+  static final Duration WAIT_GRACE = Duration.ofSeconds(1);
 
   private final CredentialRefresher<AwsSessionCredentials> refresher;
   private final String description;
@@ -51,7 +60,7 @@ public final class BrokerCredentialsProvider implements AwsCredentialsProvider, 
     this.description = "role '" + role + "' from " + client.target();
     this.refresher = new CredentialRefresher<>(() -> client.getAwsCredentials(role, duration),
         BrokerCredentialsProvider::toSdk, "role '" + role + "'", b.clock, b.prefetch, b.stale,
-        b.random, b.executor == null ? timer : b.executor, timer, b.maxWait);
+        b.random, b.executor == null ? timer : b.executor, timer, client.deadline().plus(WAIT_GRACE));
   }
 
   public static Builder builder() {
@@ -69,7 +78,12 @@ public final class BrokerCredentialsProvider implements AwsCredentialsProvider, 
     return refresher.get().credentials();
   }
 
-  /** Stops the refresh thread; later calls throw IllegalStateException. */
+  /**
+   * Stops the background refresh thread. Later calls keep working: the held credentials while
+   * they are fresh, then a refresh on the calling thread (what the SDK's
+   * {@code StsAssumeRoleCredentialsProvider} does once closed). It does not close the
+   * {@link BrokerClient}; closing that ends every call.
+   */
   @Override
   public void close() {
     refresher.close();
@@ -101,7 +115,6 @@ public final class BrokerCredentialsProvider implements AwsCredentialsProvider, 
     private Clock clock = Clock.systemUTC();
     private DoubleSupplier random = () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble();
     private Executor executor;
-    private Duration maxWait = Duration.ofSeconds(30);
 
     private Builder() {}
 

@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps one value with an expiry fresh, in the manner of the AWS SDK's {@code CachedSupplier}:
@@ -32,7 +34,7 @@ import java.util.function.Supplier;
  * </ul>
  */
 final class CredentialRefresher<T> implements AutoCloseable {
-  private static final System.Logger log = System.getLogger(BrokerCredentialsProvider.class.getName());
+  private static final Logger log = LoggerFactory.getLogger(BrokerCredentialsProvider.class);
 
   /** What callers get, and when it needs refreshing (also in epoch millis, for the hot path). */
   record Held<T>(T value, SessionCredentials credentials, Instant refreshAt, Instant staleAt,
@@ -94,22 +96,32 @@ final class CredentialRefresher<T> implements AutoCloseable {
       }
       if (now.isBefore(h.expiration())) {
         refreshIfDue(now);
-        return h;
+        return held; // the newest: a closed provider's caller may have just refreshed it
       }
     }
     return awaitFresh();
   }
 
+  /**
+   * Stops the background refresh, as the SDK's {@code CachedSupplier.close()} stops its prefetch:
+   * later calls keep working, and the caller that finds a refresh due runs it itself. The SDK
+   * closes a provider with every client it was given to, so a provider shared by several clients
+   * must survive it.
+   */
   @Override
   public void close() {
-    closed = true;
-    held = null;
+    synchronized (this) {
+      closed = true;
+      if (wakeUp != null) {
+        wakeUp.cancel(false);
+      }
+    }
     timer.shutdownNow();
   }
 
   private void refreshIfDue(Instant now) {
     Held<T> h = held;
-    if (closed || (h != null && now.isBefore(h.refreshAt())) || now.isBefore(retryAt)) {
+    if ((h != null && now.isBefore(h.refreshAt())) || now.isBefore(retryAt)) {
       return;
     }
     start();
@@ -126,14 +138,14 @@ final class CredentialRefresher<T> implements AutoCloseable {
         break;
       }
     }
+    if (closed) {
+      run(mine); // no refresh thread any more: this caller refreshes, the others keep the held value
+      return mine;
+    }
     try {
-      if (closed) {
-        throw new RejectedExecutionException();
-      }
       executor.execute(() -> run(mine));
-    } catch (RejectedExecutionException e) {
-      inFlight.set(null);
-      mine.completeExceptionally(new IllegalStateException("the credentials provider is closed"));
+    } catch (RejectedExecutionException closedMeanwhile) {
+      run(mine);
     }
     return mine;
   }
@@ -147,7 +159,9 @@ final class CredentialRefresher<T> implements AutoCloseable {
             "the broker returned incomplete or already expired credentials");
       }
       next = hold(c, clock.instant());
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // An Error too (a missing class, a failed static initializer): uncaught, it would end this
+      // task silently and leave every caller waiting for a refresh that never completes.
       failed(e, clock.instant());
       inFlight.set(null);
       mine.completeExceptionally(e);
@@ -157,14 +171,14 @@ final class CredentialRefresher<T> implements AutoCloseable {
     failures = 0;
     lastFailure = null;
     retryAt = Instant.MIN;
-    log.log(System.Logger.Level.DEBUG, () -> "refreshed credentials for " + what + " ("
-        + next.credentials().accessKeyId() + "), expiring at " + next.expiration());
+    log.debug("refreshed credentials for {} ({}), expiring at {}", what,
+        next.credentials().accessKeyId(), next.expiration());
     schedule(next.refreshAt(), clock.instant());
     inFlight.set(null);
     mine.complete(next);
   }
 
-  private void failed(RuntimeException failure, Instant now) {
+  private void failed(Throwable failure, Instant now) {
     failures++;
     lastFailure = failure;
     Held<T> current = held;
@@ -172,10 +186,9 @@ final class CredentialRefresher<T> implements AutoCloseable {
     boolean inStale = valid && !now.isBefore(current.staleAt());
     Duration wait = (inStale ? backoff.withCap(stale.dividedBy(6).plusSeconds(1)) : backoff).delay(failures);
     retryAt = now.plus(wait);
-    log.log(System.Logger.Level.WARNING, () -> "refreshing credentials for " + what + " failed ("
-        + failure.getMessage() + "); " + (valid ? "still serving the current ones, which expire at "
-        + current.expiration() : "no valid credentials to serve") + "; next attempt in "
-        + wait.toMillis() + " ms");
+    log.warn("refreshing credentials for {} failed ({}); {}; next attempt in {} ms", what,
+        failure.getMessage(), valid ? "still serving the current ones, which expire at "
+        + current.expiration() : "no valid credentials to serve", wait.toMillis());
     schedule(retryAt, now);
   }
 
@@ -210,9 +223,6 @@ final class CredentialRefresher<T> implements AutoCloseable {
   }
 
   private Held<T> awaitFresh() {
-    if (closed) {
-      throw new IllegalStateException("the credentials provider is closed");
-    }
     Instant now = clock.instant();
     Throwable previous = lastFailure;
     if (inFlight.get() == null && previous != null && now.isBefore(retryAt)) {

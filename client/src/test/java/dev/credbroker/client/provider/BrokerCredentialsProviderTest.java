@@ -11,10 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.credbroker.client.BrokerClient;
 import dev.credbroker.client.BrokerException;
 import dev.credbroker.client.testing.FakeBroker;
-import dev.credbroker.client.testing.JulCapture;
 import dev.credbroker.client.testing.ManualExecutor;
 import dev.credbroker.client.token.TokenSource;
 import dev.credbroker.client.token.TokenUnavailableException;
+import dev.credbroker.server.testing.LogCapture;
 import dev.credbroker.server.testing.MutableClock;
 import io.grpc.Status;
 import java.nio.file.Path;
@@ -289,7 +289,7 @@ class BrokerCredentialsProviderTest {
 
   @Test
   void logs_neverContainSecrets() throws Exception {
-    try (JulCapture logs = new JulCapture()) {
+    try (LogCapture logs = new LogCapture()) {
       BrokerCredentialsProvider p = provider(0);
       AwsSessionCredentials c = first(p);
       clock.advance(Duration.ofMinutes(55));
@@ -307,18 +307,23 @@ class BrokerCredentialsProviderTest {
   }
 
   @Test
-  void close_stopsTheRefreshThreadAndLaterCallsFail() throws Exception {
+  void close_stopsTheRefreshThreadAndLaterCallsRefreshOnTheCallingThread() throws Exception {
     BrokerCredentialsProvider p = BrokerCredentialsProvider.builder().client(client).role("closing")
         .clock(clock).build();
-    p.resolveCredentials();
+    AwsCredentials before = p.resolveCredentials();
     Thread refresher = Thread.getAllStackTraces().keySet().stream()
         .filter(t -> t.getName().startsWith("credbroker-refresh-closing")).findFirst().orElseThrow();
 
     p.close();
     refresher.join(); // ends because close() stopped it; a leak would hang here until the test times out
 
-    assertEquals("the credentials provider is closed",
-        assertThrows(IllegalStateException.class, p::resolveCredentials).getMessage());
+    assertEquals(before.accessKeyId(), p.resolveCredentials().accessKeyId(), "still fresh: held");
+    clock.advance(Duration.ofMinutes(58)); // inside the prefetch window
+    AwsCredentials after = p.resolveCredentials();
+    assertNotEquals(before.accessKeyId(), after.accessKeyId(), "refreshed by this caller");
+    assertEquals(2, broker.credentialCalls());
+    assertTrue(Thread.getAllStackTraces().keySet().stream()
+        .noneMatch(t -> t.getName().startsWith("credbroker-refresh-closing")), "no thread started again");
   }
 
   @Test

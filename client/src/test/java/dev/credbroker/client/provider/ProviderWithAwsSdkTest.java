@@ -49,9 +49,7 @@ class ProviderWithAwsSdkTest {
         .tokenSource(TokenSource.fromSupplier(() -> broker.token("alice"))).build();
     provider = BrokerCredentialsProvider.builder().client(client).role("deployer").clock(clock)
         .executor(Runnable::run).build();
-    sdk = StsClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder())
-        .region(Region.US_EAST_1).endpointOverride(broker.sts().endpoint())
-        .credentialsProvider(provider).build();
+    sdk = sts(provider);
   }
 
   @AfterEach
@@ -126,6 +124,38 @@ class ProviderWithAwsSdkTest {
     clock.advance(Duration.ofMinutes(3)); // the first credential has expired
     assertTrue(sdk.getCallerIdentity().arn().startsWith(ARN_PREFIX));
     assertEquals(second, provider.resolveCredentials().accessKeyId());
+  }
+
+  /**
+   * The SDK closes the provider with each client it was given to (the refresh thread ending shows
+   * it did); the provider keeps serving the other client, across a new credential.
+   */
+  @Test
+  void oneOfTwoSdkClientsSharingTheProviderCloses_theOtherKeepsGettingCredentials() throws Exception {
+    BrokerCredentialsProvider shared = BrokerCredentialsProvider.builder().client(client)
+        .role("deployer").clock(clock).build(); // its own refresh thread, as applications run it
+    StsClient first = sts(shared);
+    StsClient second = sts(shared);
+    first.getCallerIdentity();
+    String key = shared.resolveCredentials().accessKeyId();
+    Thread refresher = Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("credbroker-refresh-deployer")).findFirst().orElseThrow();
+
+    first.close();
+    refresher.join(); // the SDK closed the provider: its thread ends (a hang here fails by timeout)
+
+    assertTrue(second.getCallerIdentity().arn().startsWith(ARN_PREFIX));
+    clock.advance(Duration.ofMinutes(16)); // the first credential has expired
+    assertTrue(second.getCallerIdentity().arn().startsWith(ARN_PREFIX));
+    assertNotEquals(key, shared.resolveCredentials().accessKeyId(), "a new credential, fetched by the caller");
+    second.close();
+    shared.close(); // the application's own close, after the SDK's: harmless
+  }
+
+  private StsClient sts(BrokerCredentialsProvider credentials) {
+    return StsClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder())
+        .region(Region.US_EAST_1).endpointOverride(broker.sts().endpoint())
+        .credentialsProvider(credentials).build();
   }
 
   @Test

@@ -9,7 +9,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * Captures what the client library logs (System.Logger goes to java.util.logging by default), at
+ * Captures what goes to java.util.logging (gRPC logs there; the library logs through SLF4J), at
  * every level, so tests can scan it for secrets.
  */
 public final class JulCapture extends Handler implements AutoCloseable {

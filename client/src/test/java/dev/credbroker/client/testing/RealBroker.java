@@ -28,6 +28,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
@@ -38,7 +40,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  * {@link #stop()} and {@link #restart()} keep the port; a restart starts with an empty cache, as
  * a new broker process would.
  */
-public final class RealBroker implements AutoCloseable {
+public final class RealBroker implements AutoCloseable, AfterEachCallback {
   public static final String CONFIG = """
       server: {listen: 127.0.0.1:0}
       credentials: {default_duration: 15m}
@@ -79,6 +81,23 @@ public final class RealBroker implements AutoCloseable {
 
   public static RealBroker start(Clock clock) throws Exception {
     return new RealBroker(clock);
+  }
+
+  /**
+   * For a test's field: {@code @RegisterExtension final RealBroker broker = RealBroker.perTest(clock);}
+   * starts one for each test and stops it after.
+   */
+  public static RealBroker perTest(Clock clock) {
+    try {
+      return start(clock);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the broker", e);
+    }
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    close();
   }
 
   public String target() {

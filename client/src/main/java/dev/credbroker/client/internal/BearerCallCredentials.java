@@ -1,5 +1,8 @@
-package dev.credbroker.client.token;
+package dev.credbroker.client.internal;
 
+import dev.credbroker.client.token.TokenException;
+import dev.credbroker.client.token.TokenSource;
+import dev.credbroker.client.token.TokenUnavailableException;
 import io.grpc.CallCredentials;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -37,6 +40,12 @@ public final class BearerCallCredentials extends CallCredentials {
         // Not the cause: its message is the source's own and might hold anything.
         applier.fail(failure(new TokenUnavailableException(
             "the token source failed with " + e.getClass().getSimpleName())));
+        return;
+      } catch (Error e) {
+        // Failing the call now, with the error as the cause; uncaught, the call would wait out
+        // its deadline for a header that never comes.
+        applier.fail(Status.INTERNAL.withDescription("the token source failed with "
+            + e.getClass().getName()).withCause(e));
         return;
       }
       Metadata headers = new Metadata();
