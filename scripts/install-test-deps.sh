@@ -12,10 +12,13 @@
 #     container credentials endpoint (`credbroker serve`); tests run /usr/bin/aws
 #   procps: kill(1), how the process tests send SIGTERM, SIGHUP and SIGKILL (minimal images
 #     such as the debian:12 container lack it)
+#   postgresql-15: /usr/lib/postgresql/15/bin/{initdb,pg_ctl,postgres}, a throwaway cluster per
+#     test class for the fleet audit store (store PostgresCluster, run as nobody via setpriv
+#     from util-linux, which every Debian image has); the package's own cluster is not used
 set -euo pipefail
 
 packages=(python3 python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc
-  libprotobuf-dev grpc-proto awscli procps)
+  libprotobuf-dev grpc-proto awscli procps postgresql-15)
 
 missing=()
 for p in "${packages[@]}"; do

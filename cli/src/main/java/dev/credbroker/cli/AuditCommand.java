@@ -35,10 +35,23 @@ import java.util.concurrent.TimeUnit;
  */
 final class AuditCommand {
   static final int EXIT_BROKEN = 1;
-  private static final Set<String> FILTERS = Set.of("since", "until", "subject", "issuer", "role",
-      "secret", "decision", "limit", "format", "after");
+  private static final Set<String> FILTERS = filters();
 
   private AuditCommand() {}
+
+  private static Set<String> filters() {
+    Set<String> names = new HashSet<>(Set.of("since", "until", "decision", "limit", "format",
+        "after"));
+    for (AuditQuery.Field f : AuditQuery.Field.values()) {
+      names.add(flag(f));
+    }
+    return Set.copyOf(names);
+  }
+
+  /** The flag of a filter: its field's name with dashes ({@code --access-key-id}). */
+  static String flag(AuditQuery.Field f) {
+    return f.column().replace('_', '-');
+  }
 
   static int run(List<String> args, Map<String, String> env, PrintStream out, Clock clock)
       throws Exception {
@@ -170,8 +183,13 @@ final class AuditCommand {
     int limit;
     try {
       limit = Integer.parseInt(o.get("limit").orElse("1000"));
-      return new AuditQuery(time(o, "since", now), time(o, "until", now), o.get("issuer"),
-          o.get("subject"), o.get("role"), o.get("secret"), decision, o.get("after"), limit);
+      java.util.Map<AuditQuery.Field, String> equal = new java.util.EnumMap<>(
+          AuditQuery.Field.class);
+      for (AuditQuery.Field f : AuditQuery.Field.values()) {
+        o.get(flag(f)).ifPresent(v -> equal.put(f, v));
+      }
+      return new AuditQuery(time(o, "since", now), time(o, "until", now), equal, decision,
+          o.get("after"), limit);
     } catch (IllegalArgumentException e) {
       throw new CliOptions.UsageException("--limit is a number from 1 to " + AuditQuery.MAX_LIMIT);
     }
@@ -200,10 +218,10 @@ final class AuditCommand {
     SearchAuditRequest.Builder b = SearchAuditRequest.newBuilder().setLimit(q.limit());
     q.since().ifPresent(t -> b.setSince(Timestamps.fromMillis(t.toEpochMilli())));
     q.until().ifPresent(t -> b.setUntil(Timestamps.fromMillis(t.toEpochMilli())));
-    q.issuer().ifPresent(b::setIssuer);
-    q.subject().ifPresent(b::setSubject);
-    q.role().ifPresent(b::setRole);
-    q.secret().ifPresent(b::setSecret);
+    q.get(AuditQuery.Field.ISSUER).ifPresent(b::setIssuer);
+    q.get(AuditQuery.Field.SUBJECT).ifPresent(b::setSubject);
+    q.get(AuditQuery.Field.ROLE).ifPresent(b::setRole);
+    q.get(AuditQuery.Field.SECRET).ifPresent(b::setSecret);
     q.afterRequestId().ifPresent(b::setAfterRequestId);
     q.decision().ifPresent(d -> b.setDecision(Decision.valueOf("DECISION_" + d.name())));
     return b.build();

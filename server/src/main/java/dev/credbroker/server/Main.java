@@ -7,6 +7,8 @@ import dev.credbroker.core.config.ConfigException;
 import dev.credbroker.core.config.ConfigLoader;
 import dev.credbroker.core.config.CredentialsConfig;
 import dev.credbroker.server.audit.AuditWriter;
+import dev.credbroker.server.fleet.AuditSource;
+import dev.credbroker.server.fleet.FleetStore;
 import dev.credbroker.server.aws.SdkSecretsGateway;
 import dev.credbroker.server.aws.SdkStsGateway;
 import dev.credbroker.server.cache.CredentialCache;
@@ -81,6 +83,7 @@ public final class Main {
     Optional<FileWatch> watch = Optional.empty();
     Optional<SdkStsGateway> sts = Optional.empty();
     Optional<AuditWriter> audit = Optional.empty();
+    Optional<FleetStore> fleet = Optional.empty();
     Optional<Path> auditFile = Optional.empty();
     Optional<SdkSecretsGateway> secretsManager = Optional.empty();
     EventLoops network = EventLoops.start();
@@ -101,6 +104,9 @@ public final class Main {
               + " audit: {file: /var/log/credbroker/audit.jsonl}"));
       audit = Optional.of(AuditWriter.open(auditConfig, clock, network));
       auditFile = auditConfig.file();
+      fleet = FleetStore.start(auditConfig, clock);
+      Optional<AuditSource> searched = fleet.map(FleetStore::source)
+          .or(() -> auditConfig.file().map(AuditSource::files));
       AuditRecorder recorder = new AuditRecorder(audit.get(), auditConfig.claims(), clock);
       BrokerStates states = new BrokerStates(cli.config(), config, adjust, clock, io);
       AwsConfig awsConfig = config.aws();
@@ -121,7 +127,7 @@ public final class Main {
           .audit(recorder)
           .addService(new CredentialBrokerService(states, vendor, secrets,
               config.aws().region().orElse(""), clock, recorder))
-          .addService(new AuditSearchService(states, recorder, auditConfig.file(), io, clock))
+          .addService(new AuditSearchService(states, recorder, searched, io, clock))
           .build();
       Signals.onTerminate(server::shutdown, server::shutdownNow);
       Signals.onHangup(states::reload);
@@ -131,7 +137,7 @@ public final class Main {
       server.start();
       audit.get().sealing().ifPresent(log::info);
     } catch (ConfigException | ServerStartException | IOException | RuntimeException e) {
-      release(audit, network, dev, sts, secretsManager, watch, io);
+      release(audit, fleet, network, dev, sts, secretsManager, watch, io);
       return startFailure(e, err);
     }
     if (dev.isPresent()) {
@@ -139,7 +145,7 @@ public final class Main {
         dev.get().printBanner(out, config, server.address(), auditFile);
       } catch (IOException e) {
         server.shutdownNow();
-        release(audit, network, dev, sts, secretsManager, watch, io);
+        release(audit, fleet, network, dev, sts, secretsManager, watch, io);
         return startFailure(e, err);
       }
     }
@@ -149,7 +155,7 @@ public final class Main {
       Thread.currentThread().interrupt();
       server.shutdown();
     }
-    release(audit, network, dev, sts, secretsManager, watch, io);
+    release(audit, fleet, network, dev, sts, secretsManager, watch, io);
     return EXIT_OK;
   }
 
@@ -168,11 +174,16 @@ public final class Main {
     return EXIT_FAILURE;
   }
 
-  /** Stops what started, in order: the audit log after the server, the network threads last. */
-  private static void release(Optional<AuditWriter> audit, EventLoops network,
+  /**
+   * Stops what started, in order: the audit log after the server, the shipper after the log, the
+   * network threads last.
+   */
+  private static void release(Optional<AuditWriter> audit, Optional<FleetStore> fleet,
+      EventLoops network,
       Optional<DevMode> dev, Optional<SdkStsGateway> sts,
       Optional<SdkSecretsGateway> secretsManager, Optional<FileWatch> watch, ExecutorService io) {
     audit.ifPresent(AuditWriter::close);
+    fleet.ifPresent(FleetStore::close); // after the writer: its last checkpoint is shipped too
     network.close();
     dev.ifPresent(DevMode::close);
     sts.ifPresent(SdkStsGateway::close);

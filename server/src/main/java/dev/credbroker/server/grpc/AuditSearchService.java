@@ -1,9 +1,7 @@
 package dev.credbroker.server.grpc;
 
 import dev.credbroker.core.audit.AuditEvent;
-import dev.credbroker.core.audit.AuditFiles;
 import dev.credbroker.core.audit.AuditQuery;
-import dev.credbroker.core.audit.AuditSearch;
 import dev.credbroker.core.policy.Decision;
 import dev.credbroker.core.policy.NotEntitledException;
 import dev.credbroker.core.policy.PolicyInput;
@@ -11,11 +9,11 @@ import dev.credbroker.core.policy.Target;
 import dev.credbroker.proto.v1.AuditRecord;
 import dev.credbroker.proto.v1.AuditServiceGrpc;
 import dev.credbroker.proto.v1.SearchAuditRequest;
+import dev.credbroker.server.fleet.AuditSource;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -37,16 +35,19 @@ public final class AuditSearchService extends AuditServiceGrpc.AuditServiceImplB
 
   private final Supplier<BrokerState> state;
   private final AuditRecorder audit;
-  private final Optional<Path> auditFile;
+  private final Optional<AuditSource> source;
   private final Executor io;
   private final Clock clock;
 
-  /** {@code auditFile} is the live file of the file sink; empty when records go to stdout. */
+  /**
+   * {@code source}: the fleet store, or the file sink's files; empty when records go to stdout
+   * and no store is configured.
+   */
   public AuditSearchService(Supplier<BrokerState> state, AuditRecorder audit,
-      Optional<Path> auditFile, Executor io, Clock clock) {
+      Optional<AuditSource> source, Executor io, Clock clock) {
     this.state = state;
     this.audit = audit;
-    this.auditFile = auditFile;
+    this.source = source;
     this.io = io;
     this.clock = clock;
   }
@@ -66,7 +67,7 @@ public final class AuditSearchService extends AuditServiceGrpc.AuditServiceImplB
           if (!d.allowed()) {
             throw new java.util.concurrent.CompletionException(new NotEntitledException(d));
           }
-          if (auditFile.isEmpty()) {
+          if (source.isEmpty()) {
             throw Status.FAILED_PRECONDITION.withDescription("this broker writes its audit log to"
                 + " stdout; search it in your log pipeline").asRuntimeException();
           }
@@ -77,7 +78,7 @@ public final class AuditSearchService extends AuditServiceGrpc.AuditServiceImplB
 
   private void stream(AuditQuery query, FlowGate gate, StreamObserver<AuditRecord> responses) {
     try {
-      AuditSearch.run(AuditFiles.segments(auditFile.get()), query, entry -> {
+      source.get().search(query, entry -> {
         if (!gate.awaitReady()) {
           return false;
         }
@@ -89,7 +90,7 @@ public final class AuditSearchService extends AuditServiceGrpc.AuditServiceImplB
       }
     } catch (IOException | RuntimeException e) {
       log.warn("audit search failed: {}", e.toString());
-      responses.onError(Status.UNAVAILABLE.withDescription("the audit files cannot be read;"
+      responses.onError(Status.UNAVAILABLE.withDescription("the audit records cannot be read;"
           + " retry later").asRuntimeException());
     }
   }
@@ -106,9 +107,12 @@ public final class AuditSearchService extends AuditServiceGrpc.AuditServiceImplB
     if (since.isPresent() && until.isPresent() && until.get().isBefore(since.get())) {
       throw invalid("until is before since");
     }
-    return new AuditQuery(since, until,
-        text("issuer", r.getIssuer()), text("subject", r.getSubject()), text("role", r.getRole()),
-        text("secret", r.getSecret()),
+    java.util.Map<AuditQuery.Field, String> equal = new java.util.EnumMap<>(AuditQuery.Field.class);
+    text("issuer", r.getIssuer()).ifPresent(v -> equal.put(AuditQuery.Field.ISSUER, v));
+    text("subject", r.getSubject()).ifPresent(v -> equal.put(AuditQuery.Field.SUBJECT, v));
+    text("role", r.getRole()).ifPresent(v -> equal.put(AuditQuery.Field.ROLE, v));
+    text("secret", r.getSecret()).ifPresent(v -> equal.put(AuditQuery.Field.SECRET, v));
+    return new AuditQuery(since, until, equal,
         switch (r.getDecision()) {
           case DECISION_ALLOW -> Optional.of(AuditEvent.Decision.ALLOW);
           case DECISION_DENY -> Optional.of(AuditEvent.Decision.DENY);

@@ -99,7 +99,8 @@ public final class AuditedBroker implements AutoCloseable {
         new CredentialBrokerService(() -> state, new CredentialVendor(roles, Duration.ofHours(1)),
             new SecretVendor(new SecretCache(secretsGateway, roles, io, clock, 1000), clock),
             "us-east-1", clock, recorder),
-        new AuditSearchService(() -> state, recorder, Optional.of(file), io, clock));
+        new AuditSearchService(() -> state, recorder,
+            Optional.of(dev.credbroker.server.fleet.AuditSource.files(file)), io, clock));
   }
 
   /** Starts a broker whose audit file lives in a new temporary folder. */
