@@ -175,13 +175,13 @@ public final class AuditStore implements AutoCloseable {
         s.setLong(++i, r.seq());
         s.setObject(++i, utc(r.time()));
         s.setString(++i, r.type());
-        s.setString(++i, orNull(e.field("decision")));
-        s.setString(++i, orNull(e.field("status")));
+        s.setString(++i, Columns.of(e.field("decision")));
+        s.setString(++i, Columns.of(e.field("status")));
         s.setString(++i, r.prev());
         s.setString(++i, r.hash());
         s.setString(++i, r.line());
         for (AuditQuery.Field f : FILTERED) {
-          s.setString(++i, orNull(f.valueIn(e)));
+          s.setString(++i, Columns.of(f.valueIn(e)));
         }
         s.addBatch();
       }
@@ -220,9 +220,5 @@ public final class AuditStore implements AutoCloseable {
 
   static OffsetDateTime utc(Instant t) {
     return t.atOffset(ZoneOffset.UTC);
-  }
-
-  private static String orNull(String s) {
-    return s == null || s.isEmpty() ? null : s;
   }
 }

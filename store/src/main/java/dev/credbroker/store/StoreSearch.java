@@ -48,13 +48,13 @@ public final class StoreSearch {
     });
     for (Map.Entry<AuditQuery.Field, String> f : q.equal().entrySet()) {
       sql.append(" AND ").append(f.getKey().column()).append(" = ?");
-      args.add(f.getValue());
+      args.add(Columns.of(f.getValue()));
     }
     q.afterRequestId().ifPresent(id -> {
       sql.append(" AND (time, broker_id, seq) < (SELECT time, broker_id, seq FROM audit_records"
           + " WHERE request_id = ? AND type = 'decision'"
           + " ORDER BY time DESC, broker_id DESC, seq DESC LIMIT 1)");
-      args.add(id);
+      args.add(Columns.of(id));
     });
     sql.append(" ORDER BY time DESC, broker_id DESC, seq DESC LIMIT ?");
     args.add(q.limit());
@@ -67,6 +67,9 @@ public final class StoreSearch {
       try (ResultSet r = s.executeQuery()) {
         while (r.next()) {
           AuditEntry entry = withBroker(r.getString(1), r.getString(2));
+          if (!exactly(q, entry)) {
+            continue; // a column holds a cut or mapped value; the record's own decides
+          }
           sent++;
           if (!sink.test(entry)) {
             break;
@@ -77,6 +80,10 @@ public final class StoreSearch {
     } catch (SQLException e) {
       throw StoreException.of("the audit store search failed", e);
     }
+  }
+
+  private static boolean exactly(AuditQuery q, AuditEntry e) {
+    return q.equal().entrySet().stream().allMatch(f -> f.getValue().equals(f.getKey().valueIn(e)));
   }
 
   /** The stored line, with the broker that shipped it added to its fields (not to its text). */
