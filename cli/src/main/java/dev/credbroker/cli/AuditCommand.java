@@ -192,9 +192,9 @@ final class AuditCommand {
     }
     boolean json = !format.equals("table");
     AuditQuery query = query(o, clock.instant());
-    if (query.get(AuditQuery.Field.BROKER_ID).isPresent() && !o.isSet("store")) {
-      throw new CliOptions.UsageException("--broker-id needs --store: a broker's own files do not"
-          + " name it in every record");
+    if (query.get(AuditQuery.Field.BROKER_ID).isPresent() && o.get("file").isPresent()) {
+      throw new CliOptions.UsageException("--broker-id needs --store (or a broker with one): a"
+          + " broker's own files do not name it in every record");
     }
     if (o.isSet("store") && o.get("file").isPresent()) {
       throw new CliOptions.UsageException("--store and --file are two places to search; give one");
@@ -292,8 +292,15 @@ final class AuditCommand {
     q.until().ifPresent(t -> b.setUntil(Timestamps.fromMillis(t.toEpochMilli())));
     q.get(AuditQuery.Field.ISSUER).ifPresent(b::setIssuer);
     q.get(AuditQuery.Field.SUBJECT).ifPresent(b::setSubject);
+    q.get(AuditQuery.Field.CLIENT_ID).ifPresent(b::setClientId);
     q.get(AuditQuery.Field.ROLE).ifPresent(b::setRole);
     q.get(AuditQuery.Field.SECRET).ifPresent(b::setSecret);
+    q.get(AuditQuery.Field.RPC).ifPresent(b::setRpc);
+    q.get(AuditQuery.Field.ACCESS_KEY_ID).ifPresent(b::setAccessKeyId);
+    q.get(AuditQuery.Field.SESSION_NAME).ifPresent(b::setSessionName);
+    q.get(AuditQuery.Field.SOURCE_IDENTITY).ifPresent(b::setSourceIdentity);
+    q.get(AuditQuery.Field.REQUEST_ID).ifPresent(b::setRequestId);
+    q.get(AuditQuery.Field.BROKER_ID).ifPresent(b::setBrokerId);
     q.afterRequestId().ifPresent(b::setAfterRequestId);
     q.decision().ifPresent(d -> b.setDecision(Decision.valueOf("DECISION_" + d.name())));
     return b.build();

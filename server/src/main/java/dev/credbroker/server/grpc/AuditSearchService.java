@@ -112,6 +112,16 @@ public final class AuditSearchService extends AuditServiceGrpc.AuditServiceImplB
     text("subject", r.getSubject()).ifPresent(v -> equal.put(AuditQuery.Field.SUBJECT, v));
     text("role", r.getRole()).ifPresent(v -> equal.put(AuditQuery.Field.ROLE, v));
     text("secret", r.getSecret()).ifPresent(v -> equal.put(AuditQuery.Field.SECRET, v));
+    text("client_id", r.getClientId()).ifPresent(v -> equal.put(AuditQuery.Field.CLIENT_ID, v));
+    text("rpc", r.getRpc()).ifPresent(v -> equal.put(AuditQuery.Field.RPC, v));
+    text("access_key_id", r.getAccessKeyId())
+        .ifPresent(v -> equal.put(AuditQuery.Field.ACCESS_KEY_ID, v));
+    text("session_name", r.getSessionName())
+        .ifPresent(v -> equal.put(AuditQuery.Field.SESSION_NAME, v));
+    text("source_identity", r.getSourceIdentity())
+        .ifPresent(v -> equal.put(AuditQuery.Field.SOURCE_IDENTITY, v));
+    text("request_id", r.getRequestId()).ifPresent(v -> equal.put(AuditQuery.Field.REQUEST_ID, v));
+    text("broker_id", r.getBrokerId()).ifPresent(v -> equal.put(AuditQuery.Field.BROKER_ID, v));
     return new AuditQuery(since, until, equal,
         switch (r.getDecision()) {
           case DECISION_ALLOW -> Optional.of(AuditEvent.Decision.ALLOW);

@@ -215,7 +215,9 @@ class AuditTrailTest {
         SearchAuditRequest.getDefaultInstance())));
     assertEquals("SearchAudit", onlyNewRecord().field("rpc"));
 
-    List<AuditRecord> all = search(token("sam", "security"), SearchAuditRequest.getDefaultInstance());
+    List<AuditRecord> all = new ArrayList<>(search(token("sam", "security"),
+        SearchAuditRequest.getDefaultInstance()));
+    java.util.Collections.reverse(all); // newest first, read here oldest first
     assertEquals(recordCount(), all.size(), "the search sees every record, its own included");
     assertEquals("SearchAudit", all.get(all.size() - 1).getRpc());
     assertEquals(issued.getAccessKeyId(), all.get(4).getCredential().getAccessKeyId());
