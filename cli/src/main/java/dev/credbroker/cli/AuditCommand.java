@@ -135,31 +135,28 @@ final class AuditCommand {
   }
 
   private static int printStore(StoreVerifier.BrokerReport r, boolean signed, PrintStream out) {
-    AuditVerifier.Report report = r.report();
-    report.notes().forEach(n -> out.println("note: " + r.brokerId() + ": " + n));
-    if (report.problem().isPresent()) {
-      out.println("BROKEN " + r.brokerId() + " at " + report.problem().get() + "; "
-          + report.verified() + " records verified before it");
-      return EXIT_BROKEN;
-    }
-    out.println("OK " + r.brokerId() + ": " + report.verified() + " records verified (seq "
-        + report.firstSeq() + " to " + report.lastSeq() + ") in the store"
-        + (signed ? "; " + report.checkpoints() + " checkpoint signatures verified" : "")
-        + "; " + report.unsealed() + " records unsealed");
-    return CredbrokerCli.EXIT_OK;
+    return print(r.report(), r.brokerId(), "in the store", signed, out);
   }
 
   private static int printFiles(AuditVerifier.Report report, List<Path> files, boolean signed,
       PrintStream out) {
-    report.notes().forEach(n -> out.println("note: " + n));
+    return print(report, "", "in " + files.size() + " files", signed, out);
+  }
+
+  /** One chain's verdict; {@code broker} names it when several are checked. */
+  private static int print(AuditVerifier.Report report, String broker, String where,
+      boolean signed, PrintStream out) {
+    String who = broker.isEmpty() ? "" : broker + ": ";
+    report.notes().forEach(n -> out.println("note: " + who + n));
     if (report.problem().isPresent()) {
-      out.println("BROKEN at " + report.problem().get());
+      out.println("BROKEN " + (broker.isEmpty() ? "" : broker + " ") + "at "
+          + report.problem().get());
       out.println(report.verified() + " records verified before it");
       return EXIT_BROKEN;
     }
-    out.println("OK: " + report.verified() + " records verified (seq " + report.firstSeq() + " to "
-        + report.lastSeq() + ") in " + files.size() + " files"
-        + (signed ? "; " + report.checkpoints() + " checkpoint signatures verified" : "")
+    out.println("OK" + (broker.isEmpty() ? ":" : " " + broker + ":") + " " + report.verified()
+        + " records verified (seq " + report.firstSeq() + " to " + report.lastSeq() + ") "
+        + where + (signed ? "; " + report.checkpoints() + " checkpoint signatures verified" : "")
         + "; " + report.unsealed() + " records unsealed (after the last checkpoint)");
     return CredbrokerCli.EXIT_OK;
   }

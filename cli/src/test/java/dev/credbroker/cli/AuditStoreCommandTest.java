@@ -8,8 +8,8 @@ import dev.credbroker.core.audit.AuditEvent.Decision;
 import dev.credbroker.core.audit.AuditSigner;
 import dev.credbroker.core.config.StoreConfig;
 import dev.credbroker.store.AuditStore;
-import dev.credbroker.store.StoredRecord;
 import dev.credbroker.store.testing.PostgresCluster;
+import dev.credbroker.store.testing.PostgresExtension;
 import dev.credbroker.store.testing.TrailLines;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -22,10 +22,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,7 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AuditStoreCommandTest {
   static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
-  static PostgresCluster pg;
+  @RegisterExtension static final PostgresExtension postgres = new PostgresExtension();
+
+  private static PostgresCluster pg() {
+    return postgres.cluster();
+  }
   static AuditSigner signerA;
   static AuditSigner signerB;
 
@@ -46,20 +50,15 @@ class AuditStoreCommandTest {
 
   @BeforeAll
   static void startPostgres() throws Exception {
-    pg = PostgresCluster.start();
     Path keys = Files.createTempDirectory("cli-store-keys");
     signerA = AuditSigner.loadOrCreate(keys.resolve("a.key"));
     signerB = AuditSigner.loadOrCreate(keys.resolve("b.key"));
   }
 
-  @AfterAll
-  static void stopPostgres() throws Exception {
-    pg.close();
-  }
 
   @BeforeEach
   void twoBrokersShipped() throws Exception {
-    store = pg.newStore();
+    store = pg().newStore();
     a = new TrailLines("broker-a", signerA)
         .decision(T0, "alice", "deployer", Decision.ALLOW, "ASIAALICE1")
         .decision(T0.plusSeconds(1), "mallory", "admin", Decision.DENY, "")
@@ -70,8 +69,8 @@ class AuditStoreCommandTest {
         .checkpoint(T0.plusSeconds(2));
     try (AuditStore s = AuditStore.create(store)) {
       s.prepare(T0);
-      s.ship("broker-a", stored(a), T0);
-      s.ship("broker-b", stored(b), T0);
+      s.ship("broker-a", a.stored(), T0);
+      s.ship("broker-b", b.stored(), T0);
     }
   }
 
@@ -144,20 +143,17 @@ class AuditStoreCommandTest {
     assertEquals(2, runWith(Map.of(), "audit", "search", "--store"));
     assertTrue(err().contains("--store-url"), err());
     assertEquals(2, runWith(Map.of("CREDBROKER_STORE_URL", store.postgres().url()
-        + "?password=" + pg.password()), "audit", "search", "--store"));
-    assertFalse(err().contains(pg.password()), err());
+        + "?password=" + pg().password()), "audit", "search", "--store"));
+    assertFalse(err().contains(pg().password()), err());
     assertEquals(2, run("audit", "search", "--store", "--file", "x.jsonl"));
     Files.writeString(dir.resolve("wrong"), "not-the-password\n");
     assertEquals(1, runWith(Map.of("CREDBROKER_STORE_URL", store.postgres().url(),
         "CREDBROKER_STORE_USER", PostgresCluster.USER, "CREDBROKER_STORE_PASSWORD_FILE",
         dir.resolve("wrong").toString()), "audit", "search", "--store"));
     assertTrue(err().startsWith("credbroker: cannot connect to the audit store"), err());
-    assertFalse(err().contains("not-the-password") || err().contains(pg.password()), err());
+    assertFalse(err().contains("not-the-password") || err().contains(pg().password()), err());
   }
 
-  private static List<StoredRecord> stored(TrailLines t) {
-    return t.lines().stream().map(l -> StoredRecord.of(l).orElseThrow()).toList();
-  }
 
   private static void writeLines(Path file, List<byte[]> lines) throws Exception {
     StringBuilder text = new StringBuilder();
@@ -175,7 +171,7 @@ class AuditStoreCommandTest {
   }
 
   private void exec(String sql) throws Exception {
-    try (Connection c = pg.connect(store.postgres().url()); Statement s = c.createStatement()) {
+    try (Connection c = pg().connect(store.postgres().url()); Statement s = c.createStatement()) {
       s.execute(sql);
     }
   }
@@ -188,7 +184,7 @@ class AuditStoreCommandTest {
 
   private String passwordFile() {
     try {
-      return pg.passwordFile().toString();
+      return pg().passwordFile().toString();
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

@@ -9,7 +9,6 @@ import dev.credbroker.core.audit.AuditEvent.Decision;
 import dev.credbroker.core.audit.AuditSigner;
 import dev.credbroker.core.config.StoreConfig;
 import dev.credbroker.store.AuditStore;
-import dev.credbroker.store.StoredRecord;
 import dev.credbroker.store.testing.PostgresCluster;
 import dev.credbroker.store.testing.TrailLines;
 import java.nio.file.Path;
@@ -37,8 +36,7 @@ class StoreCliIT {
           .checkpoint(Instant.parse("2026-11-20T10:00:01Z"));
       try (AuditStore s = AuditStore.create(store)) {
         s.prepare(Instant.parse("2026-11-20T10:00:00Z"));
-        s.ship("broker-a", trail.lines().stream().map(l -> StoredRecord.of(l).orElseThrow())
-            .toList(), Instant.now());
+        s.ship("broker-a", trail.stored(), Instant.now());
       }
       Map<String, String> env = Map.of("CREDBROKER_STORE_URL", store.postgres().url(),
           "CREDBROKER_STORE_USER", PostgresCluster.USER,

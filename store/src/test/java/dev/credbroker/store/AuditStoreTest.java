@@ -11,6 +11,7 @@ import dev.credbroker.core.audit.AuditQuery;
 import dev.credbroker.core.audit.AuditSigner;
 import dev.credbroker.core.config.StoreConfig;
 import dev.credbroker.store.testing.PostgresCluster;
+import dev.credbroker.store.testing.PostgresExtension;
 import dev.credbroker.store.testing.TrailLines;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,15 +24,19 @@ import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The store against a real PostgreSQL 15: schema, idempotent shipping, search, verify, retention. */
 class AuditStoreTest {
-  static PostgresCluster pg;
+  @RegisterExtension static final PostgresExtension postgres = new PostgresExtension();
+
+  private static PostgresCluster pg() {
+    return postgres.cluster();
+  }
   static AuditSigner signer;
   static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
 
@@ -40,19 +45,14 @@ class AuditStoreTest {
 
   @BeforeAll
   static void startPostgres() throws Exception {
-    pg = PostgresCluster.start();
     Path dir = Files.createTempDirectory("store-key");
     signer = AuditSigner.loadOrCreate(dir.resolve("k"));
   }
 
-  @AfterAll
-  static void stopPostgres() throws Exception {
-    pg.close();
-  }
 
   @BeforeEach
   void openStore() throws Exception {
-    config = pg.newStore();
+    config = pg().newStore();
     store = AuditStore.create(config);
   }
 
@@ -92,7 +92,7 @@ class AuditStoreTest {
   void ship_isIdempotent_andResumesFromTheStoredPosition() throws Exception {
     store.prepare(T0);
     TrailLines trail = trail("a", 5);
-    List<StoredRecord> records = stored(trail);
+    List<StoredRecord> records = trail.stored();
     assertEquals(AuditStore.Position.START, store.position("a"));
     assertEquals(3, store.ship("a", records.subList(0, 3), T0));
     assertEquals(3, store.position("a").seq());
@@ -108,7 +108,7 @@ class AuditStoreTest {
     store.prepare(T0);
     TrailLines old = new TrailLines("old", signer)
         .decision(Instant.parse("2025-01-15T00:00:00Z"), "x", "r", Decision.ALLOW, "");
-    store.ship("old", stored(old), T0);
+    store.ship("old", old.stored(), T0);
     try (Connection c = store.connection()) {
       assertTrue(Partitions.existing(c).contains(YearMonth.of(2025, 1)));
     }
@@ -117,8 +117,8 @@ class AuditStoreTest {
   @Test
   void search_filtersNewestFirst_andPagesStablyAcrossBrokers() throws Exception {
     store.prepare(T0);
-    store.ship("a", stored(trail("a", 4)), T0);
-    store.ship("b", stored(trail("b", 4)), T0);
+    store.ship("a", trail("a", 4).stored(), T0);
+    store.ship("b", trail("b", 4).stored(), T0);
     List<AuditEntry> all = search(AuditQuery.all(100));
     assertEquals(8, all.size(), "decisions only, both brokers");
     for (int i = 1; i < all.size(); i++) {
@@ -154,8 +154,8 @@ class AuditStoreTest {
   @Test
   void verify_passesIntactChains_andFindsAnEditAndACutTail() throws Exception {
     store.prepare(T0);
-    store.ship("a", stored(trail("a", 4)), T0);
-    store.ship("b", stored(trail("b", 4)), T0);
+    store.ship("a", trail("a", 4).stored(), T0);
+    store.ship("b", trail("b", 4).stored(), T0);
     try (Connection c = store.connection()) {
       List<StoreVerifier.BrokerReport> ok = StoreVerifier.verify(c, Optional.empty(),
           List.of(signer.publicKey()));
@@ -182,9 +182,10 @@ class AuditStoreTest {
         Duration.ofSeconds(1));
     try (AuditStore s = AuditStore.create(keep)) {
       s.prepare(T0);
-      s.ship("old", stored(new TrailLines("old", signer)
+      s.ship("old", new TrailLines("old", signer)
           .decision(Instant.parse("2026-08-15T00:00:00Z"), "x", "r", Decision.ALLOW, "")
-          .decision(Instant.parse("2026-09-15T00:00:00Z"), "x", "r", Decision.ALLOW, "")), T0);
+          .decision(Instant.parse("2026-09-15T00:00:00Z"), "x", "r", Decision.ALLOW, "").stored(),
+          T0);
       assertEquals(List.of("audit_records_2026_08"), s.applyRetention(T0));
       assertEquals(1, count("SELECT count(*) FROM audit_records"));
     }
@@ -201,9 +202,6 @@ class AuditStoreTest {
     return t.checkpoint(T0.plusSeconds(n));
   }
 
-  static List<StoredRecord> stored(TrailLines t) {
-    return t.lines().stream().map(l -> StoredRecord.of(l).orElseThrow()).toList();
-  }
 
   private List<AuditEntry> search(AuditQuery q) throws Exception {
     List<AuditEntry> out = new ArrayList<>();
@@ -214,7 +212,7 @@ class AuditStoreTest {
   }
 
   private long count(String sql) throws Exception {
-    try (Connection c = pg.connect(config.postgres().url()); Statement s = c.createStatement();
+    try (Connection c = pg().connect(config.postgres().url()); Statement s = c.createStatement();
         ResultSet r = s.executeQuery(sql)) {
       r.next();
       return r.getLong(1);
@@ -222,7 +220,7 @@ class AuditStoreTest {
   }
 
   private void exec(String sql) throws Exception {
-    try (Connection c = pg.connect(config.postgres().url()); Statement s = c.createStatement()) {
+    try (Connection c = pg().connect(config.postgres().url()); Statement s = c.createStatement()) {
       s.execute(sql);
     }
   }

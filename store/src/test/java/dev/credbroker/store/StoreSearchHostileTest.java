@@ -44,7 +44,7 @@ class StoreSearchHostileTest {
     store.ship("b", new TrailLines("b", signer)
         .decision(Instant.parse("2026-11-20T10:00:00Z"), "x'; DROP TABLE audit_records; --",
             "r\u0000" + "é".repeat(3000), AuditEvent.Decision.ALLOW, "ASIA1")
-        .lines().stream().map(l -> StoredRecord.of(l).orElseThrow()).toList(),
+        .stored(),
         Instant.parse("2026-11-20T10:00:00Z"));
   }
 

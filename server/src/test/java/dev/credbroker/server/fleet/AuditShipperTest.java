@@ -14,6 +14,7 @@ import dev.credbroker.core.config.StoreConfig;
 import dev.credbroker.server.audit.AuditWriter;
 import dev.credbroker.store.StoreVerifier;
 import dev.credbroker.store.testing.PostgresCluster;
+import dev.credbroker.store.testing.PostgresExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -27,9 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,23 +39,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AuditShipperTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
-  static PostgresCluster pg;
+  @RegisterExtension static final PostgresExtension postgres = new PostgresExtension();
+
+  private static PostgresCluster pg() {
+    return postgres.cluster();
+  }
 
   @TempDir Path dir;
 
-  @BeforeAll
-  static void startPostgres() throws Exception {
-    pg = PostgresCluster.start();
-  }
 
-  @AfterAll
-  static void stopPostgres() throws Exception {
-    pg.close();
-  }
 
   @Test
   void twoBrokers_oneStore_searchSeesBoth_andEachChainVerifies() throws Exception {
-    StoreConfig store = pg.newStore();
+    StoreConfig store = pg().newStore();
     try (Broker a = new Broker("broker-a", store); Broker b = new Broker("broker-b", store)) {
       a.issue(3, "alice");
       b.issue(4, "bob");
@@ -74,7 +70,7 @@ class AuditShipperTest {
       assertEquals(all.stream().map(AuditEntry::json).toList(),
           fromB.stream().map(AuditEntry::json).toList(), "the same answer from either replica");
     }
-    try (Connection c = pg.connect(store.postgres().url())) {
+    try (Connection c = pg().connect(store.postgres().url())) {
       List<StoreVerifier.BrokerReport> reports = StoreVerifier.verify(c, Optional.empty(),
           List.of(key("broker-a"), key("broker-b")));
       assertEquals(2, reports.size());
@@ -89,15 +85,15 @@ class AuditShipperTest {
   @Test
   void storeDown_issuanceContinues_andTheShipperCatchesUpWithNothingMissingOrDuplicated()
       throws Exception {
-    StoreConfig store = pg.newStore();
+    StoreConfig store = pg().newStore();
     try (Broker a = new Broker("broker-a", store)) {
       a.issue(5, "alice");
       awaitShipped(a);
-      pg.stop();
+      pg().stop();
       try {
         a.issue(20, "during-outage"); // each completes only once written locally
       } finally {
-        pg.startServer();
+        pg().startServer();
       }
       a.issue(5, "after");
       awaitShipped(a);
@@ -109,7 +105,7 @@ class AuditShipperTest {
 
   @Test
   void localTrailCutBelowTheStore_isFoundAgainstTheStoresHead() throws Exception {
-    StoreConfig store = pg.newStore();
+    StoreConfig store = pg().newStore();
     Path live;
     try (Broker a = new Broker("broker-a", store)) {
       a.issue(6, "alice");
@@ -120,7 +116,7 @@ class AuditShipperTest {
     List<String> lines = Files.readAllLines(live);
     Files.write(live, lines.subList(0, lines.size() - 3));
     AuditVerifier.Head head;
-    try (Connection c = pg.connect(store.postgres().url())) {
+    try (Connection c = pg().connect(store.postgres().url())) {
       head = StoreVerifier.head(c, "broker-a").orElseThrow();
     }
     AuditVerifier.Report local = AuditVerifier.verify(AuditFiles.segments(live),
@@ -151,7 +147,7 @@ class AuditShipperTest {
   }
 
   private static long count(StoreConfig store, String sql) throws Exception {
-    try (Connection c = pg.connect(store.postgres().url()); Statement s = c.createStatement();
+    try (Connection c = pg().connect(store.postgres().url()); Statement s = c.createStatement();
         ResultSet r = s.executeQuery(sql)) {
       r.next();
       return r.getLong(1);

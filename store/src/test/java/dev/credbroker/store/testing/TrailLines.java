@@ -56,6 +56,12 @@ public final class TrailLines {
     return List.copyOf(lines);
   }
 
+  /** The lines as the shipper hands them to the store. */
+  public List<dev.credbroker.store.StoredRecord> stored() {
+    return lines.stream().map(l -> dev.credbroker.store.StoredRecord.of(l).orElseThrow())
+        .toList();
+  }
+
   public long seq() {
     return seq;
   }
