@@ -134,6 +134,7 @@ public final class AuditStore implements AutoCloseable {
         throw e;
       }
     } catch (SQLException e) {
+      partitions.forget(); // a month dropped meanwhile (retention elsewhere) is created again
       throw StoreException.of("cannot ship audit records to the store", e);
     }
   }

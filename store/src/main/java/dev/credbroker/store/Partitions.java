@@ -43,6 +43,11 @@ final class Partitions {
     }
   }
 
+  /** Forgets which partitions exist, so the next {@link #ensure} looks again. */
+  void forget() {
+    known.clear();
+  }
+
   /** The current month and {@link #AHEAD} after it. */
   static List<YearMonth> around(Instant now) {
     YearMonth current = month(now);

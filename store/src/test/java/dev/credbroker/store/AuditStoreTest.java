@@ -115,6 +115,16 @@ class AuditStoreTest {
   }
 
   @Test
+  void ship_afterAMonthWasDroppedElsewhere_failsOnce_thenCreatesItAgain() throws Exception {
+    store.prepare(T0);
+    List<StoredRecord> records = trail("a", 2).stored();
+    store.ship("a", records.subList(0, 1), T0);
+    exec("DROP TABLE audit_records_2026_11"); // another broker's retention, or a DBA
+    assertThrows(StoreException.class, () -> store.ship("a", records, T0));
+    assertEquals(records.size(), store.ship("a", records, T0));
+  }
+
+  @Test
   void search_filtersNewestFirst_andPagesStablyAcrossBrokers() throws Exception {
     store.prepare(T0);
     store.ship("a", trail("a", 4).stored(), T0);

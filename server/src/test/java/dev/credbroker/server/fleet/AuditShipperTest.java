@@ -1,6 +1,7 @@
 package dev.credbroker.server.fleet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.credbroker.core.audit.AuditEntry;
@@ -12,6 +13,7 @@ import dev.credbroker.core.audit.AuditVerifier;
 import dev.credbroker.core.config.AuditConfig;
 import dev.credbroker.core.config.StoreConfig;
 import dev.credbroker.server.audit.AuditWriter;
+import dev.credbroker.server.testing.LogCapture;
 import dev.credbroker.store.StoreVerifier;
 import dev.credbroker.store.testing.PostgresCluster;
 import dev.credbroker.store.testing.PostgresExtension;
@@ -86,7 +88,7 @@ class AuditShipperTest {
   void storeDown_issuanceContinues_andTheShipperCatchesUpWithNothingMissingOrDuplicated()
       throws Exception {
     StoreConfig store = pg().newStore();
-    try (Broker a = new Broker("broker-a", store)) {
+    try (Broker a = new Broker("broker-a", store); LogCapture logs = new LogCapture()) {
       a.issue(5, "alice");
       awaitShipped(a);
       pg().stop();
@@ -100,6 +102,15 @@ class AuditShipperTest {
       assertEquals(30, count(store, "SELECT count(*) FROM audit_records WHERE type = 'decision'"));
       assertEquals(a.localRecords(), count(store, "SELECT count(*) FROM audit_records"),
           "every local record once");
+      List<String> shipper = logs.lines().stream()
+          .filter(l -> l.startsWith(AuditShipper.class.getName())).toList();
+      assertEquals(1, shipper.stream().filter(l -> l.contains("unreachable")).count(), shipper
+          .toString());
+      assertEquals(1, shipper.stream().filter(l -> l.contains("shipping resumed")).count(),
+          shipper.toString());
+      assertEquals(List.of(), logs.withStackTraces(), "no stack traces for an outage");
+      String all = String.join("\n", logs.lines());
+      assertFalse(all.contains(pg().password()), "never the store's password");
     }
   }
 
