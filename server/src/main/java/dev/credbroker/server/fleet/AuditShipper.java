@@ -71,6 +71,11 @@ public final class AuditShipper implements AutoCloseable {
     return shippedSeq;
   }
 
+  /** Whether shipping is failing now (the store unreachable or refusing, the trail diverged). */
+  public boolean failing() {
+    return failure != null;
+  }
+
   /** Records this process stored (new ones; re-shipped records are not counted). */
   public long shippedTotal() {
     return shippedTotal;

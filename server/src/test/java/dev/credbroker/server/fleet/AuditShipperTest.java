@@ -94,6 +94,7 @@ class AuditShipperTest {
       pg().stop();
       try {
         a.issue(20, "during-outage"); // each completes only once written locally
+        await(() -> a.fleet.shipper().failing(), () -> "the shipper notices the outage");
       } finally {
         pg().startServer();
       }
