@@ -68,7 +68,7 @@ class WhoAmIOverHttpIdpTest {
     IssuerConfig corp = new IssuerConfig(idp.issuerUrl("corp").toString(), List.of(AUDIENCE),
         Set.of("RS256"), Duration.ofSeconds(60), Optional.empty(), Optional.empty(), List.of(),
         Optional.empty(), Duration.ofMinutes(1), Duration.ofSeconds(5), Duration.ofMinutes(5),
-        Duration.ofSeconds(2), Duration.ofSeconds(2));
+        Duration.ofSeconds(10), Duration.ofSeconds(10)); // a cold IdP under a loaded machine
     authenticator = Authenticator.create(List.of(corp, dev.issuerConfig()), clock, io);
     broker = LoopbackBroker.start(new CredentialBrokerService(
         () -> new BrokerState(authenticator, new PolicyEngine(policyConfig())), null, null, "", clock,
