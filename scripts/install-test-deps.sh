@@ -15,10 +15,13 @@
 #   prometheus: /usr/bin/promtool checks the shipped alert rules (server MonitoringTest)
 #   python3-prometheus-client: the Prometheus Python client's text-format parser reads the
 #     broker's scrapes (server src/test/interop/parse_scrape.py, testing/Scrape)
+#   postgresql-15: /usr/lib/postgresql/15/bin/{initdb,pg_ctl,postgres}, a throwaway cluster per
+#     test class for the fleet audit store (store PostgresCluster, run as nobody via setpriv
+#     from util-linux, which every Debian image has); the package's own cluster is not used
 set -euo pipefail
 
 packages=(python3 python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc
-  libprotobuf-dev grpc-proto awscli procps prometheus python3-prometheus-client)
+  libprotobuf-dev grpc-proto awscli procps prometheus python3-prometheus-client postgresql-15)
 
 missing=()
 for p in "${packages[@]}"; do

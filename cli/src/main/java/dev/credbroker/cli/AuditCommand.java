@@ -12,6 +12,7 @@ import dev.credbroker.proto.v1.AuditRecord;
 import dev.credbroker.proto.v1.AuditServiceGrpc;
 import dev.credbroker.proto.v1.Decision;
 import dev.credbroker.proto.v1.SearchAuditRequest;
+import dev.credbroker.store.StoreVerifier;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -35,10 +36,23 @@ import java.util.concurrent.TimeUnit;
  */
 final class AuditCommand {
   static final int EXIT_BROKEN = 1;
-  private static final Set<String> FILTERS = Set.of("since", "until", "subject", "issuer", "role",
-      "secret", "decision", "limit", "format", "after");
+  private static final Set<String> FILTERS = filters();
 
   private AuditCommand() {}
+
+  private static Set<String> filters() {
+    Set<String> names = new HashSet<>(Set.of("since", "until", "decision", "limit", "format",
+        "after"));
+    for (AuditQuery.Field f : AuditQuery.Field.values()) {
+      names.add(flag(f));
+    }
+    return Set.copyOf(names);
+  }
+
+  /** The flag of a filter: its field's name with dashes ({@code --access-key-id}). */
+  static String flag(AuditQuery.Field f) {
+    return f.column().replace('_', '-');
+  }
 
   static int run(List<String> args, Map<String, String> env, PrintStream out, Clock clock)
       throws Exception {
@@ -47,51 +61,102 @@ final class AuditCommand {
     }
     List<String> rest = args.subList(1, args.size());
     return switch (args.get(0)) {
-      case "verify" -> verify(rest, out);
+      case "verify" -> verify(rest, env, out);
       case "search" -> search(rest, env, out, clock);
       default -> throw new CliOptions.UsageException("unknown audit command '"
           + CliOptions.abbreviate(args.get(0)) + "'; use verify or search");
     };
   }
 
-  private static int verify(List<String> args, PrintStream out) throws Exception {
+  private static int verify(List<String> args, Map<String, String> env, PrintStream out)
+      throws Exception {
     List<Path> files = new ArrayList<>();
-    Optional<java.security.PublicKey> key = Optional.empty();
+    List<java.security.PublicKey> keys = new ArrayList<>();
     Optional<AuditVerifier.Head> head = Optional.empty();
+    Optional<String> brokerId = Optional.empty();
+    List<String> storeArgs = new ArrayList<>();
+    boolean store = false;
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
-      if (arg.equals("--public-key") || arg.equals("--expect-head")) {
+      String name = arg.startsWith("--") ? arg.substring(2) : "";
+      if (arg.equals("--store")) {
+        store = true;
+      } else if (Set.of("public-key", "expect-head", "broker-id").contains(name)
+          || StoreAccess.VALUED.contains(name)) {
         if (i + 1 >= args.size()) {
           throw new CliOptions.UsageException(arg + " needs a value");
         }
         String value = args.get(++i);
-        if (arg.equals("--public-key")) {
-          key = Optional.of(readKey(value));
-        } else {
-          head = Optional.of(parseHead(value));
+        switch (name) {
+          case "public-key" -> keys.add(readKey(value));
+          case "expect-head" -> head = Optional.of(parseHead(value));
+          case "broker-id" -> brokerId = Optional.of(value);
+          default -> storeArgs.addAll(List.of(arg, value));
         }
       } else if (arg.startsWith("--")) {
         throw new CliOptions.UsageException("unknown option '" + CliOptions.abbreviate(arg)
-            + "'; audit verify takes --public-key FILE, --expect-head SEQ:HASH and the files");
+            + "'; audit verify takes --public-key FILE, --expect-head SEQ:HASH, --store (with"
+            + " --store-url, --store-user, --store-password-file, --broker-id) and the files");
       } else {
         files.add(Path.of(arg));
       }
     }
-    if (files.isEmpty()) {
-      throw new CliOptions.UsageException("audit verify takes the audit files to check, e.g."
-          + " /var/log/credbroker/audit*.jsonl");
+    if (!store) {
+      if (files.isEmpty()) {
+        throw new CliOptions.UsageException("audit verify takes the audit files to check, e.g."
+            + " /var/log/credbroker/audit*.jsonl (or --store)");
+      }
+      if (keys.size() > 1) {
+        throw new CliOptions.UsageException("--public-key once for files: they are one broker's");
+      }
+      return printFiles(AuditVerifier.verify(files, new AuditVerifier.Options(
+          keys.stream().findFirst(), head)), files, !keys.isEmpty(), out);
     }
-    AuditVerifier.Report report = AuditVerifier.verify(files,
-        new AuditVerifier.Options(key, head));
-    report.notes().forEach(n -> out.println("note: " + n));
+    if (!files.isEmpty() && brokerId.isEmpty()) {
+      throw new CliOptions.UsageException("files with --store need --broker-id: whose head in"
+          + " the store the files must reach");
+    }
+    CliOptions o = CliOptions.parse(storeArgs, StoreAccess.VALUED, Set.of(), env);
+    try (java.sql.Connection c = StoreAccess.open(o)) {
+      int exit = CredbrokerCli.EXIT_OK;
+      for (StoreVerifier.BrokerReport r : StoreVerifier.verify(c, brokerId, keys)) {
+        exit = Math.max(exit, printStore(r, !keys.isEmpty(), out));
+      }
+      if (!files.isEmpty()) {
+        Optional<AuditVerifier.Head> stored = StoreVerifier.head(c, brokerId.get());
+        out.println("local files of " + brokerId.get() + stored.map(h -> ", which must reach the"
+            + " store's head seq " + h.seq()).orElse(" (the store holds nothing of it)") + ":");
+        exit = Math.max(exit, printFiles(AuditVerifier.verify(files, new AuditVerifier.Options(
+            keys.stream().findFirst(), stored)), files,
+            !keys.isEmpty(), out));
+      }
+      return exit;
+    }
+  }
+
+  private static int printStore(StoreVerifier.BrokerReport r, boolean signed, PrintStream out) {
+    return print(r.report(), r.brokerId(), "in the store", signed, out);
+  }
+
+  private static int printFiles(AuditVerifier.Report report, List<Path> files, boolean signed,
+      PrintStream out) {
+    return print(report, "", "in " + files.size() + " files", signed, out);
+  }
+
+  /** One chain's verdict; {@code broker} names it when several are checked. */
+  private static int print(AuditVerifier.Report report, String broker, String where,
+      boolean signed, PrintStream out) {
+    String who = broker.isEmpty() ? "" : broker + ": ";
+    report.notes().forEach(n -> out.println("note: " + who + n));
     if (report.problem().isPresent()) {
-      out.println("BROKEN at " + report.problem().get());
+      out.println("BROKEN " + (broker.isEmpty() ? "" : broker + " ") + "at "
+          + report.problem().get());
       out.println(report.verified() + " records verified before it");
       return EXIT_BROKEN;
     }
-    out.println("OK: " + report.verified() + " records verified (seq " + report.firstSeq() + " to "
-        + report.lastSeq() + ") in " + files.size() + " files"
-        + (key.isPresent() ? "; " + report.checkpoints() + " checkpoint signatures verified" : "")
+    out.println("OK" + (broker.isEmpty() ? ":" : " " + broker + ":") + " " + report.verified()
+        + " records verified (seq " + report.firstSeq() + " to " + report.lastSeq() + ") "
+        + where + (signed ? "; " + report.checkpoints() + " checkpoint signatures verified" : "")
         + "; " + report.unsealed() + " records unsealed (after the last checkpoint)");
     return CredbrokerCli.EXIT_OK;
   }
@@ -116,22 +181,37 @@ final class AuditCommand {
       Clock clock) throws Exception {
     Set<String> valued = new HashSet<>(FILTERS);
     valued.add("file");
-    CliOptions o = ClientFactory.options(args, valued, Set.of(), env);
-    boolean json = "json".equals(o.get("format").orElse("table"));
-    if (!json && !"table".equals(o.get("format").orElse("table"))) {
-      throw new CliOptions.UsageException("--format is table or json");
+    valued.addAll(StoreAccess.VALUED);
+    CliOptions o = ClientFactory.options(args, valued, Set.of("store"), env);
+    String format = o.get("format").orElse("table");
+    if (!Set.of("table", "json", "jsonl").contains(format)) {
+      throw new CliOptions.UsageException("--format is table, json or jsonl");
     }
+    boolean json = !format.equals("table");
     AuditQuery query = query(o, clock.instant());
+    if (query.get(AuditQuery.Field.BROKER_ID).isPresent() && o.get("file").isPresent()) {
+      throw new CliOptions.UsageException("--broker-id needs --store (or a broker with one): a"
+          + " broker's own files do not name it in every record");
+    }
+    if (o.isSet("store") && o.get("file").isPresent()) {
+      throw new CliOptions.UsageException("--store and --file are two places to search; give one");
+    }
     List<String[]> rows = new ArrayList<>();
-    if (o.get("file").isPresent()) {
-      AuditSearch.run(AuditFiles.segments(o.path("file").get()), query, e -> {
-        if (json) {
-          out.println(e.json());
-        } else {
-          rows.add(row(e));
-        }
-        return true;
-      });
+    JsonRecords printer = new JsonRecords(out, format.equals("json"));
+    java.util.function.Predicate<AuditEntry> sink = e -> {
+      if (json) {
+        printer.print(e.json());
+      } else {
+        rows.add(row(e));
+      }
+      return true;
+    };
+    if (o.isSet("store")) {
+      try (java.sql.Connection c = StoreAccess.open(o)) {
+        dev.credbroker.store.StoreSearch.run(c, query, sink);
+      }
+    } else if (o.get("file").isPresent()) {
+      AuditSearch.run(AuditFiles.segments(o.path("file").get()), query, sink);
     } else {
       try (BrokerConnection broker = BrokerConnection.open(o)) {
         long timeout = DurationText.timeout(o, "timeout", Duration.ofSeconds(60)).toMillis();
@@ -140,7 +220,7 @@ final class AuditCommand {
               .withDeadlineAfter(timeout, TimeUnit.MILLISECONDS)
               .searchAudit(request(query)).forEachRemaining(r -> {
                 if (json) {
-                  out.println(print(r));
+                  printer.print(print(r));
                 } else {
                   rows.add(row(r));
                 }
@@ -150,7 +230,9 @@ final class AuditCommand {
         }
       }
     }
-    if (!json) {
+    if (json) {
+      printer.end();
+    } else {
       Table.print(out, List.of("TIME", "DECISION", "RPC", "SUBJECT", "TARGET", "STATUS", "REASON"),
           rows);
     }
@@ -170,8 +252,13 @@ final class AuditCommand {
     int limit;
     try {
       limit = Integer.parseInt(o.get("limit").orElse("1000"));
-      return new AuditQuery(time(o, "since", now), time(o, "until", now), o.get("issuer"),
-          o.get("subject"), o.get("role"), o.get("secret"), decision, o.get("after"), limit);
+      java.util.Map<AuditQuery.Field, String> equal = new java.util.EnumMap<>(
+          AuditQuery.Field.class);
+      for (AuditQuery.Field f : AuditQuery.Field.values()) {
+        o.get(flag(f)).ifPresent(v -> equal.put(f, v));
+      }
+      return new AuditQuery(time(o, "since", now), time(o, "until", now), equal, decision,
+          o.get("after"), limit);
     } catch (IllegalArgumentException e) {
       throw new CliOptions.UsageException("--limit is a number from 1 to " + AuditQuery.MAX_LIMIT);
     }
@@ -200,10 +287,17 @@ final class AuditCommand {
     SearchAuditRequest.Builder b = SearchAuditRequest.newBuilder().setLimit(q.limit());
     q.since().ifPresent(t -> b.setSince(Timestamps.fromMillis(t.toEpochMilli())));
     q.until().ifPresent(t -> b.setUntil(Timestamps.fromMillis(t.toEpochMilli())));
-    q.issuer().ifPresent(b::setIssuer);
-    q.subject().ifPresent(b::setSubject);
-    q.role().ifPresent(b::setRole);
-    q.secret().ifPresent(b::setSecret);
+    q.get(AuditQuery.Field.ISSUER).ifPresent(b::setIssuer);
+    q.get(AuditQuery.Field.SUBJECT).ifPresent(b::setSubject);
+    q.get(AuditQuery.Field.CLIENT_ID).ifPresent(b::setClientId);
+    q.get(AuditQuery.Field.ROLE).ifPresent(b::setRole);
+    q.get(AuditQuery.Field.SECRET).ifPresent(b::setSecret);
+    q.get(AuditQuery.Field.RPC).ifPresent(b::setRpc);
+    q.get(AuditQuery.Field.ACCESS_KEY_ID).ifPresent(b::setAccessKeyId);
+    q.get(AuditQuery.Field.SESSION_NAME).ifPresent(b::setSessionName);
+    q.get(AuditQuery.Field.SOURCE_IDENTITY).ifPresent(b::setSourceIdentity);
+    q.get(AuditQuery.Field.REQUEST_ID).ifPresent(b::setRequestId);
+    q.get(AuditQuery.Field.BROKER_ID).ifPresent(b::setBrokerId);
     q.afterRequestId().ifPresent(b::setAfterRequestId);
     q.decision().ifPresent(d -> b.setDecision(Decision.valueOf("DECISION_" + d.name())));
     return b.build();

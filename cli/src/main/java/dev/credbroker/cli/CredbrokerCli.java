@@ -94,6 +94,9 @@ public final class CredbrokerCli {
       }
       err.println("credbroker: " + e.getMessage());
       return e.getCause() instanceof BrokerException b ? exitCode(b) : EXIT_UNAVAILABLE;
+    } catch (dev.credbroker.store.StoreException e) {
+      err.println("credbroker: " + e.getMessage()); // safe: no password, SQL state only
+      return EXIT_UNAVAILABLE;
     } catch (java.nio.file.NoSuchFileException e) {
       // The "path" may be a token pasted by mistake: never print it whole.
       err.println("credbroker: file not found: " + CliOptions.abbreviate(e.getFile()));

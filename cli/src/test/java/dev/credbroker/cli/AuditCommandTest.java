@@ -99,7 +99,7 @@ class AuditCommandTest {
   @Test
   void search_byDecision_printsTheMatchingRecordsAsTheyWereWritten() throws Exception {
     assertEquals(0, run("audit", "search", "--file", log.toString(), "--decision", "deny",
-        "--format", "json"));
+        "--format", "jsonl"));
 
     List<String> lines = text().lines().toList();
     assertEquals(1, lines.size());
@@ -113,7 +113,21 @@ class AuditCommandTest {
     List<String> lines = text().lines().toList();
     assertEquals(3, lines.size(), text());
     assertTrue(lines.get(0).startsWith("TIME"), text());
-    assertTrue(lines.get(2).contains("deny") && lines.get(2).contains("mallory"), text());
+    assertTrue(lines.get(1).contains("deny") && lines.get(1).contains("mallory"), "newest first: "
+        + text());
+  }
+
+  @Test
+  void search_json_printsOneArray_andFiltersByEveryField() throws Exception {
+    assertEquals(0, run("audit", "search", "--file", log.toString(), "--format", "json",
+        "--request-id", "req-bob"));
+    List<Object> array = com.nimbusds.jose.util.JSONArrayUtils.parse(text());
+    assertEquals(1, array.size(), text());
+    assertEquals(0, run("audit", "search", "--file", log.toString(), "--format", "json",
+        "--client-id", "nobody"));
+    assertEquals("[]", text().strip());
+    assertEquals(2, run("audit", "search", "--file", log.toString(), "--broker-id", "b1"),
+        "broker ids are the store's");
   }
 
   @Test

@@ -17,6 +17,8 @@ import dev.credbroker.server.cache.CredentialCache;
 import dev.credbroker.server.cache.CredentialVendor;
 import dev.credbroker.server.cache.SecretCache;
 import dev.credbroker.server.cache.SecretVendor;
+import dev.credbroker.server.fleet.AuditSource;
+import dev.credbroker.server.fleet.FleetStore;
 import dev.credbroker.server.grpc.AdminService;
 import dev.credbroker.server.grpc.AuditRecorder;
 import dev.credbroker.server.grpc.AuditSearchService;
@@ -95,6 +97,7 @@ public final class Main {
     Optional<FileWatch> watch = Optional.empty();
     Optional<SdkStsGateway> sts = Optional.empty();
     Optional<AuditWriter> audit = Optional.empty();
+    Optional<FleetStore> fleet = Optional.empty();
     Optional<Path> auditFile = Optional.empty();
     Optional<SdkSecretsGateway> secretsManager = Optional.empty();
     Optional<Operations> operations = Optional.empty();
@@ -122,6 +125,9 @@ public final class Main {
               + " audit: {file: /var/log/credbroker/audit.jsonl}"));
       audit = Optional.of(AuditWriter.open(auditConfig, clock, network, metrics.audit()));
       auditFile = auditConfig.file();
+      fleet = FleetStore.start(auditConfig, clock);
+      Optional<AuditSource> searched = fleet.map(FleetStore::source)
+          .or(() -> auditConfig.file().map(AuditSource::files));
       AuditRecorder recorder = new AuditRecorder(audit.get(), auditConfig.claims(), clock,
           metrics.requests());
       RevocationConfig revocation = config.revocation();
@@ -161,7 +167,7 @@ public final class Main {
           .audit(recorder)
           .addService(new CredentialBrokerService(states, vendor, secrets,
               config.aws().region().orElse(""), clock, recorder))
-          .addService(new AuditSearchService(states, recorder, auditConfig.file(), io, clock))
+          .addService(new AuditSearchService(states, recorder, searched, io, clock))
           .addService(new AdminService(states, recorder, revoker, io, clock))
           .build();
       Signals.onTerminate(server::shutdown, server::shutdownNow);
@@ -179,7 +185,7 @@ public final class Main {
     } catch (ConfigException | ServerStartException | IOException | RuntimeException e) {
       operations.ifPresent(Operations::close);
       running.ifPresent(BrokerServer::shutdownNow);
-      release(audit, network, dev, sts, secretsManager, iam, watch, io, revocationPoll);
+      release(audit, fleet, network, dev, sts, secretsManager, iam, watch, io, revocationPoll);
       return startFailure(e, err);
     }
     if (dev.isPresent()) {
@@ -188,7 +194,7 @@ public final class Main {
       } catch (IOException e) {
         server.shutdownNow();
         operations.ifPresent(Operations::close);
-        release(audit, network, dev, sts, secretsManager, iam, watch, io, revocationPoll);
+        release(audit, fleet, network, dev, sts, secretsManager, iam, watch, io, revocationPoll);
         return startFailure(e, err);
       }
     }
@@ -199,7 +205,7 @@ public final class Main {
       server.shutdown();
     }
     operations.ifPresent(Operations::close);
-    release(audit, network, dev, sts, secretsManager, iam, watch, io, revocationPoll);
+    release(audit, fleet, network, dev, sts, secretsManager, iam, watch, io, revocationPoll);
     return EXIT_OK;
   }
 
@@ -227,13 +233,17 @@ public final class Main {
     return EXIT_FAILURE;
   }
 
-  /** Stops what started, in order: the audit log after the server, the network threads last. */
-  private static void release(Optional<AuditWriter> audit, EventLoops network,
-      Optional<DevMode> dev, Optional<SdkStsGateway> sts,
+  /**
+   * Stops what started, in order: the audit log after the server, the shipper after the log, the
+   * network threads last.
+   */
+  private static void release(Optional<AuditWriter> audit, Optional<FleetStore> fleet,
+      EventLoops network, Optional<DevMode> dev, Optional<SdkStsGateway> sts,
       Optional<SdkSecretsGateway> secretsManager, Optional<RolePolicies> iam,
       Optional<FileWatch> watch, ExecutorService io, ExecutorService revocationPoll) {
     revocationPoll.shutdownNow();
     audit.ifPresent(AuditWriter::close);
+    fleet.ifPresent(FleetStore::close); // after the writer: its last checkpoint is shipped too
     network.close();
     dev.ifPresent(DevMode::close);
     sts.ifPresent(SdkStsGateway::close);
@@ -246,7 +256,8 @@ public final class Main {
   /** The bare names of the broker's RPCs, for metrics to export before their first call. */
   private static java.util.List<String> rpcNames() {
     return java.util.stream.Stream.of(dev.credbroker.proto.v1.CredentialBrokerGrpc
-            .getServiceDescriptor(), dev.credbroker.proto.v1.AuditServiceGrpc.getServiceDescriptor())
+            .getServiceDescriptor(), dev.credbroker.proto.v1.AuditServiceGrpc.getServiceDescriptor(),
+            dev.credbroker.proto.v1.AdminServiceGrpc.getServiceDescriptor())
         .flatMap(s -> s.getMethods().stream())
         .map(io.grpc.MethodDescriptor::getBareMethodName).toList();
   }

@@ -2,13 +2,18 @@ package dev.credbroker.core.audit;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * Reads decision records from audit files in order and hands over those a query selects, up to its
- * limit. Search does not verify the chain (that is {@link AuditVerifier}'s job); lines that are
- * not decision records, such as segment ends and an interrupted last write, are passed over.
+ * Reads decision records from audit files and hands over those a query selects, newest first, up
+ * to its limit. Files are read in order once, keeping the newest {@code limit} matches (at most
+ * {@link AuditQuery#MAX_LIMIT}); with {@code afterRequestId} reading stops at that record, so a
+ * page continues with the records older than the previous page's last. Search does not verify the
+ * chain (that is {@link AuditVerifier}'s job); lines that are not decision records, such as
+ * segment ends and an interrupted last write, are passed over.
  */
 public final class AuditSearch {
   private AuditSearch() {}
@@ -19,9 +24,8 @@ public final class AuditSearch {
    */
   public static int run(List<Path> files, AuditQuery query, Predicate<AuditEntry> sink)
       throws IOException {
-    int[] sent = {0};
-    boolean[] resumed = {query.afterRequestId().isEmpty()};
-    boolean[] stop = {false};
+    ArrayDeque<AuditEntry> newest = new ArrayDeque<>();
+    boolean[] reachedAfter = {false};
     for (Path file : files) {
       AuditFiles.lines(file, (n, bytes, complete) -> {
         if (!complete) {
@@ -31,23 +35,33 @@ public final class AuditSearch {
         if (entry == null || !AuditJson.DECISION.equals(entry.type())) {
           return true;
         }
-        if (!resumed[0]) {
-          resumed[0] = query.afterRequestId().get().equals(entry.field("request_id"));
-          return true;
+        if (query.afterRequestId().isPresent()
+            && query.afterRequestId().get().equals(entry.field("request_id"))) {
+          reachedAfter[0] = true;
+          return false;
         }
         if (query.matches(entry)) {
-          sent[0]++;
-          if (!sink.test(entry) || sent[0] >= query.limit()) {
-            stop[0] = true;
-            return false;
+          if (newest.size() == query.limit()) {
+            newest.removeFirst();
           }
+          newest.addLast(entry);
         }
         return true;
       });
-      if (stop[0]) {
+      if (reachedAfter[0]) {
         break;
       }
     }
-    return sent[0];
+    if (query.afterRequestId().isPresent() && !reachedAfter[0]) {
+      return 0; // the page's last record is not in these files: nothing is older than it here
+    }
+    int sent = 0;
+    for (Iterator<AuditEntry> it = newest.descendingIterator(); it.hasNext(); ) {
+      sent++;
+      if (!sink.test(it.next())) {
+        break;
+      }
+    }
+    return sent;
   }
 }

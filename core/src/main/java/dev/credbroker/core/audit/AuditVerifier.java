@@ -37,6 +37,7 @@ public final class AuditVerifier {
   private Instant firstUnsealed;
   private Instant lastTime = Instant.EPOCH;
   private boolean expectedHeadSeen;
+  private boolean anyStart;
   private Problem problem;
   private final List<String> notes = new ArrayList<>();
 
@@ -115,6 +116,31 @@ public final class AuditVerifier {
     return v.lastCheckpointSeq;
   }
 
+  /**
+   * Checks one chain's records given in seq order from somewhere other than files (the fleet
+   * store: {@code name} says which broker's). It may start at any seq (older months may have been
+   * dropped by retention); a note says where.
+   */
+  public static Report verifyRecords(Path name, java.util.Iterator<byte[]> records,
+      Options options) {
+    AuditVerifier v = new AuditVerifier(options);
+    v.anyStart = true;
+    String[] lastType = {""};
+    long position = 0;
+    while (records.hasNext() && v.problem == null) {
+      byte[] bytes = records.next();
+      position++;
+      Optional<String> problemText = v.checkLine(bytes, true, lastType);
+      if (problemText.isPresent()) {
+        long seq = AuditEntry.parse(bytes).map(AuditEntry::seq).orElse(0L);
+        v.problem = new Problem(name, position, seq, problemText.get());
+      } else {
+        v.verified++;
+      }
+    }
+    return v.finish(name);
+  }
+
   private Report run(List<Path> files) throws IOException {
     List<Segment> segments = new ArrayList<>();
     for (Path f : files) {
@@ -134,6 +160,10 @@ public final class AuditVerifier {
       }
     }
     Path last = segments.isEmpty() ? Path.of("") : segments.get(segments.size() - 1).file();
+    return finish(last);
+  }
+
+  private Report finish(Path last) {
     if (problem == null && verified == 0) {
       problem = new Problem(last, 0, 0, "no records: the log was emptied or never written");
     }
@@ -213,12 +243,13 @@ public final class AuditVerifier {
     if (expectedSeq < 0) {
       firstSeq = seq;
       boolean genesis = seq == 1 && AuditChain.GENESIS.equals(entry.prev());
-      if (!genesis && !AuditJson.SEGMENT_START.equals(entry.type())) {
+      if (!genesis && !anyStart && !AuditJson.SEGMENT_START.equals(entry.type())) {
         return Optional.of("the chain starts at seq " + seq + " without a segment_start record:"
             + " the records before it were deleted");
       }
       if (!genesis) {
-        notes.add("the chain starts at the segment_start at seq " + seq + "; earlier segments"
+        notes.add(anyStart ? "the chain starts at seq " + seq + "; earlier records are not here"
+            : "the chain starts at the segment_start at seq " + seq + "; earlier segments"
             + " are not in these files");
       }
     } else if (seq > expectedSeq) {

@@ -21,7 +21,8 @@ public record AuditConfig(
     Informational informational,
     double sampleRate,
     List<String> claims,
-    Sealing sealing) {
+    Sealing sealing,
+    Optional<StoreConfig> store) {
 
   /**
    * How the chain is sealed with signed checkpoints: the Ed25519 key (default
@@ -49,9 +50,25 @@ public record AuditConfig(
   public enum Informational { RECORD, SAMPLE, SKIP }
 
   public static final long DEFAULT_MAX_FILE_BYTES = 100L << 20;
+  /** What a broker id may be: it names the broker in checkpoints, the store and searches. */
+  public static final String BROKER_ID = "[A-Za-z0-9._-]{1,64}";
 
   public AuditConfig {
     claims = List.copyOf(claims);
+  }
+
+  /** Without a fleet store. */
+  public AuditConfig(Sink sink, Optional<Path> file, boolean failClosed, Durability durability,
+      long maxFileBytes, Optional<Duration> rotateEvery, Informational informational,
+      double sampleRate, List<String> claims, Sealing sealing) {
+    this(sink, file, failClosed, durability, maxFileBytes, rotateEvery, informational, sampleRate,
+        claims, sealing, Optional.empty());
+  }
+
+  /** The same, shipping to {@code store}. */
+  public AuditConfig withStore(StoreConfig store) {
+    return new AuditConfig(sink, file, failClosed, durability, maxFileBytes, rotateEvery,
+        informational, sampleRate, claims, sealing, Optional.of(store));
   }
 
   /** With the default sealing. */
@@ -66,6 +83,21 @@ public record AuditConfig(
   public Optional<Path> signingKey() {
     return sealing.signingKey().or(() -> file.map(f ->
         f.toAbsolutePath().resolveSibling("audit-signing.key")));
+  }
+
+  /**
+   * The broker's name in its checkpoints and in the fleet store: {@code audit.broker_id}, else the
+   * host name when it is a valid id, else {@code credbroker}.
+   */
+  public String brokerId() {
+    return sealing.brokerId().orElseGet(() -> {
+      try {
+        String host = java.net.InetAddress.getLocalHost().getHostName();
+        return host.matches(BROKER_ID) ? host : "credbroker";
+      } catch (java.net.UnknownHostException e) {
+        return "credbroker";
+      }
+    });
   }
 
   /** Records to {@code file}, fail closed, written to the OS before answering: the defaults. */
@@ -102,7 +134,13 @@ public record AuditConfig(
         new Sealing(n.path("signing_key"),
             n.duration("checkpoint_interval", Duration.ofSeconds(10), Duration.ofHours(1))
                 .orElse(Sealing.DEFAULT_INTERVAL),
-            brokerId(n)));
+            brokerId(n)),
+        n.has("store") ? Optional.of(StoreConfig.read(n.mapping("store")))
+            : Optional.empty());
+    if (config.store().isPresent() && sink != Sink.FILE) {
+      throw new ConfigException(n.pathOf("store"), "the store is fed from the local audit file;"
+          + " use the file sink (remove sink: stdout)");
+    }
     if (sink == Sink.STDOUT && (n.has("max_file_size") || n.has("rotate_every"))) {
       throw new ConfigException(n.path(), "rotation applies to the file sink only");
     }
@@ -112,7 +150,7 @@ public record AuditConfig(
 
   private static Optional<String> brokerId(ConfigNode n) throws ConfigException {
     Optional<String> id = n.string("broker_id");
-    if (id.isPresent() && !id.get().matches("[A-Za-z0-9._-]{1,64}")) {
+    if (id.isPresent() && !id.get().matches(BROKER_ID)) {
       throw new ConfigException(n.pathOf("broker_id"), "1-64 letters, digits, '.', '_' or '-',"
           + " got " + ConfigNode.quote(id.get()));
     }

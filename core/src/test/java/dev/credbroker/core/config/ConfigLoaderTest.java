@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -229,6 +230,13 @@ class ConfigLoaderTest {
       fail closed before a poll   | '{server: {listen: 127.0.0.1:1}, revocation: {poll_interval: 30s, fail_closed_after: 10s}}' | revocation.fail_closed_after: must be at least poll_interval (30s)
       unknown revocation key      | '{server: {listen: 127.0.0.1:1}, revocation: {store: pg}}' | revocation.store
       revoke_in_aws not a boolean | '{server: {listen: 127.0.0.1:1}, roles: {r: {arn: "arn:aws:iam::123456789012:role/r", revoke_in_aws: maybe}}}' | roles.r.revoke_in_aws
+      store without postgres      | '{server: {listen: 127.0.0.1:1}, audit: {file: a.jsonl, store: {retention: 400d}}}' | audit.store.postgres: required; write for example
+      store url not jdbc          | '{server: {listen: 127.0.0.1:1}, audit: {file: a.jsonl, store: {postgres: {url: "postgres://h/db", user: u}}}}' | audit.store.postgres.url: expected a PostgreSQL JDBC URL
+      store password in the url   | '{server: {listen: 127.0.0.1:1}, audit: {file: a.jsonl, store: {postgres: {url: "jdbc:postgresql://h/db?password=hunter2", user: u}}}}' | audit.store.postgres.url: holds a password; remove it from the URL and put it in the file password_file names
+      store password file missing | '{server: {listen: 127.0.0.1:1}, audit: {file: a.jsonl, store: {postgres: {url: "jdbc:postgresql://h/db", user: u, password_file: nope}}}}' | audit.store.postgres.password_file: file not found
+      store with stdout           | '{server: {listen: 127.0.0.1:1}, audit: {sink: stdout, store: {postgres: {url: "jdbc:postgresql://h/db", user: u}}}}' | audit.store: the store is fed from the local audit file
+      store retention too short   | '{server: {listen: 127.0.0.1:1}, audit: {file: a.jsonl, store: {retention: 1d, postgres: {url: "jdbc:postgresql://h/db", user: u}}}}' | audit.store.retention: must be between 31d
+      store key typo              | '{server: {listen: 127.0.0.1:1}, audit: {file: a.jsonl, store: {postgres: {url: "jdbc:postgresql://h/db", user: u, pool_sise: 3}}}}' | audit.store.postgres.pool_sise: unknown key; did you mean 'pool_size'?
       """)
   void load_badFile_namesKeyAndFix(String caseName, String yaml, String expected) throws Exception {
     Path file = write(yaml.replace("\\n", "\n").replace("\\0", "\\u0000"));
@@ -237,7 +245,9 @@ class ConfigLoaderTest {
 
     assertTrue(e.getMessage().contains(expected), () -> caseName + ": got " + e.getMessage());
     assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
-    if (!caseName.equals("missing tls file")) { // offline skips only whether files are there
+    assertFalse(e.getMessage().contains("hunter2"), "never the password: " + e.getMessage());
+    if (!caseName.equals("missing tls file") && !caseName.equals("store password file missing")) {
+      // offline skips only whether files are there
       ConfigException offline = assertThrows(ConfigException.class,
           () -> ConfigLoader.loadOffline(file), caseName);
       assertEquals(e.getMessage(), offline.getMessage(), caseName);
@@ -281,6 +291,39 @@ class ConfigLoaderTest {
         () -> assertEquals(Optional.of(dir.resolve("clients.pem")), tls.clientCa()),
         () -> assertEquals(Set.of("deployer"), offline.roles().keySet()),
         () -> assertEquals("deployers", offline.rules().get(0).id()));
+  }
+
+  @Test
+  void load_auditStore_bindsEveryKey_andOfflineNeedsNoPasswordFile() throws Exception {
+    Path file = write("""
+        server: {listen: 127.0.0.1:1}
+        audit:
+          file: audit.jsonl
+          broker_id: broker-1
+          store:
+            retention: 400d
+            batch_size: 200
+            ship_interval: 2s
+            postgres:
+              url: jdbc:postgresql://db.example.com:5432/credbroker
+              user: broker
+              password_file: /etc/credbroker/db-password
+              pool_size: 8
+              migrate: false
+        """);
+    assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(file)).getMessage()
+        .startsWith("audit.store.postgres.password_file: file not found"));
+    StoreConfig store = ConfigLoader.loadOffline(file).audit().orElseThrow().store().orElseThrow();
+    assertEquals(new StoreConfig(new StoreConfig.Postgres(
+        "jdbc:postgresql://db.example.com:5432/credbroker", "broker",
+        Optional.of(Path.of("/etc/credbroker/db-password")), 8, false),
+        Optional.of(java.time.Duration.ofDays(400)), 200, java.time.Duration.ofSeconds(2)), store);
+    Path defaults = write("{server: {listen: 127.0.0.1:1}, audit: {file: a.jsonl, store: {postgres:"
+        + " {url: 'jdbc:postgresql://h/db', user: u}}}}");
+    StoreConfig d = ConfigLoader.load(defaults).audit().orElseThrow().store().orElseThrow();
+    assertEquals(List.of(4, true, Optional.empty(), 500, java.time.Duration.ofSeconds(1)),
+        List.of(d.postgres().poolSize(), d.postgres().migrate(), d.retention(), d.batchSize(),
+            d.shipInterval()));
   }
 
   @Test

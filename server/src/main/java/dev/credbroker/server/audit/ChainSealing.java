@@ -5,8 +5,6 @@ import dev.credbroker.core.audit.AuditSigner;
 import dev.credbroker.core.audit.AuditVerifier;
 import dev.credbroker.core.config.AuditConfig;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -43,7 +41,7 @@ final class ChainSealing {
     String summary = "audit checkpoints are signed with Ed25519 key " + signer.keyId() + " ("
         + (created ? "created now; " : "") + "public key " + AuditSigner.publicKeyFile(
             keyFile.get()) + ", for 'credbroker audit verify --public-key')";
-    return Optional.of(new Checkpoints(signer, brokerId(config),
+    return Optional.of(new Checkpoints(signer, config.brokerId(),
         config.sealing().checkpointInterval(), clock.instant(), lastCheckpoint, summary));
   }
 
@@ -53,16 +51,5 @@ final class ChainSealing {
       return live;
     }
     return AuditFiles.newestRotated(live).orElse(live);
-  }
-
-  private static String brokerId(AuditConfig config) {
-    return config.sealing().brokerId().orElseGet(() -> {
-      try {
-        String host = InetAddress.getLocalHost().getHostName();
-        return host.matches("[A-Za-z0-9._-]{1,64}") ? host : "credbroker";
-      } catch (UnknownHostException e) {
-        return "credbroker";
-      }
-    });
   }
 }

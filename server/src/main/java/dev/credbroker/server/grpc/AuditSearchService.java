@@ -1,11 +1,9 @@
 package dev.credbroker.server.grpc;
 
 import dev.credbroker.core.audit.AuditEvent;
+import dev.credbroker.core.audit.AuditQuery;
 import dev.credbroker.core.audit.Rpc;
 import dev.credbroker.core.audit.StatusCode;
-import dev.credbroker.core.audit.AuditFiles;
-import dev.credbroker.core.audit.AuditQuery;
-import dev.credbroker.core.audit.AuditSearch;
 import dev.credbroker.core.policy.Decision;
 import dev.credbroker.core.policy.PolicyInput;
 import dev.credbroker.core.policy.Target;
@@ -13,12 +11,12 @@ import dev.credbroker.proto.v1.AuditRecord;
 import dev.credbroker.proto.v1.AuditServiceGrpc;
 import dev.credbroker.proto.v1.SearchAuditRequest;
 import dev.credbroker.server.auth.VerifiedIdentity;
+import dev.credbroker.server.fleet.AuditSource;
 import dev.credbroker.server.model.Outcome;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
@@ -39,15 +37,18 @@ public final class AuditSearchService extends AuditServiceGrpc.AuditServiceImplB
   static final int DEFAULT_LIMIT = 1000;
 
   private final Serving serving;
-  private final Optional<Path> auditFile;
+  private final Optional<AuditSource> source;
   private final Executor io;
   private final Clock clock;
 
-  /** {@code auditFile} is the live file of the file sink; empty when records go to stdout. */
+  /**
+   * {@code source}: the fleet store, or the file sink's files; empty when records go to stdout
+   * and no store is configured.
+   */
   public AuditSearchService(Supplier<BrokerState> state, AuditRecorder audit,
-      Optional<Path> auditFile, Executor io, Clock clock) {
+      Optional<AuditSource> source, Executor io, Clock clock) {
     this.serving = new Serving(state, audit);
-    this.auditFile = auditFile;
+    this.source = source;
     this.io = io;
     this.clock = clock;
   }
@@ -59,7 +60,7 @@ public final class AuditSearchService extends AuditServiceGrpc.AuditServiceImplB
         query -> io.execute(() -> stream(query, gate, responses)), responses);
   }
 
-  /** The query, once the caller holds the auditor entitlement and there are files to search. */
+  /** The query, once the caller holds the auditor entitlement and there are records to search. */
   private CompletableFuture<Outcome<AuditQuery>> allowed(BrokerState now, CallInfo call,
       SearchAuditRequest request, VerifiedIdentity id) {
     AuditQuery query = query(request);
@@ -68,7 +69,7 @@ public final class AuditSearchService extends AuditServiceGrpc.AuditServiceImplB
     if (!d.allowed()) {
       return CompletableFuture.completedFuture(new Outcome.Denied<>(d, Target.AUDITOR));
     }
-    if (auditFile.isEmpty()) {
+    if (source.isEmpty()) {
       return CompletableFuture.completedFuture(new Outcome.Failed<>(StatusCode.FAILED_PRECONDITION,
           "this broker writes its audit log to stdout; search it in your log pipeline",
           d.ruleIds()));
@@ -78,7 +79,7 @@ public final class AuditSearchService extends AuditServiceGrpc.AuditServiceImplB
 
   private void stream(AuditQuery query, FlowGate gate, StreamObserver<AuditRecord> responses) {
     try {
-      AuditSearch.run(AuditFiles.segments(auditFile.get()), query, entry -> {
+      source.get().search(query, entry -> {
         if (!gate.awaitReady()) {
           return false;
         }
@@ -90,7 +91,7 @@ public final class AuditSearchService extends AuditServiceGrpc.AuditServiceImplB
       }
     } catch (IOException | RuntimeException e) {
       log.warn("audit search failed: {}", e.toString());
-      responses.onError(Status.UNAVAILABLE.withDescription("the audit files cannot be read;"
+      responses.onError(Status.UNAVAILABLE.withDescription("the audit records cannot be read;"
           + " retry later").asRuntimeException());
     }
   }
@@ -107,9 +108,22 @@ public final class AuditSearchService extends AuditServiceGrpc.AuditServiceImplB
     if (since.isPresent() && until.isPresent() && until.get().isBefore(since.get())) {
       throw invalid("until is before since");
     }
-    return new AuditQuery(since, until,
-        text("issuer", r.getIssuer()), text("subject", r.getSubject()), text("role", r.getRole()),
-        text("secret", r.getSecret()),
+    java.util.Map<AuditQuery.Field, String> equal = new java.util.EnumMap<>(AuditQuery.Field.class);
+    text("issuer", r.getIssuer()).ifPresent(v -> equal.put(AuditQuery.Field.ISSUER, v));
+    text("subject", r.getSubject()).ifPresent(v -> equal.put(AuditQuery.Field.SUBJECT, v));
+    text("role", r.getRole()).ifPresent(v -> equal.put(AuditQuery.Field.ROLE, v));
+    text("secret", r.getSecret()).ifPresent(v -> equal.put(AuditQuery.Field.SECRET, v));
+    text("client_id", r.getClientId()).ifPresent(v -> equal.put(AuditQuery.Field.CLIENT_ID, v));
+    text("rpc", r.getRpc()).ifPresent(v -> equal.put(AuditQuery.Field.RPC, v));
+    text("access_key_id", r.getAccessKeyId())
+        .ifPresent(v -> equal.put(AuditQuery.Field.ACCESS_KEY_ID, v));
+    text("session_name", r.getSessionName())
+        .ifPresent(v -> equal.put(AuditQuery.Field.SESSION_NAME, v));
+    text("source_identity", r.getSourceIdentity())
+        .ifPresent(v -> equal.put(AuditQuery.Field.SOURCE_IDENTITY, v));
+    text("request_id", r.getRequestId()).ifPresent(v -> equal.put(AuditQuery.Field.REQUEST_ID, v));
+    text("broker_id", r.getBrokerId()).ifPresent(v -> equal.put(AuditQuery.Field.BROKER_ID, v));
+    return new AuditQuery(since, until, equal,
         switch (r.getDecision()) {
           case DECISION_ALLOW -> Optional.of(AuditEvent.Decision.ALLOW);
           case DECISION_DENY -> Optional.of(AuditEvent.Decision.DENY);

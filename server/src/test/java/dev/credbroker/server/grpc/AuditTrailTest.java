@@ -105,7 +105,8 @@ class AuditTrailTest {
     Supplier<BrokerState> states = () -> state;
     broker = LoopbackBroker.start(Optional.of(recorder), Optional.of(network),
         new CredentialBrokerService(states, vendor, null, "us-east-1", clock, recorder),
-        new AuditSearchService(states, recorder, Optional.of(file), io, clock));
+        new AuditSearchService(states, recorder,
+            Optional.of(dev.credbroker.server.fleet.AuditSource.files(file)), io, clock));
     AuditRecorder unwritable = new AuditRecorder(failingLog, List.of(), clock);
     failingBroker = LoopbackBroker.start(Optional.of(unwritable),
         new CredentialBrokerService(states, vendor, null, "us-east-1", clock, unwritable));
@@ -214,7 +215,9 @@ class AuditTrailTest {
         SearchAuditRequest.getDefaultInstance())));
     assertEquals("SearchAudit", onlyNewRecord().field("rpc"));
 
-    List<AuditRecord> all = search(token("sam", "security"), SearchAuditRequest.getDefaultInstance());
+    List<AuditRecord> all = new ArrayList<>(search(token("sam", "security"),
+        SearchAuditRequest.getDefaultInstance()));
+    java.util.Collections.reverse(all); // newest first, read here oldest first
     assertEquals(recordCount(), all.size(), "the search sees every record, its own included");
     assertEquals("SearchAudit", all.get(all.size() - 1).getRpc());
     assertEquals(issued.getAccessKeyId(), all.get(4).getCredential().getAccessKeyId());
@@ -298,7 +301,8 @@ class AuditTrailTest {
 
     List<AuditRecord> denials = search(sam, SearchAuditRequest.newBuilder()
         .setDecision(dev.credbroker.proto.v1.Decision.DECISION_DENY).build());
-    assertEquals(List.of("admin", "deployer"), denials.stream().map(AuditRecord::getRole).toList());
+    assertEquals(List.of("deployer", "admin"), denials.stream().map(AuditRecord::getRole).toList(),
+        "newest first");
     List<AuditRecord> alices = search(sam, SearchAuditRequest.newBuilder().setSubject("alice")
         .setRole("deployer").build());
     assertEquals(1, alices.size());
@@ -307,7 +311,8 @@ class AuditTrailTest {
     List<AuditRecord> nextPage = search(sam, SearchAuditRequest.newBuilder().setLimit(2)
         .setAfterRequestId(firstPage.get(1).getRequestId()).build());
     assertEquals(2, firstPage.size());
-    assertEquals(firstPage.get(1).getSequence() + 1, nextPage.get(0).getSequence());
+    assertEquals(firstPage.get(1).getSequence() - 1, nextPage.get(0).getSequence(),
+        "the next page continues with the next older record");
     assertEquals(Status.Code.INVALID_ARGUMENT, refused(() -> search(sam,
         SearchAuditRequest.newBuilder().setLimit(AuditQuery.MAX_LIMIT + 1).build())));
     assertEquals(Status.Code.INVALID_ARGUMENT, refused(() -> search(sam,
@@ -338,9 +343,9 @@ class AuditTrailTest {
 
   private List<AuditEntry> records() throws Exception {
     List<AuditEntry> out = new ArrayList<>();
-    AuditSearch.run(AuditFiles.segments(dir.resolve("audit.jsonl")), new AuditQuery(
-        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty(), Optional.empty(), Optional.empty(), AuditQuery.MAX_LIMIT), out::add);
+    AuditSearch.run(AuditFiles.segments(dir.resolve("audit.jsonl")),
+        AuditQuery.all(AuditQuery.MAX_LIMIT), out::add);
+    java.util.Collections.reverse(out); // oldest first
     return out;
   }
 

@@ -116,7 +116,8 @@ public final class AuditedBroker implements AutoCloseable {
             new SecretVendor(new SecretCache(new MeteredSecretsGateway(secretsGateway,
                 metrics.aws()), roles, io, clock, 1000, metrics.secretCache()), clock),
             "us-east-1", clock, recorder),
-        new AuditSearchService(() -> state, recorder, Optional.of(file), io, clock),
+        new AuditSearchService(() -> state, recorder,
+            Optional.of(dev.credbroker.server.fleet.AuditSource.files(file)), io, clock),
         new AdminService(() -> state, recorder, new Revoker(book, Optional.empty(),
             config::roles), io, clock));
   }
