@@ -3,6 +3,7 @@ package dev.credbroker.store;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.YearMonth;
@@ -25,6 +26,9 @@ final class Partitions {
   static final int AHEAD = 3;
   private static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("'audit_records_'yyyy_MM");
 
+  /** duplicate_table, unique_violation: another broker created the month at the same moment. */
+  private static final Set<String> CREATED_CONCURRENTLY = Set.of("42P07", "23505");
+
   private final Set<YearMonth> known = ConcurrentHashMap.newKeySet();
 
   /** Creates the partitions of {@code months} that do not exist yet. */
@@ -33,11 +37,23 @@ final class Partitions {
       if (known.contains(m)) {
         continue;
       }
+      // Replicas starting together race to create the same month: IF NOT EXISTS is not atomic in
+      // PostgreSQL, so the loser sees duplicate_table or a unique_violation on the catalog; the
+      // month then exists, which is all this wants. A savepoint keeps a caller's transaction
+      // usable after that error.
+      Savepoint before = c.getAutoCommit() ? null : c.setSavepoint();
       try (Statement s = c.createStatement()) {
         // Names and bounds come from a YearMonth, never from input: no injection possible.
         s.execute("CREATE TABLE IF NOT EXISTS " + name(m) + " PARTITION OF audit_records FOR VALUES"
             + " FROM ('" + m.atDay(1) + " 00:00:00+00') TO ('" + m.plusMonths(1).atDay(1)
             + " 00:00:00+00')");
+      } catch (SQLException e) {
+        if (!CREATED_CONCURRENTLY.contains(e.getSQLState())) {
+          throw e;
+        }
+        if (before != null) {
+          c.rollback(before);
+        }
       }
       known.add(m);
     }
