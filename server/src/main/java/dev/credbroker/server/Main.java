@@ -131,9 +131,17 @@ public final class Main {
       AuditRecorder recorder = new AuditRecorder(audit.get(), auditConfig.claims(), clock,
           metrics.requests());
       RevocationConfig revocation = config.revocation();
-      RevocationBook book = new RevocationBook(new FileRevocationStore(revocation.file()), clock,
+      RevocationBook book = new RevocationBook(fleet.map(FleetStore::revocations)
+          .orElseGet(() -> new FileRevocationStore(revocation.file())), clock,
           Optional.of(revocation.failClosedAfter()));
-      book.start();
+      try {
+        book.start();
+      } catch (IOException unreadable) {
+        if (fleet.isEmpty()) {
+          throw unreadable; // a local file that cannot be read: fix it before serving
+        }
+        book.refresh(); // the store is down: counted as unreadable from now (fail_closed_after)
+      }
       BrokerStates states = new BrokerStates(cli.config(), config, adjust, clock, io, metrics,
           book);
       metrics.auth().keySets(() -> states.get().authenticator().keySets(), clock);

@@ -152,6 +152,11 @@ public final class AuditStore implements AutoCloseable {
     }
   }
 
+  /** The fleet's revocations, in this store's pool. */
+  public StoredRevocations revocations() {
+    return new StoredRevocations(this);
+  }
+
   /** A pooled connection for searches; the caller closes it. */
   public Connection connection() throws StoreException {
     try {

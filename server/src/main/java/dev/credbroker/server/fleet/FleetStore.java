@@ -58,6 +58,11 @@ public final class FleetStore implements AutoCloseable {
     return AuditSource.store(store);
   }
 
+  /** Where the fleet keeps its revocations: this store's table (docs/revocation.md). */
+  public dev.credbroker.server.revocation.RevocationStore revocations() {
+    return new dev.credbroker.server.revocation.StoreRevocationStore(store.revocations());
+  }
+
   public AuditShipper shipper() {
     return shipper;
   }

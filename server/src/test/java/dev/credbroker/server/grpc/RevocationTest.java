@@ -33,6 +33,7 @@ import dev.credbroker.server.revocation.FileRevocationStore;
 import dev.credbroker.server.revocation.IamRevocations;
 import dev.credbroker.server.revocation.RevocationBook;
 import dev.credbroker.server.revocation.RevocationEffects;
+import dev.credbroker.server.revocation.RevocationStore;
 import dev.credbroker.server.revocation.Revoker;
 import dev.credbroker.server.testing.LoopbackBroker;
 import dev.credbroker.server.testing.MutableClock;
@@ -83,17 +84,17 @@ class RevocationTest {
       """;
 
   @TempDir Path dir;
-  private final MutableClock clock = MutableClock.startingNow();
+  final MutableClock clock = MutableClock.startingNow();
   private final ExecutorService io = Executors.newCachedThreadPool();
   private final RecordingAuditLog audit = new RecordingAuditLog();
   private final List<AutoCloseable> closing = new ArrayList<>();
   private DevIssuer idp;
   private DevAws aws;
-  private Replica one;
-  private Replica two;
+  Replica one;
+  Replica two;
 
   /** One broker: its own caches and book, over the shared revocation file. */
-  private record Replica(LoopbackBroker broker, Revoker revoker) {
+  record Replica(LoopbackBroker broker, Revoker revoker) {
     ManagedChannel channel() {
       return broker.channel();
     }
@@ -111,8 +112,8 @@ class RevocationTest {
   }
 
   private Replica replica(BrokerConfig config) throws Exception {
-    RevocationBook book = new RevocationBook(new FileRevocationStore(dir.resolve("revocations.jsonl")),
-        clock, Optional.of(Duration.ofMinutes(1)));
+    RevocationBook book = new RevocationBook(revocationStore(), clock,
+        Optional.of(Duration.ofMinutes(1)));
     book.start();
     BrokerState state = new BrokerState(Authenticator.create(config.issuers(), clock, io),
         new PolicyEngine(config), book);
@@ -136,6 +137,16 @@ class RevocationTest {
         new AdminService(() -> state, recorder, revoker, io, clock));
     closing.add(broker);
     return new Replica(broker, revoker);
+  }
+
+  /** Where the replicas keep revocations: here one file they share (a subclass: the store). */
+  protected RevocationStore revocationStore() throws Exception {
+    return new FileRevocationStore(dir.resolve("revocations.jsonl"));
+  }
+
+  /** Closed with the brokers, last first. */
+  protected void closeLater(AutoCloseable c) {
+    closing.add(c);
   }
 
   @AfterEach
@@ -267,7 +278,7 @@ class RevocationTest {
     assertEquals("revoked", e.getStatus().getDescription());
   }
 
-  private Status.Code status(Replica replica, String token) {
+  Status.Code status(Replica replica, String token) {
     try {
       credentials(replica, token);
       return Status.Code.OK;
@@ -276,7 +287,7 @@ class RevocationTest {
     }
   }
 
-  private AwsCredentials credentials(Replica replica, String token) {
+  AwsCredentials credentials(Replica replica, String token) {
     return CredentialBrokerGrpc.newBlockingStub(replica.channel()).withInterceptors(bearer(token))
         .getAwsCredentials(GetAwsCredentialsRequest.newBuilder().setRole("deployer").build());
   }
@@ -291,7 +302,7 @@ class RevocationTest {
     }
   }
 
-  private String token(String subject, String group) {
+  String token(String subject, String group) {
     return idp.mint(subject, Map.of("groups", List.of(group), "preferred_username", subject),
         Duration.ofHours(3));
   }
