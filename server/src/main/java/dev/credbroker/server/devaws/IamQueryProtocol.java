@@ -39,14 +39,7 @@ final class IamQueryProtocol {
     try {
       Map<String, String> form = QueryProtocol.form(request);
       String action = form.getOrDefault("Action", "");
-      AwsRefusal injected = hooks.before(action);
-      if (injected != null) {
-        throw injected;
-      }
-      if (!VERSION.equals(form.get("Version"))) {
-        throw AwsRefusal.invalid("InvalidAction", "Could not find operation " + action
-            + " for version " + form.get("Version"));
-      }
+      QueryProtocol.admit(hooks, form, action, VERSION);
       AccessKey caller = query.caller(request, "iam");
       if (caller.session().isPresent()) {
         throw new AwsRefusal(403, "AccessDenied", "User: " + caller.principalArn()

@@ -51,6 +51,22 @@ final class QueryProtocol {
     return out;
   }
 
+  /**
+   * What every action of a Query service passes first: the test's injected refusal, if any, then
+   * the API version the service speaks.
+   */
+  static void admit(DevAwsHooks hooks, Map<String, String> form, String action, String version)
+      throws AwsRefusal, InterruptedException {
+    AwsRefusal injected = hooks.before(action);
+    if (injected != null) {
+      throw injected;
+    }
+    if (!version.equals(form.get("Version"))) {
+      throw AwsRefusal.invalid("InvalidAction", "Could not find operation " + action
+          + " for version " + form.get("Version"));
+    }
+  }
+
   /** The signer for {@code service}, which for a minted session must also send its token. */
   AccessKey caller(SigV4Verifier.SignedRequest request, String service) throws AwsRefusal {
     AccessKey key = signatures.verify(request, service, credentials::lookup);

@@ -74,14 +74,7 @@ final class StsQueryProtocol {
     }
     String action = form.getOrDefault("Action", "");
     try {
-      AwsRefusal injected = hooks.before(action);
-      if (injected != null) {
-        throw injected;
-      }
-      if (!VERSION.equals(form.get("Version"))) {
-        throw AwsRefusal.invalid("InvalidAction", "Could not find operation " + action
-            + " for version " + form.get("Version"));
-      }
+      QueryProtocol.admit(hooks, form, action, VERSION);
       String result = switch (action) {
         case "AssumeRoleWithWebIdentity" -> assumeRoleWithWebIdentity(form); // unsigned by design
         case "AssumeRole" -> {
