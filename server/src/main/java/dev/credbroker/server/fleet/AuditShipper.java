@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +47,8 @@ public final class AuditShipper implements AutoCloseable {
   private Instant retentionAt = Instant.MIN;
   private volatile long shippedSeq;
   private volatile long shippedTotal;
+  /** Notified at the end of every round, for {@link #awaitRound}. */
+  private final Object rounds = new Object();
 
   AuditShipper(AuditStore store, Path live, String brokerId, StoreConfig config, Clock clock) {
     this.store = store;
@@ -81,8 +84,38 @@ public final class AuditShipper implements AutoCloseable {
     return shippedTotal;
   }
 
+  /**
+   * Waits until {@code condition} holds, looking again at the end of each round, for at most
+   * {@code timeout}; false when it did not hold in time. For whoever must see the store caught
+   * up (tests, a shutdown that reports what is left).
+   */
+  public boolean awaitRound(BooleanSupplier condition, Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (rounds) {
+      while (!condition.getAsBoolean()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(rounds, left);
+      }
+      return true;
+    }
+  }
+
   /** One round: catch up with the local trail, as far as it goes. Runs on the shipper thread. */
   void round() {
+    try {
+      shipRound();
+    } finally {
+      synchronized (rounds) {
+        rounds.notifyAll();
+      }
+    }
+  }
+
+  private void shipRound() {
     Instant now = clock.instant();
     if (now.isBefore(retryAt)) {
       return;

@@ -94,7 +94,7 @@ class AuditShipperTest {
       pg().stop();
       try {
         a.issue(20, "during-outage"); // each completes only once written locally
-        await(() -> a.fleet.shipper().failing(), () -> "the shipper notices the outage");
+        await(a, () -> a.fleet.shipper().failing(), () -> "the shipper notices the outage");
       } finally {
         pg().startServer();
       }
@@ -138,19 +138,15 @@ class AuditShipperTest {
   }
 
   private void awaitShipped(Broker b) throws Exception {
-    await(() -> b.fleet.shipper().shippedSeq() == b.localHead(), () -> "shipped up to the local"
+    await(b, () -> b.fleet.shipper().shippedSeq() == b.localHead(), () -> "shipped up to the local"
         + " head " + b.localHead() + ", at " + b.fleet.shipper().shippedSeq());
   }
 
-  /** Polls {@code condition} until it holds or the deadline passes. */
-  private static void await(BooleanSupplier condition, java.util.function.Supplier<String> what)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + WAIT + ": " + what.get());
-      }
-      Thread.sleep(10); // the poll's pace; the condition decides
+  /** Waits, round by round of {@code b}'s shipper, until {@code condition} holds. */
+  private static void await(Broker b, BooleanSupplier condition,
+      java.util.function.Supplier<String> what) throws InterruptedException {
+    if (!b.fleet.shipper().awaitRound(condition, WAIT)) {
+      throw new AssertionError("not within " + WAIT + ": " + what.get());
     }
   }
 
