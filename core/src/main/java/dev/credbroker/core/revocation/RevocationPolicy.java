@@ -1,11 +1,13 @@
 package dev.credbroker.core.revocation;
 
+import dev.credbroker.core.config.RoleConfig;
 import dev.credbroker.core.digest.CallerDigest;
 import dev.credbroker.core.text.JsonText;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,18 @@ public final class RevocationPolicy {
   public static final int IAM_LIMIT = 10_240;
 
   private RevocationPolicy() {}
+
+  /**
+   * The longest session any of {@code roles} grants: how long after its cut-off a revocation (and
+   * its statement) is needed, since every session issued before the cut-off has expired by then.
+   */
+  public static Duration longestSession(Collection<RoleConfig> roles) {
+    Duration longest = Duration.ZERO;
+    for (RoleConfig role : roles) {
+      longest = role.maxDuration().compareTo(longest) > 0 ? role.maxDuration() : longest;
+    }
+    return longest;
+  }
 
   /** A revocation left out of the document, and why (reported to whoever revoked). */
   public record Left(String revocationId, String why) {}

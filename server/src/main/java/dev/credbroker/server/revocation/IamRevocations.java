@@ -40,10 +40,7 @@ public final class IamRevocations {
 
   /** Brings every opted-in role up to date; AWS failures are reported, not thrown. */
   public synchronized List<Applied> apply(Map<String, RoleConfig> roles, Revocations revocations) {
-    Duration longest = Duration.ZERO;
-    for (RoleConfig role : roles.values()) {
-      longest = role.maxDuration().compareTo(longest) > 0 ? role.maxDuration() : longest;
-    }
+    Duration longest = RevocationPolicy.longestSession(roles.values());
     List<Applied> out = new ArrayList<>();
     for (RoleConfig role : roles.values()) {
       if (!role.revokeInAws()) {

@@ -2,6 +2,7 @@ package dev.credbroker.server.revocation;
 
 import dev.credbroker.core.config.RoleConfig;
 import dev.credbroker.core.revocation.Revocation;
+import dev.credbroker.core.revocation.RevocationPolicy;
 import dev.credbroker.core.revocation.Revocations;
 import java.io.IOException;
 import java.time.Duration;
@@ -59,11 +60,7 @@ public final class Revoker {
 
   /** The longest session any role grants: how long a revocation needs to last by default. */
   public Duration longestSession() {
-    Duration longest = Duration.ZERO;
-    for (RoleConfig role : roles.get().values()) {
-      longest = role.maxDuration().compareTo(longest) > 0 ? role.maxDuration() : longest;
-    }
-    return longest;
+    return RevocationPolicy.longestSession(roles.get().values());
   }
 
   /** Never from an untrusted list: an empty one would delete every statement in IAM. */
