@@ -1,6 +1,5 @@
 package dev.credbroker.cli;
 
-import com.google.protobuf.util.JsonFormat;
 import com.google.protobuf.util.Timestamps;
 import dev.credbroker.core.audit.AuditEntry;
 import dev.credbroker.core.audit.AuditEvent;
@@ -14,6 +13,7 @@ import dev.credbroker.proto.v1.Decision;
 import dev.credbroker.proto.v1.SearchAuditRequest;
 import dev.credbroker.store.StoreVerifier;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -135,7 +135,32 @@ final class AuditCommand {
   }
 
   private static int printStore(StoreVerifier.BrokerReport r, boolean signed, PrintStream out) {
-    return print(r.report(), r.brokerId(), "in the store", signed, out);
+    if (r.mismatchedRows() == 0 || !r.report().ok()) {
+      int exit = print(r.report(), r.brokerId(), "in the store", signed, out);
+      if (r.mismatchedRows() == 0) {
+        return exit;
+      }
+    } else {
+      out.println("BROKEN " + r.brokerId() + ": the chain verified (" + r.report().verified()
+          + " records) but " + r.mismatchedRows() + " rows' searchable columns differ from"
+          + " their records: the columns were edited and searches on them mislead");
+    }
+    for (StoreVerifier.ColumnMismatch m : r.columns()) {
+      out.println("  store/" + r.brokerId() + " seq " + m.seq() + ": column " + m.column()
+          + " holds " + shown(m.stored()) + ", its record says " + shown(m.fromRecord()));
+    }
+    if (r.mismatchedRows() > r.columns().size()) {
+      out.println("  ... and " + (r.mismatchedRows() - r.columns().size()) + " more rows");
+    }
+    return EXIT_BROKEN;
+  }
+
+  /** A stored value as a JSON string, cut: someone chose it, and it goes to a terminal. */
+  private static String shown(String value) {
+    StringBuilder text = new StringBuilder();
+    dev.credbroker.core.text.JsonText.quote(text, value.length() > 80
+        ? value.substring(0, 80) + "..." : value);
+    return text.toString();
   }
 
   private static int printFiles(AuditVerifier.Report report, List<Path> files, boolean signed,
@@ -218,13 +243,7 @@ final class AuditCommand {
         try {
           AuditServiceGrpc.newBlockingStub(broker.channel()).withCallCredentials(broker.token())
               .withDeadlineAfter(timeout, TimeUnit.MILLISECONDS)
-              .searchAudit(request(query)).forEachRemaining(r -> {
-                if (json) {
-                  printer.print(print(r));
-                } else {
-                  rows.add(row(r));
-                }
-              });
+              .searchAudit(request(query)).forEachRemaining(r -> sink.test(entry(r)));
         } catch (io.grpc.StatusRuntimeException e) {
           throw broker.failure(e, java.time.Duration.ofMillis(timeout));
         }
@@ -309,22 +328,20 @@ final class AuditCommand {
         e.field("reason")};
   }
 
-  private static String[] row(AuditRecord r) {
-    return new String[] {Timestamps.toString(r.getTime()),
-        r.getDecision().name().substring("DECISION_".length()).toLowerCase(Locale.ROOT),
-        r.getRpc(), r.getCaller().getSubject(), target(r.getRole(), r.getSecret()),
-        io.grpc.Status.fromCodeValue(r.getStatusCode()).getCode().name(), r.getReason()};
+  /**
+   * A broker's record as the same entry a file or the store gives: its line as written, so every
+   * source prints the same JSON and the same row.
+   */
+  static AuditEntry entry(AuditRecord r) {
+    AuditEntry parsed = AuditEntry.parse(r.getRecord().getBytes(StandardCharsets.UTF_8))
+        .orElseThrow(() -> io.grpc.Status.UNIMPLEMENTED.withDescription("the broker sent an audit"
+            + " record without its line (a broker older than this CLI); search with --store or"
+            + " --file, or upgrade the broker").asRuntimeException());
+    return r.getBrokerId().isEmpty() ? parsed : parsed.with("broker_id", r.getBrokerId());
   }
 
   private static String target(String role, String secret) {
     return !role.isEmpty() ? "role " + role : !secret.isEmpty() ? "secret " + secret : "";
   }
 
-  private static String print(AuditRecord r) {
-    try {
-      return JsonFormat.printer().omittingInsignificantWhitespace().print(r);
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

@@ -126,6 +126,19 @@ class AuditStoreCommandTest {
   }
 
   @Test
+  void verifyStore_anEditedColumn_isBroken_andNamedEscaped() throws Exception {
+    exec("UPDATE audit_records SET subject = E'mallory\\n\\u001b[2J' WHERE broker_id = 'broker-a'"
+        + " AND seq = 1");
+    assertEquals(1, run("audit", "verify", "--store", "--public-key", pub(signerA),
+        "--public-key", pub(signerB)), text() + err());
+    assertTrue(text().contains("BROKEN broker-a: the chain verified (4 records) but 1 rows'"
+        + " searchable columns differ from their records"), text());
+    assertTrue(text().contains("  store/broker-a seq 1: column subject holds"
+        + " \"mallory\\n\\u001b[2J\", its record says \"alice\""), text());
+    assertTrue(text().contains("OK broker-b:"), text());
+  }
+
+  @Test
   void verifyStore_withLocalFiles_findsALocalTrailCutBelowTheStore() throws Exception {
     Path live = dir.resolve("audit.jsonl");
     List<byte[]> lines = a.lines();

@@ -3,7 +3,6 @@ package dev.credbroker.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.credbroker.core.audit.AuditChain;
-import dev.credbroker.core.audit.AuditQuery;
 import dev.credbroker.core.config.StoreConfig;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,10 +12,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.YearMonth;
-import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 /**
  * The broker's side of the fleet store: a connection pool (HikariCP) that starts without the
@@ -25,14 +22,9 @@ import java.util.stream.Collectors;
  * (broker id, seq) and shipping it again changes nothing.
  */
 public final class AuditStore implements AutoCloseable {
-  /** The columns searches filter on are the query's fields: one list for both. */
-  private static final List<AuditQuery.Field> FILTERED = Arrays.stream(AuditQuery.Field.values())
-      .filter(f -> f != AuditQuery.Field.BROKER_ID).toList();
-  private static final String INSERT_RECORD = "INSERT INTO audit_records (broker_id, seq, time,"
-      + " type, decision, status, prev, hash, record, "
-      + FILTERED.stream().map(AuditQuery.Field::column).collect(Collectors.joining(", "))
-      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?" + ", ?".repeat(FILTERED.size())
-      + ") ON CONFLICT DO NOTHING";
+  private static final String INSERT_RECORD = "INSERT INTO audit_records (broker_id, record, "
+      + String.join(", ", IndexedColumns.NAMES) + ") VALUES (?, ?"
+      + ", ?".repeat(IndexedColumns.NAMES.size()) + ") ON CONFLICT DO NOTHING";
   private static final String INSERT_CHECKPOINT = "INSERT INTO audit_checkpoints (broker_id, seq,"
       + " time, key_id, head_seq, head_hash, record, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
       + " ON CONFLICT DO NOTHING";
@@ -175,20 +167,9 @@ public final class AuditStore implements AutoCloseable {
       throws SQLException {
     try (PreparedStatement s = c.prepareStatement(INSERT_RECORD)) {
       for (StoredRecord r : batch) {
-        var e = r.entry();
-        int i = 0;
-        s.setString(++i, brokerId);
-        s.setLong(++i, r.seq());
-        s.setObject(++i, utc(r.time()));
-        s.setString(++i, r.type());
-        s.setString(++i, Columns.of(e.field("decision")));
-        s.setString(++i, Columns.of(e.field("status")));
-        s.setString(++i, r.prev());
-        s.setString(++i, r.hash());
-        s.setString(++i, r.line());
-        for (AuditQuery.Field f : FILTERED) {
-          s.setString(++i, Columns.of(f.valueIn(e)));
-        }
+        s.setString(1, brokerId);
+        s.setString(2, r.line());
+        IndexedColumns.bind(s, 3, r);
         s.addBatch();
       }
       int added = 0;

@@ -88,9 +88,7 @@ public final class StoreSearch {
 
   /** The stored line, with the broker that shipped it added to its fields (not to its text). */
   static AuditEntry withBroker(String line, String brokerId) {
-    AuditEntry parsed = AuditEntry.parse(line.getBytes(StandardCharsets.UTF_8)).orElseThrow();
-    Map<String, Object> fields = new java.util.LinkedHashMap<>(parsed.fields());
-    fields.put("broker_id", brokerId);
-    return new AuditEntry(parsed.json(), fields);
+    return AuditEntry.parse(line.getBytes(StandardCharsets.UTF_8)).orElseThrow()
+        .with("broker_id", brokerId);
   }
 }

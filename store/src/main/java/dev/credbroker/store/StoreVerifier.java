@@ -21,13 +21,37 @@ import java.util.Optional;
  * stored line's own hash, the links between them, and (with the brokers' public keys) each
  * checkpoint's signature. The head the store says it holds (the shipper's position, or a later
  * stored checkpoint) must be there too, so records cut from the tail of the store are found; the
- * same head checks a broker's local files ({@link #head}) for a cut local trail.
+ * same head checks a broker's local files ({@link #head}) for a cut local trail. The columns
+ * searches use are computed again from each stored line: an edited column is reported too.
  */
 public final class StoreVerifier {
   private StoreVerifier() {}
 
-  /** One broker's result. */
-  public record BrokerReport(String brokerId, AuditVerifier.Report report) {}
+  /** At most this many column mismatches are listed per broker (all are counted). */
+  static final int MAX_LISTED = 10;
+
+  /**
+   * One broker's result: its chain's, and the rows whose searchable columns disagree with their
+   * own line (the first {@link #MAX_LISTED}, and how many there are).
+   */
+  public record BrokerReport(String brokerId, AuditVerifier.Report report,
+      List<ColumnMismatch> columns, long mismatchedRows) {
+    public BrokerReport {
+      columns = List.copyOf(columns);
+    }
+
+    /** The chain holds and every column says what its record says. */
+    public boolean ok() {
+      return report.ok() && mismatchedRows == 0;
+    }
+  }
+
+  /**
+   * A column whose stored value differs from the value its record's line gives ({@code stored}
+   * and {@code fromRecord} as the database and the line hold them; callers chose some, so print
+   * them escaped).
+   */
+  public record ColumnMismatch(long seq, String column, String stored, String fromRecord) {}
 
   /** Verifies the brokers named, or every broker the store knows when {@code only} is empty. */
   public static List<BrokerReport> verify(Connection c, Optional<String> only,
@@ -38,13 +62,19 @@ public final class StoreVerifier {
       for (String broker : only.map(List::of).orElse(brokers(c))) {
         Optional<AuditVerifier.Head> head = head(c, broker);
         AuditVerifier.Options options = new AuditVerifier.Options(key(c, broker, keys), head);
-        try (PreparedStatement s = c.prepareStatement("SELECT record FROM audit_records"
+        try (PreparedStatement s = c.prepareStatement("SELECT record, "
+            + String.join(", ", IndexedColumns.NAMES) + " FROM audit_records"
             + " WHERE broker_id = ? ORDER BY seq, time")) {
           s.setString(1, broker);
           s.setFetchSize(1000);
           try (ResultSet r = s.executeQuery()) {
-            out.add(new BrokerReport(broker, AuditVerifier.verifyRecords(
-                Path.of("store", broker), lines(r), options)));
+            Rows rows = new Rows(r);
+            AuditVerifier.Report report = AuditVerifier.verifyRecords(Path.of("store", broker),
+                rows, options);
+            while (rows.hasNext()) { // the chain stopped at a problem: check the rest's columns
+              rows.next();
+            }
+            out.add(new BrokerReport(broker, report, rows.mismatches, rows.mismatched));
           }
         }
       }
@@ -109,35 +139,57 @@ public final class StoreVerifier {
     }
   }
 
-  private static Iterator<byte[]> lines(ResultSet r) {
-    return new Iterator<>() {
-      private Boolean ahead;
+  /** The stored lines in chain order, each row's columns compared with its line on the way. */
+  private static final class Rows implements Iterator<byte[]> {
+    private final ResultSet r;
+    private final List<ColumnMismatch> mismatches = new ArrayList<>();
+    private long mismatched;
+    private Boolean ahead;
 
-      @Override
-      public boolean hasNext() {
-        if (ahead == null) {
-          try {
-            ahead = r.next();
-          } catch (SQLException e) {
-            throw new UncheckedSql(e);
-          }
-        }
-        return ahead;
-      }
+    Rows(ResultSet r) {
+      this.r = r;
+    }
 
-      @Override
-      public byte[] next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        ahead = null;
+    @Override
+    public boolean hasNext() {
+      if (ahead == null) {
         try {
-          return r.getString(1).getBytes(StandardCharsets.UTF_8);
+          ahead = r.next();
         } catch (SQLException e) {
           throw new UncheckedSql(e);
         }
       }
-    };
+      return ahead;
+    }
+
+    @Override
+    public byte[] next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      ahead = null;
+      try {
+        byte[] line = r.getString(1).getBytes(StandardCharsets.UTF_8);
+        // A line that fails its own hash is the chain's finding; its columns mean nothing.
+        StoredRecord.of(line).ifPresent(record -> compare(record));
+        return line;
+      } catch (SQLException e) {
+        throw new UncheckedSql(e);
+      }
+    }
+
+    private void compare(StoredRecord record) {
+      try {
+        IndexedColumns.compare(r, 2, record).ifPresent(m -> {
+          mismatched++;
+          if (mismatches.size() < MAX_LISTED) {
+            mismatches.add(m);
+          }
+        });
+      } catch (SQLException e) {
+        throw new UncheckedSql(e);
+      }
+    }
   }
 
   /** A database error while the verifier pulls records. */

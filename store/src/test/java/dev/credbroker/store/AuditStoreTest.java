@@ -186,6 +186,41 @@ class AuditStoreTest {
     }
   }
 
+  /**
+   * The chain covers each line, not the columns searches use: an access key id's row pointed at
+   * another subject would name the wrong identity while the chain verified. Verify computes every
+   * column again from its line.
+   */
+  @Test
+  void verify_findsEditedColumns_thatTheChainDoesNotCover() throws Exception {
+    store.prepare(T0);
+    store.ship("a", trail("a", 4).stored(), T0);
+    exec("UPDATE audit_records SET subject = 'user-9' WHERE broker_id = 'a' AND seq = 3");
+    exec("UPDATE audit_records SET access_key_id = NULL WHERE broker_id = 'a' AND seq = 1");
+    exec("UPDATE audit_records SET time = time + interval '1 hour'"
+        + " WHERE broker_id = 'a' AND seq = 2");
+    try (Connection c = store.connection()) {
+      StoreVerifier.BrokerReport r = StoreVerifier.verify(c, Optional.of("a"),
+          List.of(signer.publicKey())).get(0);
+      assertTrue(r.report().ok(), "the lines themselves are intact: " + r);
+      assertFalse(r.ok(), r.toString());
+      assertEquals(List.of(
+          new StoreVerifier.ColumnMismatch(1, "access_key_id", "", "ASIAA0000"),
+          new StoreVerifier.ColumnMismatch(2, "time", "2026-11-20T11:00:01Z",
+              "2026-11-20T10:00:01Z"),
+          new StoreVerifier.ColumnMismatch(3, "subject", "user-9", "user-2")), r.columns());
+      assertEquals(3, r.mismatchedRows());
+    }
+    exec("UPDATE audit_records SET subject = 'user-2' WHERE broker_id = 'a' AND seq = 3");
+    exec("UPDATE audit_records SET access_key_id = 'ASIAA0000' WHERE broker_id = 'a' AND seq = 1");
+    exec("UPDATE audit_records SET time = time - interval '1 hour'"
+        + " WHERE broker_id = 'a' AND seq = 2");
+    try (Connection c = store.connection()) {
+      assertTrue(StoreVerifier.verify(c, Optional.of("a"), List.of(signer.publicKey())).get(0)
+          .ok(), "put back, every column agrees again");
+    }
+  }
+
   @Test
   void applyRetention_dropsWholeMonthsOlderThanTheRetention() throws Exception {
     StoreConfig keep = new StoreConfig(config.postgres(), Optional.of(Duration.ofDays(60)), 10,

@@ -22,6 +22,16 @@ public record AuditEntry(String json, Map<String, Object> fields) {
     }
   }
 
+  /**
+   * This record with {@code key} added to its fields but not to its text: what a source knows of
+   * a record beyond its line (the store: the broker that wrote it).
+   */
+  public AuditEntry with(String key, Object value) {
+    Map<String, Object> more = new java.util.LinkedHashMap<>(fields);
+    more.put(key, value);
+    return new AuditEntry(json, java.util.Collections.unmodifiableMap(more));
+  }
+
   /** The record's place in the chain; -1 when it has none. */
   public long seq() {
     return fields.get("seq") instanceof Number n ? n.longValue() : -1;

@@ -1,15 +1,11 @@
 package dev.credbroker.server.grpc;
 
 import dev.credbroker.core.audit.AuditEntry;
-import dev.credbroker.core.audit.StatusCode;
 import dev.credbroker.proto.v1.AuditRecord;
-import dev.credbroker.proto.v1.CacheResult;
 import dev.credbroker.proto.v1.Caller;
-import dev.credbroker.proto.v1.Decision;
 import dev.credbroker.proto.v1.IssuedCredential;
 import dev.credbroker.proto.v1.SecretRead;
-import io.grpc.Status;
-import java.time.Duration;
+import dev.credbroker.proto.v1.Unverified;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -19,35 +15,37 @@ import java.util.Map;
 final class AuditRecords {
   private AuditRecords() {}
 
+  /**
+   * The record's fields under their own names and values, plus its line exactly as written
+   * ({@code record}) and, from the store, the broker that wrote it.
+   */
   static AuditRecord toProto(AuditEntry e) {
     AuditRecord.Builder b = AuditRecord.newBuilder()
-        .setSchemaVersion((int) e.number("v"))
+        .setV((int) e.number("v"))
         .setTime(ProtoValues.timestamp(e.time()))
         .setRequestId(e.field("request_id"))
         .setRpc(e.field("rpc"))
         .setPeerAddress(e.field("peer_address"))
         .setRole(e.field("role"))
         .setSecret(e.field("secret"))
-        .setDecision(switch (e.decision()) {
-          case ALLOW -> Decision.DECISION_ALLOW;
-          case DENY -> Decision.DECISION_DENY;
-          case ERROR -> Decision.DECISION_ERROR;
-        })
+        .setDecision(e.field("decision"))
         .addAllRuleIds(strings(e.fields().get("rule_ids")))
         .setReason(e.field("reason"))
-        .setStatusCode(statusCode(e.field("status")))
-        .setCache(switch (e.field("cache")) {
-          case "hit" -> CacheResult.CACHE_RESULT_HIT;
-          case "miss" -> CacheResult.CACHE_RESULT_MISS;
-          case "stale" -> CacheResult.CACHE_RESULT_STALE;
-          default -> CacheResult.CACHE_RESULT_NOT_APPLICABLE;
-        })
+        .setStatus(e.field("status"))
+        .setCache(e.field("cache"))
         .setAwsRequestId(e.field("aws_request_id"))
-        .setLatency(ProtoValues.duration(Duration.ofNanos(e.number("latency_us") * 1000)))
+        .setLatencyUs(Math.max(0, e.number("latency_us")))
         .setTokenHash(e.field("token_hash"))
-        .setSequence(e.number("seq"))
-        .setPreviousHash(e.field("prev"))
-        .setRecordHash(e.field("hash"));
+        .setSeq(e.number("seq"))
+        .setPrev(e.field("prev"))
+        .setHash(e.field("hash"))
+        .setBrokerId(e.field("broker_id"))
+        .setRecord(e.json());
+    Map<String, Object> unverified = e.object("unverified");
+    if (!unverified.isEmpty()) {
+      b.setUnverified(Unverified.newBuilder().setIssuer(text(unverified, "issuer"))
+          .setSubject(text(unverified, "subject")).setKid(text(unverified, "kid")));
+    }
     Map<String, Object> caller = e.object("caller");
     if (!caller.isEmpty()) {
       Caller.Builder c = Caller.newBuilder().setIssuer(text(caller, "issuer"))
@@ -75,11 +73,6 @@ final class AuditRecords {
           .addAllVersionStages(strings(read.get("version_stages"))));
     }
     return b.build();
-  }
-
-  /** A record's status by name; UNKNOWN for a name no gRPC code has. */
-  private static int statusCode(String name) {
-    return StatusCode.fromWire(name).map(StatusCodes::of).orElse(Status.Code.UNKNOWN).value();
   }
 
   private static String text(Map<String, Object> m, String key) {

@@ -39,6 +39,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.AbstractStub;
 import io.grpc.stub.MetadataUtils;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -221,7 +222,17 @@ class AuditTrailTest {
     assertEquals(recordCount(), all.size(), "the search sees every record, its own included");
     assertEquals("SearchAudit", all.get(all.size() - 1).getRpc());
     assertEquals(issued.getAccessKeyId(), all.get(4).getCredential().getAccessKeyId());
-    assertEquals(Status.Code.PERMISSION_DENIED.value(), all.get(6).getStatusCode());
+    assertEquals("PERMISSION_DENIED", all.get(6).getStatus());
+    for (AuditRecord r : all) { // the message is the line: same names, same values
+      AuditEntry line = AuditEntry.parse(r.getRecord().getBytes(StandardCharsets.UTF_8))
+          .orElseThrow();
+      assertEquals(List.of(line.number("seq"), line.field("prev"), line.field("hash"),
+          line.field("request_id"), line.field("decision"), line.field("status"),
+          line.field("cache"), line.number("latency_us"), line.callerField("subject")),
+          List.of(r.getSeq(), r.getPrev(), r.getHash(), r.getRequestId(), r.getDecision(),
+              r.getStatus(), r.getCache(), r.getLatencyUs(), r.getCaller().getSubject()),
+          r.getRecord());
+    }
   }
 
   /**
@@ -311,7 +322,7 @@ class AuditTrailTest {
     List<AuditRecord> nextPage = search(sam, SearchAuditRequest.newBuilder().setLimit(2)
         .setAfterRequestId(firstPage.get(1).getRequestId()).build());
     assertEquals(2, firstPage.size());
-    assertEquals(firstPage.get(1).getSequence() - 1, nextPage.get(0).getSequence(),
+    assertEquals(firstPage.get(1).getSeq() - 1, nextPage.get(0).getSeq(),
         "the next page continues with the next older record");
     assertEquals(Status.Code.INVALID_ARGUMENT, refused(() -> search(sam,
         SearchAuditRequest.newBuilder().setLimit(AuditQuery.MAX_LIMIT + 1).build())));

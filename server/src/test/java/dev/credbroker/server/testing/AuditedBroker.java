@@ -127,6 +127,11 @@ public final class AuditedBroker implements AutoCloseable {
     return "127.0.0.1:" + broker.server().address().getPort();
   }
 
+  /** The live audit file (for {@code audit search --file} and shipping to a store). */
+  public Path auditFile() {
+    return file;
+  }
+
   /** Starts a broker whose audit file lives in a new temporary folder. */
   public static AuditedBroker start() throws Exception {
     return start(BrokerMetrics.detached());
