@@ -37,6 +37,9 @@ import java.util.concurrent.TimeUnit;
 final class AuditCommand {
   static final int EXIT_BROKEN = 1;
   private static final Set<String> FILTERS = filters();
+  /** The caller digest every session name ends with (CallerDigest: 16 hex digits). */
+  private static final java.util.regex.Pattern DIGEST_SUFFIX =
+      java.util.regex.Pattern.compile("\\.[0-9a-f]{16}$");
 
   private AuditCommand() {}
 
@@ -252,8 +255,8 @@ final class AuditCommand {
     if (json) {
       printer.end();
     } else {
-      Table.print(out, List.of("TIME", "DECISION", "RPC", "SUBJECT", "TARGET", "STATUS", "REASON"),
-          rows);
+      Table.print(out, List.of("TIME", "DECISION", "RPC", "SUBJECT", "CLIENT", "NAME", "TARGET",
+          "STATUS", "REASON"), rows);
     }
     return CredbrokerCli.EXIT_OK;
   }
@@ -324,8 +327,17 @@ final class AuditCommand {
 
   private static String[] row(AuditEntry e) {
     return new String[] {e.field("time"), e.field("decision"), e.field("rpc"),
-        e.callerField("subject"), target(e.field("role"), e.field("secret")), e.field("status"),
-        e.field("reason")};
+        e.callerField("subject"), e.callerField("client_id"), readableName(e),
+        target(e.field("role"), e.field("secret")), e.field("status"), e.field("reason")};
+  }
+
+  /**
+   * The readable part of the session name issued (its {@code session_name} template, or the
+   * subject), without the caller digest every name ends with.
+   */
+  static String readableName(AuditEntry e) {
+    String name = AuditQuery.Field.SESSION_NAME.valueIn(e);
+    return DIGEST_SUFFIX.matcher(name).replaceFirst("");
   }
 
   /**

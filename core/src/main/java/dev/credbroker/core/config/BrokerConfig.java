@@ -75,7 +75,11 @@ public record BrokerConfig(
         root.has("audit") ? Optional.of(AuditConfig.read(root.mapping("audit"))) : Optional.empty(),
         MetricsConfig.read(root.mapping("metrics")),
         RevocationConfig.read(root.mapping("revocation")));
-    config = new BrokerConfig(config.server(), config.issuers(), config.roles(), config.secrets(),
+    Map<String, RoleConfig> roles = new LinkedHashMap<>(); // credentials.session_name as default
+    for (RoleConfig role : config.roles().values()) {
+      roles.put(role.alias(), role.orSessionName(config.credentials().sessionName()));
+    }
+    config = new BrokerConfig(config.server(), config.issuers(), roles, config.secrets(),
         readRules(root, config), config.aws(), config.credentials(), config.logging(),
         config.audit(), config.metrics(), config.revocation());
     root.rejectUnknownKeys();

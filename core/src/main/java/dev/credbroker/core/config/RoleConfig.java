@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
  * literal text. Limits are AWS's (STS AssumeRole API reference): sessions 15 minutes to 12
  * hours, at most 50 session tags, keys up to 128 and values up to 256 characters. With {@code
  * revoke_in_aws: true}, a revocation also denies the identity's already-issued sessions of this
- * role in IAM (an inline policy on the role, docs/revocation.md).
+ * role in IAM (an inline policy on the role, docs/revocation.md). {@code session_name}: how its
+ * session names read in CloudTrail ({@link SessionNameTemplate}; else {@code
+ * credentials.session_name}; else the subject).
  */
 public record RoleConfig(
     String alias,
@@ -26,7 +28,8 @@ public record RoleConfig(
     Optional<String> sessionPolicy,
     List<String> policyArns,
     Optional<String> externalId,
-    boolean revokeInAws) {
+    boolean revokeInAws,
+    Optional<SessionNameTemplate> sessionName) {
 
   /**
    * {@code assume_role}: the broker assumes the role with its own credentials. {@code
@@ -48,6 +51,13 @@ public record RoleConfig(
     sessionTags = Map.copyOf(sessionTags);
     transitiveTagKeys = List.copyOf(transitiveTagKeys);
     policyArns = List.copyOf(policyArns);
+  }
+
+  /** This role, with {@code fallback} as its session name template unless it has its own. */
+  RoleConfig orSessionName(Optional<SessionNameTemplate> fallback) {
+    return sessionName.isPresent() || fallback.isEmpty() ? this : new RoleConfig(alias, arn, mode,
+        maxDuration, sessionTags, transitiveTagKeys, sourceIdentity, sessionPolicy, policyArns,
+        externalId, revokeInAws, fallback);
   }
 
   static RoleConfig read(String alias, ConfigNode n) throws ConfigException {
@@ -111,7 +121,8 @@ public record RoleConfig(
     }
     boolean revokeInAws = n.bool("revoke_in_aws").orElse(false);
     RoleConfig role = new RoleConfig(alias, arn, mode, max, tags, transitive, sourceIdentity,
-        policy, policyArns, externalId, revokeInAws);
+        policy, policyArns, externalId, revokeInAws,
+        SessionNameTemplate.read(n));
     n.rejectUnknownKeys();
     return role;
   }

@@ -130,6 +130,28 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void load_sessionName_perRoleOrTheDefault() throws Exception {
+    BrokerConfig config = ConfigLoader.load(write("""
+        server: {listen: 127.0.0.1:1}
+        credentials: {session_name: "{preferred_username}"}
+        roles:
+          own: {arn: "arn:aws:iam::123456789012:role/own", session_name: "svc-{azp}"}
+          inherits: {arn: "arn:aws:iam::123456789012:role/inherits"}
+        """));
+    assertEquals("svc-{azp}", config.roles().get("own").sessionName().orElseThrow().text());
+    assertEquals("{preferred_username}",
+        config.roles().get("inherits").sessionName().orElseThrow().text());
+    assertEquals(java.util.Optional.of("svc-payments"), config.roles().get("own").sessionName()
+        .orElseThrow().render(java.util.Map.of("azp", "payments")));
+    assertEquals(java.util.Optional.empty(), config.roles().get("own").sessionName()
+        .orElseThrow().render(java.util.Map.of("azp", java.util.List.of("a"))),
+        "not a string, number or boolean: the subject is used");
+    assertTrue(ConfigLoader.load(write("server: {listen: 127.0.0.1:1}\nroles: {r: {arn:"
+        + " \"arn:aws:iam::123456789012:role/r\"}}\n")).roles().get("r").sessionName()
+        .isEmpty());
+  }
+
+  @Test
   void load_coreSchemaBooleans_areBooleans() throws Exception {
     assertFalse(ConfigLoader.load(write("server: {listen: 127.0.0.1:1, reflection: False}\n"))
         .server().reflection());
@@ -237,6 +259,11 @@ class ConfigLoaderTest {
       store with stdout           | '{server: {listen: 127.0.0.1:1}, audit: {sink: stdout, store: {postgres: {url: "jdbc:postgresql://h/db", user: u}}}}' | audit.store: the store is fed from the local audit file
       store retention too short   | '{server: {listen: 127.0.0.1:1}, audit: {file: a.jsonl, store: {retention: 1d, postgres: {url: "jdbc:postgresql://h/db", user: u}}}}' | audit.store.retention: must be between 31d
       store key typo              | '{server: {listen: 127.0.0.1:1}, audit: {file: a.jsonl, store: {postgres: {url: "jdbc:postgresql://h/db", user: u, pool_sise: 3}}}}' | audit.store.postgres.pool_sise: unknown key; did you mean 'pool_size'?
+      session name unclosed       | '{server: {listen: 127.0.0.1:1}, roles: {r: {arn: "arn:aws:iam::123456789012:role/r", session_name: "{azp"}}}' | roles.r.session_name: a placeholder opened with { is not closed with }
+      session name no claim       | '{server: {listen: 127.0.0.1:1}, roles: {r: {arn: "arn:aws:iam::123456789012:role/r", session_name: fixed}}}' | roles.r.session_name: no {claim} placeholder
+      session name bad literal    | '{server: {listen: 127.0.0.1:1}, roles: {r: {arn: "arn:aws:iam::123456789012:role/r", session_name: "svc {azp}"}}}' | roles.r.session_name: text outside {claim} placeholders may only hold letters, digits and _+=,.@-
+      session name bad path       | '{server: {listen: 127.0.0.1:1}, credentials: {session_name: "{a..b}"}}' | credentials.session_name: expected a claim path
+      session name empty braces   | '{server: {listen: 127.0.0.1:1}, credentials: {session_name: "x{}"}}' | credentials.session_name: expected a claim path between { and }
       """)
   void load_badFile_namesKeyAndFix(String caseName, String yaml, String expected) throws Exception {
     Path file = write(yaml.replace("\\n", "\n").replace("\\0", "\\u0000"));

@@ -175,7 +175,8 @@ class PolicyPropertiesTest {
     for (String r : ROLES) {
       roles.put(r, new RoleConfig(r, "arn:aws:iam::123456789012:role/" + r, RoleConfig.Mode.ASSUME_ROLE,
           Duration.ofHours(1),
-          Map.of(), List.of(), Optional.empty(), Optional.empty(), List.of(), Optional.empty(), false));
+          Map.of(), List.of(), Optional.empty(), Optional.empty(), List.of(), Optional.empty(), false,
+          Optional.empty()));
     }
     Map<String, SecretConfig> secrets = new LinkedHashMap<>();
     for (String s : SECRETS) {

@@ -6,11 +6,13 @@ import dev.credbroker.server.ops.Caches;
 import java.time.Clock;
 
 /**
- * Derives the STS RoleSessionName for a caller: readable in CloudTrail (the subject, cleaned and
- * shortened) and unique (16 hex digits of SHA-256 over issuer and subject), always within STS's
- * {@code [\w+=,.@-]{2,64}}. Stable for a caller, different for subjects that are long, share a
- * prefix, or differ only in characters STS does not allow. Names are remembered per caller, so a
- * repeat request costs a map lookup instead of a SHA-256 (the suite's profile of cached requests).
+ * Derives the STS RoleSessionName for a caller: readable in CloudTrail (the role's {@code
+ * session_name} template over the caller's claims, else the subject; cleaned and shortened) and
+ * unique (a dot and 16 hex digits of SHA-256 over issuer and subject, the {@link CallerDigest}
+ * revocations match session names by), always within STS's {@code [\w+=,.@-]{2,64}}. Stable for a
+ * caller, different for subjects that are long, share a prefix, or differ only in characters STS
+ * does not allow. Names are remembered per caller, so a repeat request costs a map lookup instead
+ * of a SHA-256 (the suite's profile of cached requests).
  */
 public final class SessionNames {
   static final int READABLE_PART = 40;
@@ -20,19 +22,29 @@ public final class SessionNames {
   private static final Cache<Caller, String> NAMES = Caches.newBuilder(Clock.systemUTC())
       .maximumSize(REMEMBERED).build(); // no expiry: the clock is never read
 
-  private record Caller(String issuer, String subject) {}
+  private record Caller(String issuer, String subject, String readable) {}
 
   private SessionNames() {}
 
+  /** The name that reads as the subject. */
   public static String of(String issuer, String subject) {
-    return NAMES.get(new Caller(issuer, subject), c -> derive(c.issuer(), c.subject()));
+    return of(issuer, subject, subject);
   }
 
-  private static String derive(String issuer, String subject) {
-    int n = Math.min(subject.length(), READABLE_PART);
+  /**
+   * The name that reads as {@code readable} (a role's template over the caller's claims: any
+   * text, cleaned here) and ends with the caller's digest.
+   */
+  public static String of(String issuer, String subject, String readable) {
+    return NAMES.get(new Caller(issuer, subject, readable.isEmpty() ? subject : readable),
+        c -> derive(c.issuer(), c.subject(), c.readable()));
+  }
+
+  private static String derive(String issuer, String subject, String text) {
+    int n = Math.min(text.length(), READABLE_PART);
     char[] readable = new char[n];
     for (int i = 0; i < n; i++) {
-      char c = subject.charAt(i);
+      char c = text.charAt(i);
       boolean allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
           || "_+=,.@-".indexOf(c) >= 0;
       readable[i] = allowed ? c : '-';

@@ -71,7 +71,8 @@ public final class CredentialVendor {
     }
     Duration wanted = requested.orElse(defaultDuration);
     Duration duration = wanted.compareTo(grant.maxDuration()) < 0 ? wanted : grant.maxDuration();
-    String sessionName = SessionNames.of(in.issuer(), subject);
+    String sessionName = SessionNames.of(in.issuer(), subject, grant.role().sessionName()
+        .flatMap(t -> t.render(in.claims())).orElse(subject));
     Optional<AssumeRoleCall.WebIdentity> web = grant.role().mode() == RoleConfig.Mode.WEB_IDENTITY
         ? Optional.of(new AssumeRoleCall.WebIdentity(callerToken, tokenHash)) : Optional.empty();
     AssumeRoleCall call = new AssumeRoleCall(web, grant.roleArn(), sessionName, duration,

@@ -62,6 +62,8 @@ class RevocationPolicyOnIamTest {
   @Test
   void theBuiltDocument_cutsTheRevokedSubjectsAndSourceIdentitysSessionsOnly() {
     Credentials alice = session("alice", Optional.empty());
+    // A readable name from a session_name template ends with the same caller digest.
+    Credentials aliceByName = session("alice", "Alice Liddell (payments)", Optional.empty());
     Credentials bob = session("bob", Optional.of("bob"));
     Credentials carol = session("carol", Optional.of("carol"));
     clock.advance(Duration.ofSeconds(1));
@@ -80,14 +82,19 @@ class RevocationPolicyOnIamTest {
         .policyDocument(built.document().orElseThrow()));
 
     assertEquals("AccessDeniedException", denied(alice));
+    assertEquals("AccessDeniedException", denied(aliceByName));
     assertEquals("AccessDeniedException", denied(bob));
     assertEquals("s3cr3t", read(carol));
     assertEquals("s3cr3t", read(aliceAgain));
   }
 
   private Credentials session(String subject, Optional<String> sourceIdentity) {
+    return session(subject, subject, sourceIdentity);
+  }
+
+  private Credentials session(String subject, String readable, Optional<String> sourceIdentity) {
     return sts.assumeRole(r -> r.roleArn("arn:aws:iam::111122223333:role/" + ROLE)
-        .roleSessionName(SessionNames.of(ISSUER, subject))
+        .roleSessionName(SessionNames.of(ISSUER, subject, readable))
         .sourceIdentity(sourceIdentity.orElse(null)).durationSeconds(3600)).credentials();
   }
 

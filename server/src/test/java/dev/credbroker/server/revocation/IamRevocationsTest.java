@@ -113,6 +113,6 @@ class IamRevocationsTest {
   private static RoleConfig role(String alias, String path, boolean revokeInAws) {
     return new RoleConfig(alias, "arn:aws:iam::111122223333:role/" + path,
         RoleConfig.Mode.ASSUME_ROLE, Duration.ofHours(2), Map.of(), List.of(), Optional.empty(),
-        Optional.empty(), List.of(), Optional.empty(), revokeInAws);
+        Optional.empty(), List.of(), Optional.empty(), revokeInAws, Optional.empty());
   }
 }

@@ -54,9 +54,14 @@ import java.util.concurrent.Executors;
  * {@link #newRecords()}.
  */
 public final class AuditedBroker implements AutoCloseable {
-  /** A role and a secret the {@code developers} group may use; {@code security} may search. */
+  /**
+   * A role and a secret the {@code developers} group may use; {@code security} may search; the
+   * {@code named} group may use {@link #NAMED_ROLE}, whose session names read as the token's
+   * {@code preferred_username}.
+   */
   public static final String ROLE = "deployer";
   public static final String SECRET = "db";
+  public static final String NAMED_ROLE = "named";
   /** What {@link #SECRET} holds in Secrets Manager. */
   public static final String SECRET_VALUE = "db-password-c0ffee";
 
@@ -87,10 +92,12 @@ public final class AuditedBroker implements AutoCloseable {
         server: {listen: 127.0.0.1:0}
         roles:
           deployer: {arn: "arn:aws:iam::123456789012:role/deployer"}
+          named: {arn: "arn:aws:iam::123456789012:role/named", session_name: "{preferred_username}"}
         secrets:
           db: {id: app/db, cache_ttl: 5m}
         rules:
           - {id: devs, when: {claims: {groups: {contains: developers}}}, roles: [deployer], secrets: [db]}
+          - {id: named, when: {claims: {groups: {contains: named}}}, roles: [named]}
           - {id: security, when: {claims: {groups: {contains: security}}}, auditor: true, admin: true}
         """, "test", Path.of(".")).withIssuer(idp.issuerConfig());
     authenticator = Authenticator.create(config.issuers(), clock, io, metrics.auth());
@@ -172,6 +179,11 @@ public final class AuditedBroker implements AutoCloseable {
   /** A real token of the dev issuer for {@code subject} in {@code group}, valid for an hour. */
   public String token(String subject, String group) {
     return idp.mint(subject, Map.of("groups", List.of(group)), Duration.ofHours(1));
+  }
+
+  /** A real token of the dev issuer for {@code subject} with these claims, valid for an hour. */
+  public String token(String subject, Map<String, Object> claims) {
+    return idp.mint(subject, claims, Duration.ofHours(1));
   }
 
   /**
