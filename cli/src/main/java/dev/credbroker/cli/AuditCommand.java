@@ -327,8 +327,18 @@ final class AuditCommand {
 
   private static String[] row(AuditEntry e) {
     return new String[] {e.field("time"), e.field("decision"), e.field("rpc"),
-        e.callerField("subject"), e.callerField("client_id"), readableName(e),
+        subject(e), e.callerField("client_id"), readableName(e),
         target(e.field("role"), e.field("secret")), e.field("status"), e.field("reason")};
+  }
+
+  /**
+   * The verified subject; for a refused token the subject it claimed, marked {@code
+   * unverified:} so it is never read as who the caller was.
+   */
+  static String subject(AuditEntry e) {
+    String claimed = e.object("unverified").get("subject") instanceof String s ? s : "";
+    return !e.callerField("subject").isEmpty() || claimed.isEmpty() ? e.callerField("subject")
+        : "unverified:" + claimed;
   }
 
   /**

@@ -41,6 +41,17 @@ class AuditRecordSchemaTest {
       List<Map<String, Object>> records = broker.newRecords();
       assertEquals(List.of("allow", "deny"), records.stream().map(r -> r.get("decision")).toList());
 
+      // The refused token's record says whom it claimed to be, apart from any verified caller.
+      assertEquals(Map.of("issuer", broker.issuer(), "subject", "mallory", "kid", "forged-kid"),
+          records.get(1).get("unverified"));
+      assertTrue(!records.get(1).containsKey("caller"), records.get(1).toString());
+      CliRun bySubject = CliRun.run(Map.of(), clock, "audit", "search", "--file",
+          broker.auditFile().toString(), "--subject", "mallory", "--format", "jsonl");
+      assertEquals("", bySubject.out(), "--subject means the verified subject");
+      CliRun table = CliRun.run(Map.of(), clock, "audit", "search", "--file",
+          broker.auditFile().toString(), "--decision", "deny");
+      assertTrue(table.out().contains(" unverified:mallory "), table.toString());
+
       List<String> lines = Files.readAllLines(broker.auditFile(), StandardCharsets.UTF_8);
       var store = postgres.cluster().newStore();
       try (AuditStore s = AuditStore.create(store)) {

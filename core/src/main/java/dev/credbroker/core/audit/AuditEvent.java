@@ -29,7 +29,8 @@ public record AuditEvent(
     Optional<SecretRead> secretRead,
     Cache cache,
     String awsRequestId,
-    Duration latency) {
+    Duration latency,
+    Optional<Unverified> unverified) {
 
   /** The schema version written into every record; bumped only for incompatible changes. */
   public static final int SCHEMA_VERSION = 1;
@@ -175,7 +176,50 @@ public record AuditEvent(
     }
   }
 
+  /**
+   * What a refused token claimed, read without verifying it: who someone tried to be. Never
+   * confused with a verified {@link Caller} (its own record field, no search filter matches it).
+   * Each value is cut to {@link #MAX_CHARS} characters; JSON encoding escapes the rest.
+   */
+  public record Unverified(String issuer, String subject, String kid) {
+    public static final int MAX_CHARS = 256;
+
+    public Unverified {
+      issuer = cut(issuer);
+      subject = cut(subject);
+      kid = cut(kid);
+    }
+
+    /** Empty when the token claimed none of the three. */
+    public static Optional<Unverified> of(String issuer, String subject, String kid) {
+      Unverified u = new Unverified(issuer, subject, kid);
+      return u.issuer.isEmpty() && u.subject.isEmpty() && u.kid.isEmpty() ? Optional.empty()
+          : Optional.of(u);
+    }
+
+    private static String cut(String value) {
+      if (value == null) {
+        return "";
+      }
+      if (value.length() <= MAX_CHARS) {
+        return value;
+      }
+      int end = Character.isHighSurrogate(value.charAt(MAX_CHARS - 1)) ? MAX_CHARS - 1 : MAX_CHARS;
+      return value.substring(0, end);
+    }
+  }
+
   public AuditEvent {
     ruleIds = List.copyOf(ruleIds);
+  }
+
+  /** A record without unverified claims: every record but a refused token's. */
+  public AuditEvent(Instant time, String requestId, Rpc rpc, Optional<Caller> caller,
+      String peerAddress, String tokenHash, Optional<String> role, Optional<String> secret,
+      Decision decision, List<String> ruleIds, String reason, StatusCode status,
+      Optional<IssuedCredential> credential, Optional<SecretRead> secretRead, Cache cache,
+      String awsRequestId, Duration latency) {
+    this(time, requestId, rpc, caller, peerAddress, tokenHash, role, secret, decision, ruleIds,
+        reason, status, credential, secretRead, cache, awsRequestId, latency, Optional.empty());
   }
 }

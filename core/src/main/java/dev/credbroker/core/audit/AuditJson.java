@@ -58,6 +58,14 @@ public final class AuditJson {
       JsonText.value(out, e.ruleIds());
     }
     e.caller().ifPresent(c -> out.append(c.json()));
+    e.unverified().ifPresent(u -> {
+      out.append(",\"unverified\":{");
+      int start = out.length();
+      field(out, "issuer", u.issuer());
+      field(out, "subject", u.subject());
+      field(out, "kid", u.kid());
+      out.deleteCharAt(start).append('}'); // the first field's comma
+    });
     field(out, "peer_address", e.peerAddress());
     field(out, "token_hash", e.tokenHash());
     field(out, "role", e.role().orElse(""));

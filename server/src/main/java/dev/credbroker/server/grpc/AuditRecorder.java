@@ -4,6 +4,7 @@ import dev.credbroker.core.audit.AuditEvent;
 import dev.credbroker.core.audit.Rpc;
 import dev.credbroker.core.digest.Sha256;
 import dev.credbroker.server.audit.AuditLog;
+import dev.credbroker.server.auth.UnverifiedClaims;
 import dev.credbroker.server.auth.VerifiedIdentity;
 import dev.credbroker.server.metrics.BrokerMetrics;
 import dev.credbroker.server.metrics.RequestMetrics;
@@ -45,7 +46,7 @@ public final class AuditRecorder {
     CallFacts facts = new CallFacts(clock.instant(), call.requestId(), call.peerAddress(),
         caller.map(VerifiedIdentity::tokenHash).orElseGet(() -> tokenHash(call)),
         caller.map(id -> id.auditCaller(claims)), asked,
-        Duration.ofNanos(System.nanoTime() - call.startNanos()));
+        Duration.ofNanos(System.nanoTime() - call.startNanos()), unverified(call, caller, outcome));
     AuditEvent event = CallRecord.of(facts, rpc, outcome);
     requests.finished(rpc.wireName(), event.decision(), event.status().name(), event.latency());
     return log.append(event);
@@ -60,6 +61,13 @@ public final class AuditRecorder {
     record(call, rpc, Asked.NOTHING, Optional.empty(), refused).whenComplete((written, error) ->
         serverCall.close(error == null ? status : StatusMapping.toStatus(error, call),
             new Metadata()));
+  }
+
+  /** What a refused token claimed; read only for a refusal, never for a served call. */
+  private static Optional<AuditEvent.Unverified> unverified(CallInfo call,
+      Optional<VerifiedIdentity> caller, Outcome<?> outcome) {
+    return caller.isEmpty() && outcome instanceof Outcome.Unauthenticated<?>
+        && call.bearer() != null ? UnverifiedClaims.of(call.bearer().reveal()) : Optional.empty();
   }
 
   private static String tokenHash(CallInfo call) {

@@ -44,7 +44,7 @@ final class CallRecord {
     if (outcome instanceof Outcome.Unauthenticated<?> refused) {
       return event(call, rpc, AuditEvent.Decision.DENY, List.of(), refused.reason(),
           StatusCode.UNAUTHENTICATED, Optional.empty(), Optional.empty(),
-          AuditEvent.Cache.NOT_APPLICABLE, "");
+          AuditEvent.Cache.NOT_APPLICABLE, "", call.unverified());
     }
     Outcome.Failed<?> failed = (Outcome.Failed<?>) outcome; // the last of the sealed five
     return event(call, rpc, AuditEvent.Decision.ERROR, failed.ruleIds(), failed.description(),
@@ -55,8 +55,17 @@ final class CallRecord {
       List<String> ruleIds, String reason, StatusCode status,
       Optional<AuditEvent.IssuedCredential> credential, Optional<AuditEvent.SecretRead> read,
       AuditEvent.Cache cache, String awsRequestId) {
+    return event(call, rpc, decision, ruleIds, reason, status, credential, read, cache,
+        awsRequestId, Optional.empty());
+  }
+
+  /** {@code unverified}: only a refused token's record says what the token claimed. */
+  private static AuditEvent event(CallFacts call, Rpc rpc, AuditEvent.Decision decision,
+      List<String> ruleIds, String reason, StatusCode status,
+      Optional<AuditEvent.IssuedCredential> credential, Optional<AuditEvent.SecretRead> read,
+      AuditEvent.Cache cache, String awsRequestId, Optional<AuditEvent.Unverified> unverified) {
     return new AuditEvent(call.time(), call.requestId(), rpc, call.caller(), call.peerAddress(),
         call.tokenHash(), call.asked().role(), call.asked().secret(), decision, ruleIds, reason,
-        status, credential, read, cache, awsRequestId, call.latency());
+        status, credential, read, cache, awsRequestId, call.latency(), unverified);
   }
 }

@@ -179,7 +179,18 @@ class AuditTrailTest {
 
     assertEquals(Status.Code.UNAUTHENTICATED, refused(() -> broker("not.a.jwt")
         .whoAmI(WhoAmIRequest.getDefaultInstance())));
-    assertEquals("deny", onlyNewRecord().field("decision"));
+    AuditEntry notAJwt = onlyNewRecord();
+    assertEquals("deny", notAJwt.field("decision"));
+    assertTrue(notAJwt.object("unverified").isEmpty(), "it claimed nothing: " + notAJwt.json());
+
+    assertEquals(Status.Code.UNAUTHENTICATED, refused(() -> broker(alice + "x")
+        .whoAmI(WhoAmIRequest.getDefaultInstance())));
+    AuditEntry tampered = onlyNewRecord();
+    assertTrue(tampered.object("caller").isEmpty(), tampered.json());
+    assertEquals("alice", tampered.object("unverified").get("subject"), tampered.json());
+    assertEquals(idp.issuer(), tampered.object("unverified").get("issuer"), tampered.json());
+    assertFalse(tampered.json().contains(alice.substring(alice.lastIndexOf('.') + 1)),
+        "never the signature");
 
     broker(alice).listEntitlements(ListEntitlementsRequest.getDefaultInstance());
     assertEquals("listed 1 roles and 0 secrets", onlyNewRecord().field("reason"));
@@ -221,16 +232,20 @@ class AuditTrailTest {
     java.util.Collections.reverse(all); // newest first, read here oldest first
     assertEquals(recordCount(), all.size(), "the search sees every record, its own included");
     assertEquals("SearchAudit", all.get(all.size() - 1).getRpc());
-    assertEquals(issued.getAccessKeyId(), all.get(4).getCredential().getAccessKeyId());
-    assertEquals("PERMISSION_DENIED", all.get(6).getStatus());
+    assertEquals(issued.getAccessKeyId(), all.get(5).getCredential().getAccessKeyId());
+    assertEquals("PERMISSION_DENIED", all.get(7).getStatus());
+    assertEquals("alice", all.get(3).getUnverified().getSubject(), "the tampered token's claim");
+    assertEquals("", all.get(3).getCaller().getSubject());
     for (AuditRecord r : all) { // the message is the line: same names, same values
       AuditEntry line = AuditEntry.parse(r.getRecord().getBytes(StandardCharsets.UTF_8))
           .orElseThrow();
       assertEquals(List.of(line.number("seq"), line.field("prev"), line.field("hash"),
           line.field("request_id"), line.field("decision"), line.field("status"),
-          line.field("cache"), line.number("latency_us"), line.callerField("subject")),
+          line.field("cache"), line.number("latency_us"), line.callerField("subject"),
+          line.object("unverified").getOrDefault("subject", "")),
           List.of(r.getSeq(), r.getPrev(), r.getHash(), r.getRequestId(), r.getDecision(),
-              r.getStatus(), r.getCache(), r.getLatencyUs(), r.getCaller().getSubject()),
+              r.getStatus(), r.getCache(), r.getLatencyUs(), r.getCaller().getSubject(),
+              r.getUnverified().getSubject()),
           r.getRecord());
     }
   }

@@ -103,6 +103,29 @@ class CallRecordTest {
     assertEncodesAsBefore(4, e);
   }
 
+  /**
+   * A refused token's record says what it claimed, in its own {@code unverified} object (never as
+   * the caller); the record of any other outcome does not, even when the facts hold it.
+   */
+  @Test
+  void unauthenticated_withClaims_recordsThemUnverified_afterTheReason() throws IOException {
+    AuditEvent.Unverified claimed = new AuditEvent.Unverified("https://idp.example.com",
+        "mallory\n\u001b[31m", "k1");
+    CallFacts facts = new CallFacts(Instant.parse("1999-12-31T23:59:59.999Z"), "req-5",
+        "unknown", "0123456789abcdef", Optional.empty(), Asked.NOTHING, Duration.ZERO,
+        Optional.of(claimed));
+    AuditEvent e = CallRecord.of(facts, Rpc.WHO_AM_I, new Outcome.Unauthenticated<>(
+        "token signature does not verify"));
+    assertTrue(e.caller().isEmpty());
+    String json = new String(AuditJson.decision(e), StandardCharsets.UTF_8);
+    assertTrue(json.contains(",\"reason\":\"token signature does not verify\",\"unverified\":"
+        + "{\"issuer\":\"https://idp.example.com\",\"subject\":\"mallory\\n\\u001b[31m\","
+        + "\"kid\":\"k1\"},\"peer_address\""), json);
+    AuditEvent failed = CallRecord.of(facts, Rpc.WHO_AM_I, new Outcome.Failed<>(
+        StatusCode.INVALID_ARGUMENT, "bad body"));
+    assertTrue(failed.unverified().isEmpty());
+  }
+
   /** The enums write the names records have always held, for every constant. */
   @Test
   void enums_writeTheirWireNames() {
@@ -119,7 +142,8 @@ class CallRecordTest {
 
   private static CallFacts facts(String time, String requestId, Optional<AuditEvent.Caller> caller,
       String peer, String tokenHash, Asked asked, Duration latency) {
-    return new CallFacts(Instant.parse(time), requestId, peer, tokenHash, caller, asked, latency);
+    return new CallFacts(Instant.parse(time), requestId, peer, tokenHash, caller, asked, latency,
+        Optional.empty());
   }
 
   private static Decision allow(Target target, String... rules) {
