@@ -219,6 +219,13 @@ class AuditStoreTest {
       assertTrue(StoreVerifier.verify(c, Optional.of("a"), List.of(signer.publicKey())).get(0)
           .ok(), "put back, every column agrees again");
     }
+    store.ship("n", new TrailLines("n", signer).decision(T0.plusNanos(123_456_789), "x", "r",
+        Decision.ALLOW, "").stored(), T0);
+    try (Connection c = store.connection()) {
+      StoreVerifier.BrokerReport nanos = StoreVerifier.verify(c, Optional.of("n"), List.of())
+          .get(0);
+      assertTrue(nanos.ok(), "a line's nanoseconds, kept to microseconds by the column: " + nanos);
+    }
   }
 
   @Test
