@@ -113,8 +113,9 @@ class QuickstartIT {
         out -> out.strip().matches("dev-[0-9a-f]{24}"));
     e.put("aws secretsmanager put-secret-value", out -> out.contains("\"AWSCURRENT\""));
     e.put("credbroker audit search", out ->
-        Pattern.compile("allow\\s+GetAwsCredentials\\s+dev-user\\s+role dev-readonly\\s+OK")
-            .matcher(out).find()
+        // SUBJECT, then CLIENT (none in dev tokens), then NAME: the session name's readable part
+        Pattern.compile("allow\\s+GetAwsCredentials\\s+dev-user\\s+dev-user\\s+role"
+            + " dev-readonly\\s+OK").matcher(out).find()
         && Pattern.compile("allow\\s+GetSecretValue\\s+dev-user\\s+secret dev-db\\s+OK")
             .matcher(out).results().count() == 2);
     return e;
