@@ -24,7 +24,8 @@ import java.util.Set;
  * {@code credbroker access review}: the periodic "remove unused access" job. Reads a window of
  * decisions from the fleet store ({@code --store}, grouped by the database) or a trail
  * ({@code --file}, read once), and the policy ({@code --config}), and prints {@link AccessReview}'s
- * report as a table or JSON. Exit 0 with a report, 2 for bad usage, 1 when the store cannot be reached.
+ * report as a table or JSON. Exit 0 with a report, 2 for bad usage, 1 when the store cannot be
+ * reached.
  */
 final class AccessCommand {
   private static final Set<String> FORMATS = Set.of("table", "json");

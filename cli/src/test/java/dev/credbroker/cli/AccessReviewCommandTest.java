@@ -142,7 +142,8 @@ class AccessReviewCommandTest {
   void shorterWindow_seesLess() throws Exception {
     assertEquals(0, runStore("--since", "5d", "--format", "json"), err());
     Map<String, Object> report = JSONObjectUtils.parse(text());
-    assertEquals(1, normalized(report.get("used")).size(), "only alice's recent deployer: " + text());
+    assertEquals(1, normalized(report.get("used")).size(),
+        "only alice's recent deployer: " + text());
     assertTrue(normalized(report.get("unmatched_rules")).stream()
         .anyMatch(r -> r.get("rule_id").equals("readers")), text());
   }

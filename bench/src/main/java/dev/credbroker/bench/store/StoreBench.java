@@ -238,7 +238,8 @@ public final class StoreBench {
           .append(r % StoreFill.SECRETS).append("]}\n");
     }
     y.append("  - {id: legacy, when: {claims: {groups: {contains: legacy}}}, roles: [role-0]}\n");
-    y.append("  - {id: deny-suspended, effect: deny, when: {claims: {suspended: {equals: yes}}}}\n");
+    y.append("  - {id: deny-suspended, effect: deny,"
+        + " when: {claims: {suspended: {equals: yes}}}}\n");
     return ConfigLoader.loadOffline(Files.writeString(dir.resolve("policy.yaml"), y));
   }
 

@@ -27,6 +27,10 @@ import java.util.TreeMap;
  * policy grants to those claims. Pure: the usages come from files or the store.
  */
 public final class AccessReview {
+  /** Roles before secrets, each by alias: the report's order, stable from run to run. */
+  private static final Comparator<Target> TARGET_ORDER =
+      Comparator.comparing(Target::kind).thenComparing(Target::alias);
+
   private AccessReview() {}
 
   /** Who called: issuer, subject and OAuth client. */
@@ -97,9 +101,6 @@ public final class AccessReview {
         });
     return new Report(since, until, uses, unusedGrants, unmatched, idle);
   }
-
-  private static final Comparator<Target> TARGET_ORDER =
-      Comparator.comparing(Target::kind).thenComparing(Target::alias);
 
   /** The configured role or secret a usage asked for; empty for calls without one. */
   private static Optional<Target> target(AccessUsage u, PolicyEngine engine) {

@@ -53,7 +53,7 @@ public final class AuditShipper implements AutoCloseable {
   private final Lag lag;
   /** Where lag is counted from until the store's position is known: the local head at start. */
   private long lagBase = -1;
-  /** The last round that found the store caught up (or the start): unshipped records are younger. */
+  /** The last round that found the store caught up (or the start): what is unshipped is newer. */
   private Instant caughtUpAt;
 
   /**
