@@ -15,8 +15,9 @@ import java.util.List;
  * Access review's {@link AccessUsage}s from every broker's records in a window, grouped by the
  * database in one statement: only the groups (identities by targets by outcome) travel to the
  * caller, never the rows. The window is the time range of the partitions it reads; the rule ids
- * and claims come from each record's JSON (they have no columns), read as {@code json} (plain
- * text, so a claim holding U+0000 cannot fail the statement as {@code jsonb} would). Identity and
+ * and claims come from each record's JSON (they have no columns). PostgreSQL cannot hold U+0000
+ * in text, and its JSON operators refuse the escape {@code \u0000}, so one hostile claim would
+ * fail every review: the escape is read as U+FFFD, as the search columns map it. Identity and
  * target are the indexed columns, which hold values cut to 500 characters (see {@link Columns}).
  */
 public final class StoreUsage {
@@ -24,8 +25,9 @@ public final class StoreUsage {
       + " count(*), max(time) FROM (SELECT role, secret, issuer, subject, client_id, time,"
       + " json_build_object('decision', decision, 'rule_ids', j -> 'rule_ids', 'claims',"
       + " j -> 'caller' -> 'claims')::text AS facts FROM (SELECT role, secret, issuer, subject,"
-      + " client_id, decision, time, record::json AS j FROM audit_records WHERE type = 'decision'"
-      + " AND time >= ? AND time < ?) r) f GROUP BY role, secret, issuer, subject, client_id,"
+      + " client_id, decision, time, replace(record, '\\u0000', '\\ufffd')::json AS j"
+      + " FROM audit_records WHERE type = 'decision' AND time >= ? AND time < ?) r) f"
+      + " GROUP BY role, secret, issuer, subject, client_id,"
       + " facts";
 
   private StoreUsage() {}
