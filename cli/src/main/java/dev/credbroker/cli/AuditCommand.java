@@ -287,7 +287,7 @@ final class AuditCommand {
   }
 
   /** An RFC 3339 time, or a duration back from now such as {@code 24h} or {@code 90m}. */
-  private static Optional<Instant> time(CliOptions o, String flag, Instant now)
+  static Optional<Instant> time(CliOptions o, String flag, Instant now)
       throws CliOptions.UsageException {
     Optional<String> text = o.get(flag);
     if (text.isEmpty()) {

@@ -108,6 +108,14 @@ final class CommandHelp {
                        decisions from a local log (--file: the live file and its rotated
                        segments) or, without --file, from the broker (auditor entitlement)
         """);
+    add("access", false, """
+          access review --config FILE (--store [--store-url URL --store-user U
+                        --store-password-file F] | --file LIVE_FILE) [--since 90d|TIME]
+                        [--until TIME] [--format table|json]
+                       per role and secret who used it and when last; grants nobody used;
+                       rules that matched no request; identities holding entitlements they
+                       never used (docs/access-review.md)
+        """);
     add("revoke", true, """
           revoke (--subject S --issuer I | --target-client-id C | --token-hash H
                   | --source-identity S) --reason "INC-1 ..." [--roles A,B] [--secrets X,Y]

@@ -72,6 +72,7 @@ public final class CredbrokerCli {
         case "entitlements" -> WhoAmICommand.entitlements(rest, io);
         case "policy" -> PolicyCommand.run(rest, io.env(), out, err);
         case "audit" -> AuditCommand.run(rest, io.env(), out, io.clock());
+        case "access" -> AccessCommand.run(rest, io.env(), out, io.clock());
         case "revoke" -> RevokeCommand.revoke(rest, io);
         case "revocations" -> RevokeCommand.list(rest, io);
         case "unrevoke" -> RevokeCommand.unrevoke(rest, io);

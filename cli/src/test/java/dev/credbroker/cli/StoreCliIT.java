@@ -51,4 +51,35 @@ class StoreCliIT {
       assertTrue(verify.output().contains("OK broker-a: 2 records verified"), verify.toString());
     }
   }
+
+  @Test
+  void shippedJar_reviewsAccessFromTheStore() throws Exception {
+    try (PostgresCluster pg = PostgresCluster.start()) {
+      StoreConfig store = pg.newStore();
+      TrailLines trail = new TrailLines("broker-a", AuditSigner.loadOrCreate(dir.resolve("k")))
+          .decision(Instant.parse("2026-11-20T10:00:00Z"), "alice", "deployer", Decision.ALLOW,
+              "ASIAALICE1");
+      try (AuditStore s = AuditStore.create(store)) {
+        s.prepare(Instant.parse("2026-11-20T10:00:00Z"));
+        s.ship("broker-a", trail.stored(), Instant.now());
+      }
+      Path policy = java.nio.file.Files.writeString(dir.resolve("policy.yaml"), """
+          server: {listen: 127.0.0.1:8443}
+          roles:
+            deployer: {arn: "arn:aws:iam::123456789012:role/deployer"}
+            auditor-role: {arn: "arn:aws:iam::123456789012:role/auditor-role"}
+          rules: [{id: rule-1, roles: [deployer, auditor-role]}, {id: nobody, roles: [deployer],
+                   when: {claims: {groups: {contains: nobody}}}}]
+          """);
+      Commands.Result review = CliJar.run(Map.of("CREDBROKER_STORE_URL",
+          store.postgres().url(), "CREDBROKER_STORE_USER", PostgresCluster.USER,
+          "CREDBROKER_STORE_PASSWORD_FILE", pg.passwordFile().toString()), "access", "review",
+          "--store", "--config", policy.toString(), "--since", "2026-11-01T00:00:00Z",
+          "--until", "2026-12-01T00:00:00Z", "--format", "json");
+      assertEquals(0, review.exit(), review.toString());
+      assertTrue(review.output().contains("\"subject\": \"alice\""), review.toString());
+      assertTrue(review.output().contains("\"rule_id\": \"nobody\""), review.toString());
+      assertTrue(review.output().contains("\"role\": \"auditor-role\""), review.toString());
+    }
+  }
 }

@@ -125,7 +125,7 @@ public final class Main {
               + " audit: {file: /var/log/credbroker/audit.jsonl}"));
       audit = Optional.of(AuditWriter.open(auditConfig, clock, network, metrics.audit()));
       auditFile = auditConfig.file();
-      fleet = FleetStore.start(auditConfig, clock);
+      fleet = FleetStore.start(auditConfig, clock, metrics.audit()::shipperLag);
       Optional<AuditSource> searched = fleet.map(FleetStore::source)
           .or(() -> auditConfig.file().map(AuditSource::files));
       AuditRecorder recorder = new AuditRecorder(audit.get(), auditConfig.claims(), clock,

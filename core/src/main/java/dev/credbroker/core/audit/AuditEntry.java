@@ -12,11 +12,11 @@ import java.util.Optional;
 /** A record read back from a file: its JSON text exactly as written, and its fields. */
 public record AuditEntry(String json, Map<String, Object> fields) {
 
-  /** Parses a line; empty when it is not a JSON object. */
+  /** Parses a line; empty when it is not a JSON object (the text {@code null} is not one). */
   public static Optional<AuditEntry> parse(byte[] line) {
     String json = new String(line, StandardCharsets.UTF_8);
     try {
-      return Optional.of(new AuditEntry(json, JSONObjectUtils.parse(json)));
+      return Optional.ofNullable(JSONObjectUtils.parse(json)).map(f -> new AuditEntry(json, f));
     } catch (ParseException | RuntimeException e) {
       return Optional.empty();
     }

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * local trail is the write-ahead log). Each round resumes from the store's position for this
  * broker, so a restart, a crash or an outage loses and duplicates nothing; checkpoints travel
  * with the records. Failures back off (1 s doubling to 1 min, jittered) and are logged once
- * when they start and once when they end.
+ * when they start and once when they end. At the end of every round (a round waiting out its
+ * backoff too) it reports how far behind the local trail the store is ({@link Lag}).
  */
 public final class AuditShipper implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AuditShipper.class);
@@ -49,21 +50,47 @@ public final class AuditShipper implements AutoCloseable {
   private volatile long shippedTotal;
   /** Notified at the end of every round, for {@link #awaitRound}. */
   private final Object rounds = new Object();
+  private final Lag lag;
+  /** Where lag is counted from until the store's position is known: the local head at start. */
+  private long lagBase = -1;
+  /** The last round that found the store caught up (or the start): what is unshipped is newer. */
+  private Instant caughtUpAt;
 
-  AuditShipper(AuditStore store, Path live, String brokerId, StoreConfig config, Clock clock) {
+  /**
+   * Where the shipper reports its lag (the broker's {@code credbroker_audit_shipper_lag_*}
+   * gauges): records in the local trail and not in the store, and how long the store has been
+   * behind: since the last round that found it caught up, which bounds the age of the oldest
+   * record not yet stored from above by one {@code ship_interval}. Until this process has reached
+   * the store once, records are counted from the local head at start (what was written before
+   * is not known to be missing).
+   */
+  @FunctionalInterface
+  public interface Lag {
+    Lag NONE = (records, behind) -> { };
+
+    void report(long records, Duration behind);
+  }
+
+  AuditShipper(AuditStore store, Path live, String brokerId, StoreConfig config, Clock clock,
+      Lag lag) {
     this.store = store;
     this.trail = new TrailReader(live);
     this.brokerId = brokerId;
     this.config = config;
     this.clock = clock;
+    this.lag = lag;
+    this.caughtUpAt = clock.instant();
     this.thread = Executors.newSingleThreadScheduledExecutor(
         DaemonThreads.named("credbroker-audit-shipper"));
   }
 
-  /** Starts shipping {@code live}'s trail as {@code brokerId}, every {@code ship_interval}. */
+  /**
+   * Starts shipping {@code live}'s trail as {@code brokerId}, every {@code ship_interval},
+   * reporting to {@code lag} after each round.
+   */
   public static AuditShipper start(AuditStore store, Path live, String brokerId,
-      StoreConfig config, Clock clock) {
-    AuditShipper s = new AuditShipper(store, live, brokerId, config, clock);
+      StoreConfig config, Clock clock, Lag lag) {
+    AuditShipper s = new AuditShipper(store, live, brokerId, config, clock, lag);
     long every = config.shipInterval().toMillis();
     s.thread.scheduleWithFixedDelay(s::round, 0, every, TimeUnit.MILLISECONDS);
     return s;
@@ -108,6 +135,7 @@ public final class AuditShipper implements AutoCloseable {
   void round() {
     try {
       shipRound();
+      reportLag();
     } finally {
       synchronized (rounds) {
         rounds.notifyAll();
@@ -158,6 +186,26 @@ public final class AuditShipper implements AutoCloseable {
       log.error("the audit shipper failed unexpectedly", e);
       failed(e.toString(), "audit records are not shipped");
     }
+  }
+
+  /** Tells {@link Lag} how far the store is behind the local head. */
+  private void reportLag() {
+    long head;
+    try {
+      head = trail.localHead();
+    } catch (IOException e) {
+      return; // the round that failed to read the trail said so; the gauges keep their value
+    }
+    if (lagBase < 0) {
+      lagBase = head;
+    }
+    long stored = prepared ? position.seq() : Math.max(lagBase, shippedSeq);
+    long records = Math.max(0, head - stored);
+    Instant now = clock.instant();
+    if (records == 0) {
+      caughtUpAt = now;
+    }
+    lag.report(records, records == 0 ? Duration.ZERO : Duration.between(caughtUpAt, now));
   }
 
   private void retention(Instant now) throws StoreException {

@@ -28,6 +28,12 @@ public final class FleetStore implements AutoCloseable {
 
   /** Empty without {@code audit.store}; throws when the store refuses this broker's schema. */
   public static Optional<FleetStore> start(AuditConfig audit, Clock clock) throws IOException {
+    return start(audit, clock, AuditShipper.Lag.NONE);
+  }
+
+  /** As {@link #start(AuditConfig, Clock)}, the shipper reporting its lag to {@code lag}. */
+  public static Optional<FleetStore> start(AuditConfig audit, Clock clock, AuditShipper.Lag lag)
+      throws IOException {
     if (audit.store().isEmpty()) {
       return Optional.empty();
     }
@@ -49,7 +55,7 @@ public final class FleetStore implements AutoCloseable {
           e.getMessage());
     }
     AuditShipper shipper = AuditShipper.start(store, audit.file().orElseThrow(),
-        audit.brokerId(), config, clock);
+        audit.brokerId(), config, clock, lag);
     return Optional.of(new FleetStore(store, shipper));
   }
 

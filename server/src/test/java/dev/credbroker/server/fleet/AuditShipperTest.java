@@ -13,7 +13,9 @@ import dev.credbroker.core.audit.AuditVerifier;
 import dev.credbroker.core.config.AuditConfig;
 import dev.credbroker.core.config.StoreConfig;
 import dev.credbroker.server.audit.AuditWriter;
+import dev.credbroker.server.metrics.BrokerMetrics;
 import dev.credbroker.server.testing.LogCapture;
+import dev.credbroker.server.testing.Scrape;
 import dev.credbroker.store.StoreVerifier;
 import dev.credbroker.store.testing.PostgresCluster;
 import dev.credbroker.store.testing.PostgresExtension;
@@ -116,6 +118,53 @@ class AuditShipperTest {
   }
 
   @Test
+  void shipperLag_scrapedWhileTheStoreIsDown_isAboveZero_andBackToZeroWhenItReturns()
+      throws Exception {
+    StoreConfig store = pg().newStore();
+    BrokerMetrics metrics = BrokerMetrics.detached();
+    java.util.concurrent.atomic.AtomicLong records = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicReference<Duration> behind =
+        new java.util.concurrent.atomic.AtomicReference<>(Duration.ZERO);
+    AuditShipper.Lag lag = (n, d) -> {
+      metrics.audit().shipperLag(n, d);
+      records.set(n);
+      behind.set(d);
+    };
+    try (Broker a = new Broker("broker-a", store, lag)) {
+      a.issue(3, "alice");
+      awaitShipped(a);
+      await(a, () -> records.get() == 0, () -> "no lag once shipped, at " + records.get());
+      assertEquals(0, scrape(metrics).value("credbroker_audit_shipper_lag_records"));
+      pg().stop();
+      try {
+        a.issue(7, "during-outage");
+        await(a, () -> records.get() >= 7 && behind.get().toMillis() >= 10,
+            () -> "lag reported during the outage: " + records.get() + " records, " + behind);
+        Scrape down = scrape(metrics);
+        assertTrue(down.value("credbroker_audit_shipper_lag_records") >= 7, down.text());
+        assertTrue(down.value("credbroker_audit_shipper_lag_seconds") > 0, down.text());
+        assertEquals(a.localHead() - a.fleet.shipper().shippedSeq(),
+            down.value("credbroker_audit_shipper_lag_records"), "the records not in the store");
+      } finally {
+        pg().startServer();
+      }
+      awaitShipped(a);
+      await(a, () -> records.get() == 0, () -> "caught up, lag " + records.get());
+      Scrape up = scrape(metrics);
+      assertEquals(0, up.value("credbroker_audit_shipper_lag_records"), up.text());
+      assertEquals(0, up.value("credbroker_audit_shipper_lag_seconds"), up.text());
+    }
+  }
+
+  /** The metrics as the broker's /metrics serves them, parsed by the Prometheus client. */
+  private static Scrape scrape(BrokerMetrics metrics) throws Exception {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter.create()
+        .write(out, metrics.registry().scrape());
+    return Scrape.parse(out.toString(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Test
   void localTrailCutBelowTheStore_isFoundAgainstTheStoresHead() throws Exception {
     StoreConfig store = pg().newStore();
     Path live;
@@ -169,6 +218,10 @@ class AuditShipperTest {
     final FleetStore fleet;
 
     Broker(String id, StoreConfig store) throws Exception {
+      this(id, store, AuditShipper.Lag.NONE);
+    }
+
+    Broker(String id, StoreConfig store, AuditShipper.Lag lag) throws Exception {
       Path home = Files.createDirectories(dir.resolve(id));
       live = home.resolve("audit.jsonl");
       AuditConfig base = AuditConfig.toFile(live);
@@ -177,7 +230,7 @@ class AuditShipperTest {
           List.of(), new AuditConfig.Sealing(Optional.empty(), Duration.ofMinutes(1),
               Optional.of(id)), Optional.of(store));
       writer = AuditWriter.open(config, Clock.systemUTC());
-      fleet = FleetStore.start(config, Clock.systemUTC()).orElseThrow();
+      fleet = FleetStore.start(config, Clock.systemUTC(), lag).orElseThrow();
     }
 
     void issue(int n, String subject) throws Exception {

@@ -48,6 +48,11 @@ public final class TrailLines {
     return append(AuditJson.decision(e));
   }
 
+  /** Appends a decision record for any event, as the broker's writer encodes it. */
+  public TrailLines decision(AuditEvent e) {
+    return append(AuditJson.decision(e));
+  }
+
   /** Appends a signed checkpoint over the head so far. */
   public TrailLines checkpoint(Instant time) {
     return append(CheckpointFormat.signedBody(signer, brokerId, time, seq, prev,
