@@ -92,6 +92,15 @@ final class Fixture implements AutoCloseable {
     y.append("secrets:\n  ").append(SECRET).append(": {id: bench/db, cache_ttl: 1h}\n")
         .append("rules:\n  - {id: bench, when: {claims: {groups: {contains: ").append(GROUP)
         .append("}}}, roles: [\"*\"], secrets: [\"*\"]}\n");
+    // One caller drives the whole load: limits far above it keep the buckets' cost in the
+    // measurement without refusing anything.
+    y.append("rate_limits:\n  caller: {requests: {per_second: 1000000, burst: 10000000},"
+        + " uncached: {per_second: 1000000, burst: 10000000}}\n"
+        + "  role: {requests: {per_second: 1000000, burst: 10000000},"
+        + " uncached: {per_second: 1000000, burst: 10000000}}\n"
+        + "  secret: {requests: {per_second: 1000000, burst: 10000000},"
+        + " uncached: {per_second: 1000000, burst: 10000000}}\n"
+        + "  aws: {sts_concurrency: 10000, secrets_manager_concurrency: 10000}\n");
     y.append("audit: {file: \"").append(dir.resolve(name + "-audit.jsonl")).append("\", durability: ")
         .append(durability).append("}\n");
     return Files.writeString(dir.resolve(name + ".yaml"), y.toString());

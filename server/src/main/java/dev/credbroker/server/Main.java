@@ -6,8 +6,11 @@ import dev.credbroker.core.config.BrokerConfig;
 import dev.credbroker.core.config.ConfigException;
 import dev.credbroker.core.config.ConfigLoader;
 import dev.credbroker.core.config.CredentialsConfig;
+import dev.credbroker.core.config.RateLimitsConfig;
 import dev.credbroker.core.config.RevocationConfig;
 import dev.credbroker.server.audit.AuditWriter;
+import dev.credbroker.server.aws.CappedSecretsGateway;
+import dev.credbroker.server.aws.CappedStsGateway;
 import dev.credbroker.server.aws.MeteredSecretsGateway;
 import dev.credbroker.server.aws.MeteredStsGateway;
 import dev.credbroker.server.aws.RolePolicies;
@@ -26,6 +29,7 @@ import dev.credbroker.server.grpc.BrokerServer;
 import dev.credbroker.server.grpc.CredentialBrokerService;
 import dev.credbroker.server.grpc.EventLoops;
 import dev.credbroker.server.grpc.ServerStartException;
+import dev.credbroker.server.limits.ConcurrencyCap;
 import dev.credbroker.server.metrics.BrokerMetrics;
 import dev.credbroker.server.ops.DaemonThreads;
 import dev.credbroker.server.ops.FileWatch;
@@ -150,14 +154,18 @@ public final class Main {
       sts = Optional.of(devKey.map(k -> SdkStsGateway.create(awsConfig, k, clock))
           .orElseGet(() -> SdkStsGateway.create(awsConfig, clock)));
       CredentialsConfig creds = config.credentials();
-      CredentialCache credentials = new CredentialCache(
-          new MeteredStsGateway(sts.get(), metrics.aws()), io, clock, creds.minRemaining(),
+      RateLimitsConfig.AwsCalls awsCalls = config.rateLimits().aws();
+      CredentialCache credentials = new CredentialCache(new CappedStsGateway(
+          new MeteredStsGateway(sts.get(), metrics.aws()), new ConcurrencyCap("STS",
+              awsCalls.sts(), awsCalls.maxWait())), io, clock, creds.minRemaining(),
           creds.refreshBefore(), creds.maxCached(), metrics.credentialCache());
       CredentialVendor vendor = new CredentialVendor(credentials, creds.defaultDuration());
       secretsManager = Optional.of(devKey.map(k -> SdkSecretsGateway.create(awsConfig, k))
           .orElseGet(() -> SdkSecretsGateway.create(awsConfig)));
-      SecretCache secretCache = new SecretCache(
-          new MeteredSecretsGateway(secretsManager.get(), metrics.aws()), credentials, io, clock,
+      SecretCache secretCache = new SecretCache(new CappedSecretsGateway(
+          new MeteredSecretsGateway(secretsManager.get(), metrics.aws()), new ConcurrencyCap(
+              "Secrets Manager", awsCalls.secretsManager(), awsCalls.maxWait())), credentials, io,
+          clock,
           MAX_CACHED_SECRETS, metrics.secretCache());
       SecretVendor secrets = new SecretVendor(secretCache, clock);
       iam = Optional.of(RolePolicies.create(awsConfig,

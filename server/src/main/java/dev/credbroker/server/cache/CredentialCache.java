@@ -80,6 +80,14 @@ public final class CredentialCache {
 
   /** Credentials for {@code call}: from the cache when fresh enough, else one STS call. */
   public CompletableFuture<Lookup> get(AssumeRoleCall call) {
+    return get(call, () -> {});
+  }
+
+  /**
+   * As above; {@code admitCall} runs only when this lookup would start an STS call (not for a
+   * hit, nor for joining a call in flight), and refuses it by throwing.
+   */
+  public CompletableFuture<Lookup> get(AssumeRoleCall call, Runnable admitCall) {
     CompletableFuture<Entry> cached = cache.getIfPresent(call);
     if (cached != null && cached.isDone() && !cached.isCompletedExceptionally()) {
       Entry entry = cached.join();
@@ -96,6 +104,13 @@ public final class CredentialCache {
       // Caffeine drops a failed load in a callback that may not have run yet; a caller arriving
       // after the failure must get a call of its own, not the failure.
       cache.asMap().remove(call, cached);
+    }
+    if (cached == null || cached.isDone()) {
+      try {
+        admitCall.run();
+      } catch (RuntimeException refused) {
+        return CompletableFuture.failedFuture(refused);
+      }
     }
     boolean[] loaded = {false};
     CompletableFuture<Entry> shared = cache.get(call, (key, executor) -> {

@@ -48,6 +48,9 @@ public final class AuditRecorder {
         Duration.ofNanos(System.nanoTime() - call.startNanos()));
     AuditEvent event = CallRecord.of(facts, rpc, outcome);
     requests.finished(rpc.wireName(), event.decision(), event.status().name(), event.latency());
+    if (outcome instanceof Outcome.Limited<?> limited) {
+      requests.rateLimited(limited.limit());
+    }
     return log.append(event);
   }
 

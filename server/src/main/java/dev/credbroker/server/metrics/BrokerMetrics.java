@@ -101,7 +101,8 @@ public final class BrokerMetrics {
         histogram("credbroker_request_duration_seconds", "Time from a call's start to its"
             + " answer, by rpc", LOCAL_SECONDS_AND_REMOTE, "rpc"),
         counter("credbroker_rate_limited_total", "Calls refused with RESOURCE_EXHAUSTED by a"
-            + " rate limit, by limit: caller, role, secret, aws_concurrency", "limit"));
+            + " rate limit, by limit: caller, caller_uncached, role, role_uncached, secret,"
+            + " secret_uncached, aws_concurrency", "limit"));
 
     CertificateExpiry certificates = new CertificateExpiry();
     gauge("credbroker_tls_certificate_not_after_timestamp_seconds", "When the certificate in"

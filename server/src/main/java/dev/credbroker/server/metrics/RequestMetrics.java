@@ -1,6 +1,7 @@
 package dev.credbroker.server.metrics;
 
 import dev.credbroker.core.audit.AuditEvent;
+import dev.credbroker.server.limits.Limit;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import java.time.Duration;
@@ -13,9 +14,6 @@ import java.util.Locale;
  * name.
  */
 public final class RequestMetrics {
-  /** Which limit refused a call. */
-  public enum Limit { CALLER, ROLE, SECRET, AWS_CONCURRENCY }
-
   /** Each decision's label, lower-cased once rather than per call. */
   private static final String[] DECISIONS = java.util.Arrays.stream(AuditEvent.Decision.values())
       .map(RequestMetrics::lower).toArray(String[]::new);
@@ -29,7 +27,7 @@ public final class RequestMetrics {
     this.duration = duration;
     this.rateLimited = rateLimited;
     for (Limit limit : Limit.values()) {
-      rateLimited.labelValues(lower(limit)); // 0 until it first refuses, so rate() has a series
+      rateLimited.labelValues(limit.label()); // 0 until it first refuses, so rate() has a series
     }
   }
 
@@ -65,8 +63,9 @@ public final class RequestMetrics {
     duration.labelValues(rpc).observe(latency.toNanos() / 1e9);
   }
 
+  /** A call refused by {@code limit} (counted with its record, so both agree). */
   public void rateLimited(Limit limit) {
-    rateLimited.labelValues(lower(limit)).inc();
+    rateLimited.labelValues(limit.label()).inc();
   }
 
   private static String lower(Enum<?> e) {
