@@ -193,10 +193,13 @@ public final class Main {
       }
       Operations.check(config.metrics());
       StartupKeys.check(states.get().authenticator(), config.issuers());
-      server.start();
-      running = Optional.of(server);
+      // The metrics listener first: a taken metrics.listen refuses the start before any gRPC
+      // caller could reach a broker that is about to exit.
       operations = Optional.of(Operations.start(config.metrics(), metrics, server, states,
           audit.get(), CONFIG_POLL));
+      server.start();
+      running = Optional.of(server);
+      operations.get().logAddress(config.metrics());
       audit.get().sealing().ifPresent(log::info);
     } catch (ConfigException | ServerStartException | IOException | RuntimeException e) {
       operations.ifPresent(Operations::close);

@@ -38,6 +38,7 @@ class AuditProcessTest {
     Path config = dir.resolve("config.yaml");
     // One caller's unbroken load: the caller's rate limit would stop it (RateLimitTest covers it).
     Files.writeString(config, "server: {listen: 127.0.0.1:0}\naudit: {file: audit.jsonl}\n"
+        + "metrics: {listen: 127.0.0.1:0}\n"
         + "rate_limits: {enabled: false}\n");
     Path live = dir.resolve("audit.jsonl");
 
