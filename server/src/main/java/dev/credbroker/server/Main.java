@@ -106,8 +106,6 @@ public final class Main {
     Optional<SdkSecretsGateway> secretsManager = Optional.empty();
     Optional<Operations> operations = Optional.empty();
     Optional<BrokerServer> running = Optional.empty();
-    BrokerMetrics metrics = BrokerMetrics.create();
-    metrics.requests().expect(rpcNames());
     Optional<RolePolicies> iam = Optional.empty();
     ScheduledExecutorService revocationPoll = Executors.newSingleThreadScheduledExecutor(
         DaemonThreads.named("credbroker-revocations"));
@@ -124,6 +122,9 @@ public final class Main {
         adjust = dev.get().adjust();
         config = adjust.apply(config);
       }
+      BrokerMetrics metrics = config.metrics().enabled() ? BrokerMetrics.create()
+          : BrokerMetrics.off(); // nothing would read them
+      metrics.requests().expect(rpcNames());
       AuditConfig auditConfig = config.audit().orElseThrow(() -> new ConfigException("audit",
           "required: every decision is recorded; write for example"
               + " audit: {file: /var/log/credbroker/audit.jsonl}"));

@@ -21,8 +21,10 @@ public final class RequestMetrics {
   private final Counter calls;
   private final Histogram duration;
   private final Counter rateLimited;
+  private final boolean recording;
 
-  RequestMetrics(Counter calls, Histogram duration, Counter rateLimited) {
+  RequestMetrics(Counter calls, Histogram duration, Counter rateLimited, boolean recording) {
+    this.recording = recording;
     this.calls = calls;
     this.duration = duration;
     this.rateLimited = rateLimited;
@@ -59,6 +61,9 @@ public final class RequestMetrics {
 
   /** A recorded call: its decision and status as the audit record holds them, and its latency. */
   public void finished(String rpc, AuditEvent.Decision decision, String code, Duration latency) {
+    if (!recording) {
+      return;
+    }
     calls.labelValues(rpc, DECISIONS[decision.ordinal()], code).inc();
     duration.labelValues(rpc).observe(latency.toNanos() / 1e9);
   }
