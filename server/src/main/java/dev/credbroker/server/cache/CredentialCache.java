@@ -105,13 +105,12 @@ public final class CredentialCache {
       // after the failure must get a call of its own, not the failure.
       cache.asMap().remove(call, cached);
     }
-    if (cached == null || cached.isDone()) {
-      try {
-        admitCall.run();
-      } catch (RuntimeException refused) {
-        return CompletableFuture.failedFuture(refused);
-      }
-    }
+    // Joining a call in flight costs nothing more; starting one is charged.
+    return Futures.admitted(cached == null || cached.isDone() ? admitCall : () -> {},
+        () -> load(call));
+  }
+
+  private CompletableFuture<Lookup> load(AssumeRoleCall call) {
     boolean[] loaded = {false};
     CompletableFuture<Entry> shared = cache.get(call, (key, executor) -> {
       loaded[0] = true;

@@ -117,7 +117,7 @@ public final class SecretCache {
   private CompletableFuture<Lookup> lookup(Key key, Freshness freshness, boolean force,
       Runnable admitRead) {
     if (force) {
-      return admitted(admitRead, () -> reread(key, freshness)
+      return Futures.admitted(admitRead, () -> reread(key, freshness)
           .thenApply(e -> new Lookup(e.version(), Source.MISS)));
     }
     CompletableFuture<Entry> cached = cache.getIfPresent(key);
@@ -134,7 +134,7 @@ public final class SecretCache {
         return CompletableFuture.completedFuture(new Lookup(e.version(), Source.HIT));
       }
       boolean withinGrace = age.compareTo(freshness.ttl().plus(freshness.staleGrace())) < 0;
-      return admitted(admitRead, () -> reread(key, freshness).handle((fresh, error) -> {
+      return Futures.admitted(admitRead, () -> reread(key, freshness).handle((fresh, error) -> {
         if (error == null) {
           return new Lookup(fresh.version(), Source.MISS);
         }
@@ -149,13 +149,12 @@ public final class SecretCache {
       // after the failure must get a read of its own, not the failure.
       cache.asMap().remove(key, cached);
     }
-    if (cached == null || cached.isDone()) {
-      try {
-        admitRead.run();
-      } catch (RuntimeException refused) {
-        return CompletableFuture.failedFuture(refused);
-      }
-    }
+    // Joining a first read in flight costs nothing more; starting one is charged.
+    return Futures.admitted(cached == null || cached.isDone() ? admitRead : () -> {},
+        () -> load(key, freshness));
+  }
+
+  private CompletableFuture<Lookup> load(Key key, Freshness freshness) {
     boolean[] loaded = {false};
     CompletableFuture<Entry> shared = cache.get(key, (k, executor) -> {
       loaded[0] = true;
@@ -165,17 +164,6 @@ public final class SecretCache {
       metrics.joined();
     }
     return shared.thenApply(e -> new Lookup(e.version(), loaded[0] ? Source.MISS : Source.HIT));
-  }
-
-  /** {@code read} once {@code admit} lets it go ahead; what admit throws fails the lookup. */
-  private static CompletableFuture<Lookup> admitted(Runnable admit,
-      java.util.function.Supplier<CompletableFuture<Lookup>> read) {
-    try {
-      admit.run();
-    } catch (RuntimeException refused) {
-      return CompletableFuture.failedFuture(refused);
-    }
-    return read.get();
   }
 
   /** One re-read per key at a time; the cache holds its result before anyone sees it. */
