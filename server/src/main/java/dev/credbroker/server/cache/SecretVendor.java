@@ -80,7 +80,7 @@ public final class SecretVendor {
       Optional<Duration> wait = limiter.acquire(in.issuer() + "\u0000" + subject + "\u0000" + alias,
           secret.forceRefreshInterval());
       if (wait.isPresent()) {
-        return CompletableFuture.failedFuture(new ForceRefreshLimitedException(request.requested(),
+        return CompletableFuture.failedFuture(ForceRefreshLimiter.refusal(request.requested(),
             secret.forceRefreshInterval(), wait.get()));
       }
     }

@@ -3,7 +3,6 @@ package dev.credbroker.server.grpc;
 import dev.credbroker.server.audit.AuditUnavailableException;
 import dev.credbroker.server.auth.AuthenticationException;
 import dev.credbroker.server.aws.AwsCallException;
-import dev.credbroker.server.cache.ForceRefreshLimitedException;
 import dev.credbroker.server.limits.RateLimitedException;
 import dev.credbroker.server.model.Outcome;
 import dev.credbroker.server.ops.Futures;
@@ -141,9 +140,6 @@ final class StatusMapping {
           + " refuses every decision; nothing was issued. Retry later");
     }
     if (cause instanceof RateLimitedException limited) {
-      return Status.RESOURCE_EXHAUSTED.withDescription(limited.getMessage());
-    }
-    if (cause instanceof ForceRefreshLimitedException limited) {
       return Status.RESOURCE_EXHAUSTED.withDescription(limited.getMessage());
     }
     if (cause instanceof StatusRuntimeException s) {

@@ -104,7 +104,7 @@ public final class BrokerMetrics {
             + " answer, by rpc", LOCAL_SECONDS_AND_REMOTE, "rpc"),
         counter("credbroker_rate_limited_total", "Calls refused with RESOURCE_EXHAUSTED by a"
             + " rate limit, by limit: caller, caller_uncached, role, role_uncached, secret,"
-            + " secret_uncached, aws_concurrency", "limit"), recording);
+            + " secret_uncached, aws_concurrency, force_refresh", "limit"), recording);
 
     CertificateExpiry certificates = new CertificateExpiry();
     gauge("credbroker_tls_certificate_not_after_timestamp_seconds", "When the certificate in"

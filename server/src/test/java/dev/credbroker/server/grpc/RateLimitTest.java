@@ -128,6 +128,27 @@ class RateLimitTest {
   }
 
   @Test
+  void forceRefreshInterval_isRefusedLikeARateLimit_withRetryInfo() throws Exception {
+    start("{}", UnaryOperator.identity(), 10_000);
+    CredentialBrokerBlockingStub alice = stub(broker.token("alice", "developers"));
+    GetSecretValueRequest forced = GetSecretValueRequest.newBuilder()
+        .setSecret(AuditedBroker.SECRET).setForceRefresh(true).build();
+    alice.getSecretValue(forced);
+    broker.newRecords();
+
+    StatusRuntimeException refused = refusal(() -> alice.getSecretValue(forced));
+
+    Duration delay = retryDelay(refused);
+    assertTrue(delay.compareTo(Duration.ZERO) > 0 && delay.compareTo(Duration.ofSeconds(10)) <= 0,
+        "the rest of force_refresh_interval (10s): " + delay);
+    Map<String, Object> record = broker.newRecords().get(0);
+    assertEquals("deny", record.get("decision"));
+    assertEquals(refused.getStatus().getDescription(), record.get("reason"));
+    assertEquals(1.0, scrape().value("credbroker_rate_limited_total",
+        Map.of("limit", "force_refresh")));
+  }
+
+  @Test
   void awsConcurrencyCap_refusesACallBeyondTheBound_andServesItOnceASlotIsFree() throws Exception {
     CountDownLatch inFlight = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
