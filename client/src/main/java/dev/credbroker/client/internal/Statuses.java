@@ -58,7 +58,12 @@ public final class Statuses {
 
   /** The delay of the first {@code RetryInfo} in the status details, if any. */
   static Optional<Duration> retryDelay(StatusRuntimeException e) {
-    com.google.rpc.Status details = StatusProto.fromThrowable(e);
+    com.google.rpc.Status details;
+    try {
+      details = StatusProto.fromThrowable(e);
+    } catch (RuntimeException unreadable) { // details a proxy mangled, or of another code
+      return Optional.empty();
+    }
     if (details == null) {
       return Optional.empty();
     }
