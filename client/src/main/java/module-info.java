@@ -15,6 +15,7 @@ module dev.credbroker.client {
   requires dev.credbroker.proto;
   requires java.net.http;
   requires org.slf4j;
+  requires proto.google.common.protos; // google.rpc.RetryInfo in rate-limited statuses
 
   exports dev.credbroker.client;
   exports dev.credbroker.client.provider;

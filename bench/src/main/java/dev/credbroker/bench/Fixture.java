@@ -75,6 +75,16 @@ final class Fixture implements AutoCloseable {
    */
   Path writeConfig(String name, List<String> roles, String durability, long maxCached)
       throws IOException {
+    return writeConfig(name, roles, durability, maxCached, true);
+  }
+
+  /**
+   * As above; with {@code metrics} false the broker has {@code metrics.enabled: false} (no
+   * listener, per-call metrics not recorded), else its listener on any free port, so several
+   * brokers run side by side.
+   */
+  Path writeConfig(String name, List<String> roles, String durability, long maxCached,
+      boolean metrics) throws IOException {
     StringBuilder y = new StringBuilder();
     y.append("server:\n  listen: 127.0.0.1:0\n")
         .append("  tls: {cert: \"").append(pki.serverCert()).append("\", key: \"")
@@ -92,6 +102,16 @@ final class Fixture implements AutoCloseable {
     y.append("secrets:\n  ").append(SECRET).append(": {id: bench/db, cache_ttl: 1h}\n")
         .append("rules:\n  - {id: bench, when: {claims: {groups: {contains: ").append(GROUP)
         .append("}}}, roles: [\"*\"], secrets: [\"*\"]}\n");
+    // One caller drives the whole load: limits far above it keep the buckets' cost in the
+    // measurement without refusing anything.
+    y.append("rate_limits:\n  caller: {requests: {per_second: 1000000, burst: 10000000},"
+        + " uncached: {per_second: 1000000, burst: 10000000}}\n"
+        + "  role: {requests: {per_second: 1000000, burst: 10000000},"
+        + " uncached: {per_second: 1000000, burst: 10000000}}\n"
+        + "  secret: {requests: {per_second: 1000000, burst: 10000000},"
+        + " uncached: {per_second: 1000000, burst: 10000000}}\n"
+        + "  aws: {sts_concurrency: 10000, secrets_manager_concurrency: 10000}\n");
+    y.append(metrics ? "metrics: {listen: 127.0.0.1:0}\n" : "metrics: {enabled: false}\n");
     y.append("audit: {file: \"").append(dir.resolve(name + "-audit.jsonl")).append("\", durability: ")
         .append(durability).append("}\n");
     return Files.writeString(dir.resolve(name + ".yaml"), y.toString());

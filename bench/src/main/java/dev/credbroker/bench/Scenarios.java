@@ -58,7 +58,13 @@ final class Scenarios implements AutoCloseable {
 
   /** (a) Health/Check: the same transport, TLS, executor and call-info interceptor, no work. */
   ScenarioResult emptyRpc(LoadSettings settings) throws InterruptedException {
-    return measure("a", "empty RPC (Health/Check)", settings, channels, emptySource());
+    return emptyRpc("a", "empty RPC (Health/Check)", settings);
+  }
+
+  /** (a) under another id and title (against another broker). */
+  ScenarioResult emptyRpc(String id, String title, LoadSettings settings)
+      throws InterruptedException {
+    return measure(id, title, settings, channels, emptySource());
   }
 
   /** (b) WhoAmI: authentication from the validated-token cache, claims echoed back. */

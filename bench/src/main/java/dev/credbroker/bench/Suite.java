@@ -83,10 +83,15 @@ public final class Suite {
       try (BrokerProcess b = broker; Scenarios s = new Scenarios(b, o, fx.pki().caCert(), caller)) {
         authenticate(s, Stream.concat(herdCallers.stream(), fillCallers.stream()).toList());
         progress.accept("starting a second broker, audit fsync'd, for (f)");
+        progress.accept("starting a third broker, metrics off, for (a0) and (c0)");
         try (BrokerProcess fsynced = BrokerProcess.start(o.brokerJar(),
             fx.writeConfig("fsync", List.of(), "fsync", maxCached), jvm,
-            Fixture.brokerEnvironment()); Scenarios f = new Scenarios(fsynced, o, fx.pki().caCert(), caller)) {
-          results = new ArrayList<>(alternating(o, s, f, progress));
+            Fixture.brokerEnvironment()); Scenarios f = new Scenarios(fsynced, o, fx.pki().caCert(), caller);
+            BrokerProcess unmetered = BrokerProcess.start(o.brokerJar(),
+                fx.writeConfig("metrics-off", List.of(), "os_buffered", maxCached, false), jvm,
+                Fixture.brokerEnvironment());
+            Scenarios m = new Scenarios(unmetered, o, fx.pki().caCert(), caller)) {
+          results = new ArrayList<>(alternating(o, s, f, m, progress));
         }
         progress.accept("(e) uncached GetAwsCredentials, " + o.herdCallers() + " callers");
         fx.sts().latency(o.stsLatency());
@@ -111,26 +116,33 @@ public final class Suite {
    * (c) against {@code f}'s broker, whose audit log is fsync'd (group commit) rather than
    * OS-buffered: the broker refuses to run without an audit log, so audit's cost is measured as
    * the difference between its two durabilities here, and against no audit at all in JMH
-   * ({@code CachedCredentialsBenchmark}).
+   * ({@code CachedCredentialsBenchmark}). (a0) and (c0) are (a) and (c) against {@code m}'s
+   * broker, whose metrics are off: what recording metrics costs, as (c)'s share of (a) on each.
    */
   private static List<ScenarioResult> alternating(SuiteOptions o, Scenarios s, Scenarios f,
-      Consumer<String> progress) throws Exception {
+      Scenarios m, Consumer<String> progress) throws Exception {
     LoadSettings round = new LoadSettings(o.load().concurrency(), o.load().channels(),
         o.load().warmup().dividedBy(o.rounds()), o.load().duration().dividedBy(o.rounds()));
     progress.accept("warming up");
     f.warmUp(o.load().warmup());
+    m.warmUp(o.load().warmup());
     s.warmUp(o.load().warmup());
     Optional<String> noSecrets = s.secretsUnavailable();
     ScenarioResult[] sum = {
         ScenarioResult.skipped("a", "", ""), ScenarioResult.skipped("b", "", ""),
         ScenarioResult.skipped("c", "", ""),
         ScenarioResult.skipped("d", "cached GetSecretValue", noSecrets.orElse("")),
-        ScenarioResult.skipped("f", "", "")};
+        ScenarioResult.skipped("f", "", ""), ScenarioResult.skipped("a0", "", ""),
+        ScenarioResult.skipped("c0", "", "")};
     for (int i = 1; i <= o.rounds(); i++) {
-      progress.accept("round " + i + " of " + o.rounds() + ": (a), (b), (c), (d), (f)");
+      // Metrics on and off back to back, (a) (c) (a0) (c0), so one burst of other load is less
+      // likely to fall on one side of the comparison only.
+      progress.accept("round " + i + " of " + o.rounds() + ": (a), (c), (a0), (c0), (b), (d), (f)");
       sum[0] = sum[0].plus(s.emptyRpc(round));
-      sum[1] = sum[1].plus(s.whoAmI(round));
       sum[2] = sum[2].plus(s.cachedCredentials("c", "cached GetAwsCredentials", round));
+      sum[5] = sum[5].plus(m.emptyRpc("a0", "empty RPC, metrics off", round));
+      sum[6] = sum[6].plus(m.cachedCredentials("c0", "cached GetAwsCredentials, metrics off", round));
+      sum[1] = sum[1].plus(s.whoAmI(round));
       if (noSecrets.isEmpty()) {
         sum[3] = sum[3].plus(s.cachedSecret(round));
       }

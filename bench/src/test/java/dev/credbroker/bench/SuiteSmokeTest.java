@@ -33,7 +33,7 @@ class SuiteSmokeTest {
 
     SuiteResult r = Suite.run(options, progress::add);
 
-    for (String id : List.of("a", "b", "c", "e", "f")) {
+    for (String id : List.of("a", "b", "c", "e", "f", "a0", "c0")) {
       LoadResult load = r.scenario(id).orElseThrow().load().orElseThrow(() -> new AssertionError(id + " did not run"));
       assertTrue(load.calls() > 0, id + " made no calls");
       assertEquals(0, load.errorCount(), id + " failed calls: " + load.errors());

@@ -37,7 +37,7 @@ record BrokerConnection(ManagedChannel channel, CallCredentials token, String ta
 
   /** A failed call as the client library reports it: a broker that cannot be reached says so. */
   BrokerException failure(StatusRuntimeException e, Duration deadline) {
-    return Statuses.exception(e.getStatus(), target, channel.getState(false), deadline);
+    return Statuses.exception(e, target, channel.getState(false), deadline);
   }
 
   @Override

@@ -57,6 +57,7 @@ class AwsCliIT {
     secretsManager.putString("payments/db", "{\"username\":\"payments\",\"password\":\"pw-from-sm\"}");
     Path config = Files.writeString(dir.resolve("broker.yaml"), """
         server: {listen: 127.0.0.1:0}
+        metrics: {listen: 127.0.0.1:0}
         aws: {region: us-east-1, endpoint: "%s", secrets_manager_endpoint: "%s"}
         roles:
           deployer: {arn: "arn:aws:iam::123456789012:role/deployer"}

@@ -139,7 +139,7 @@ public final class BrokerClient implements AutoCloseable {
       BrokerChannels.reconnectIfFailed(channel, end);
       return rpc.apply(stub.withDeadline(end));
     } catch (StatusRuntimeException e) {
-      throw Statuses.exception(e.getStatus(), target, channel.getState(false), deadline);
+      throw Statuses.exception(e, target, channel.getState(false), deadline);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new BrokerException(BrokerException.Reason.OTHER, "interrupted", e);

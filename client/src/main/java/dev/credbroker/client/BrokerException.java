@@ -1,6 +1,8 @@
 package dev.credbroker.client;
 
+import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A call to the broker failed. {@link #reason()} says what kind of failure it was, so callers can
@@ -44,14 +46,29 @@ public final class BrokerException extends RuntimeException {
   }
 
   private final Reason reason;
+  private final Duration retryDelay;
 
   public BrokerException(Reason reason, String message) {
     this(reason, message, null);
   }
 
   public BrokerException(Reason reason, String message, Throwable cause) {
+    this(reason, message, cause, null);
+  }
+
+  /**
+   * {@code retryDelay}: how long the broker asked the caller to wait before trying again (the
+   * {@code google.rpc.RetryInfo} of a rate-limited call), or null.
+   */
+  public BrokerException(Reason reason, String message, Throwable cause, Duration retryDelay) {
     super(reason + ": " + message, cause);
     this.reason = Objects.requireNonNull(reason, "reason");
+    this.retryDelay = retryDelay;
+  }
+
+  /** The broker's requested wait before a retry, when it gave one (RESOURCE_EXHAUSTED). */
+  public Optional<Duration> retryDelay() {
+    return Optional.ofNullable(retryDelay);
   }
 
   public Reason reason() {

@@ -6,6 +6,7 @@ import dev.credbroker.core.config.ConfigLoader;
 import dev.credbroker.core.policy.PolicyEngine;
 import dev.credbroker.server.auth.Authenticator;
 import dev.credbroker.server.grpc.BrokerState;
+import dev.credbroker.server.limits.RateLimiter;
 import dev.credbroker.server.metrics.BrokerMetrics;
 import dev.credbroker.server.metrics.ServerMetrics.Reload;
 import dev.credbroker.server.revocation.RevocationBook;
@@ -23,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * Holds the broker's current {@link BrokerState} and replaces it when the config file changes.
  * A file that does not validate changes nothing: the running configuration stays, and the log
  * says why, with the key path. The authenticator (and its key and token caches) is kept when
- * the issuers did not change. Changes under {@code server:} and
- * {@code audit:} need a restart and are reported.
+ * the issuers did not change, and the rate limiter (and its buckets' state) when
+ * {@code rate_limits} did not; changed limits apply to new calls at once, except
+ * {@code rate_limits.aws}, which sizes the AWS call caps at start. Changes under {@code server:}
+ * and {@code audit:} need a restart and are reported.
  */
 final class BrokerStates implements Supplier<BrokerState> {
   private static final Logger log = LoggerFactory.getLogger(BrokerStates.class);
@@ -96,6 +99,9 @@ final class BrokerStates implements Supplier<BrokerState> {
     if (!next.audit().equals(before.config().audit())) {
       log.warn("audit settings changed in {}; they take effect only after a restart", file.get());
     }
+    if (!next.rateLimits().aws().equals(before.config().rateLimits().aws())) {
+      log.warn("rate_limits.aws changed in {}; it takes effect only after a restart", file.get());
+    }
     if (!next.metrics().equals(before.config().metrics())) {
       log.warn("metrics settings changed in {}; they take effect only after a restart", file.get());
     }
@@ -113,6 +119,10 @@ final class BrokerStates implements Supplier<BrokerState> {
     if (!same && before != null) {
       authenticator.loadKeys(); // as at start, so health need not wait for a first token
     }
-    return new BrokerState(authenticator, new PolicyEngine(config), revocations);
+    boolean sameLimits = before != null
+        && before.config().rateLimits().equals(config.rateLimits());
+    RateLimiter limits = sameLimits ? before.state().limits()
+        : new RateLimiter(config.rateLimits(), clock);
+    return new BrokerState(authenticator, new PolicyEngine(config), revocations, limits);
   }
 }

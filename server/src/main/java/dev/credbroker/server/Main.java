@@ -6,8 +6,11 @@ import dev.credbroker.core.config.BrokerConfig;
 import dev.credbroker.core.config.ConfigException;
 import dev.credbroker.core.config.ConfigLoader;
 import dev.credbroker.core.config.CredentialsConfig;
+import dev.credbroker.core.config.RateLimitsConfig;
 import dev.credbroker.core.config.RevocationConfig;
 import dev.credbroker.server.audit.AuditWriter;
+import dev.credbroker.server.aws.CappedSecretsGateway;
+import dev.credbroker.server.aws.CappedStsGateway;
 import dev.credbroker.server.aws.MeteredSecretsGateway;
 import dev.credbroker.server.aws.MeteredStsGateway;
 import dev.credbroker.server.aws.RolePolicies;
@@ -26,6 +29,7 @@ import dev.credbroker.server.grpc.BrokerServer;
 import dev.credbroker.server.grpc.CredentialBrokerService;
 import dev.credbroker.server.grpc.EventLoops;
 import dev.credbroker.server.grpc.ServerStartException;
+import dev.credbroker.server.limits.ConcurrencyCap;
 import dev.credbroker.server.metrics.BrokerMetrics;
 import dev.credbroker.server.ops.DaemonThreads;
 import dev.credbroker.server.ops.FileWatch;
@@ -102,8 +106,6 @@ public final class Main {
     Optional<SdkSecretsGateway> secretsManager = Optional.empty();
     Optional<Operations> operations = Optional.empty();
     Optional<BrokerServer> running = Optional.empty();
-    BrokerMetrics metrics = BrokerMetrics.create();
-    metrics.requests().expect(rpcNames());
     Optional<RolePolicies> iam = Optional.empty();
     ScheduledExecutorService revocationPoll = Executors.newSingleThreadScheduledExecutor(
         DaemonThreads.named("credbroker-revocations"));
@@ -120,6 +122,9 @@ public final class Main {
         adjust = dev.get().adjust();
         config = adjust.apply(config);
       }
+      BrokerMetrics metrics = config.metrics().enabled() ? BrokerMetrics.create()
+          : BrokerMetrics.off(); // nothing would read them
+      metrics.requests().expect(rpcNames());
       AuditConfig auditConfig = config.audit().orElseThrow(() -> new ConfigException("audit",
           "required: every decision is recorded; write for example"
               + " audit: {file: /var/log/credbroker/audit.jsonl}"));
@@ -150,14 +155,18 @@ public final class Main {
       sts = Optional.of(devKey.map(k -> SdkStsGateway.create(awsConfig, k, clock))
           .orElseGet(() -> SdkStsGateway.create(awsConfig, clock)));
       CredentialsConfig creds = config.credentials();
-      CredentialCache credentials = new CredentialCache(
-          new MeteredStsGateway(sts.get(), metrics.aws()), io, clock, creds.minRemaining(),
+      RateLimitsConfig.AwsCalls awsCalls = config.rateLimits().aws();
+      CredentialCache credentials = new CredentialCache(new CappedStsGateway(
+          new MeteredStsGateway(sts.get(), metrics.aws()), new ConcurrencyCap("STS",
+              awsCalls.sts(), awsCalls.maxWait())), io, clock, creds.minRemaining(),
           creds.refreshBefore(), creds.maxCached(), metrics.credentialCache());
       CredentialVendor vendor = new CredentialVendor(credentials, creds.defaultDuration());
       secretsManager = Optional.of(devKey.map(k -> SdkSecretsGateway.create(awsConfig, k))
           .orElseGet(() -> SdkSecretsGateway.create(awsConfig)));
-      SecretCache secretCache = new SecretCache(
-          new MeteredSecretsGateway(secretsManager.get(), metrics.aws()), credentials, io, clock,
+      SecretCache secretCache = new SecretCache(new CappedSecretsGateway(
+          new MeteredSecretsGateway(secretsManager.get(), metrics.aws()), new ConcurrencyCap(
+              "Secrets Manager", awsCalls.secretsManager(), awsCalls.maxWait())), credentials, io,
+          clock,
           MAX_CACHED_SECRETS, metrics.secretCache());
       SecretVendor secrets = new SecretVendor(secretCache, clock);
       iam = Optional.of(RolePolicies.create(awsConfig,
@@ -185,10 +194,13 @@ public final class Main {
       }
       Operations.check(config.metrics());
       StartupKeys.check(states.get().authenticator(), config.issuers());
-      server.start();
-      running = Optional.of(server);
+      // The metrics listener first: a taken metrics.listen refuses the start before any gRPC
+      // caller could reach a broker that is about to exit.
       operations = Optional.of(Operations.start(config.metrics(), metrics, server, states,
           audit.get(), CONFIG_POLL));
+      server.start();
+      running = Optional.of(server);
+      operations.get().logAddress(config.metrics());
       audit.get().sealing().ifPresent(log::info);
     } catch (ConfigException | ServerStartException | IOException | RuntimeException e) {
       operations.ifPresent(Operations::close);

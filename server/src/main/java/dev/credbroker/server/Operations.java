@@ -4,6 +4,7 @@ import dev.credbroker.core.config.ConfigException;
 import dev.credbroker.core.config.MetricsConfig;
 import dev.credbroker.server.audit.AuditWriter;
 import dev.credbroker.server.grpc.BrokerServer;
+import dev.credbroker.server.grpc.ServerStartException;
 import dev.credbroker.server.health.HealthChecks;
 import dev.credbroker.server.health.HealthMonitor;
 import dev.credbroker.server.metrics.BrokerMetrics;
@@ -20,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
@@ -58,7 +60,8 @@ final class Operations implements AutoCloseable {
   }
 
   static Operations start(MetricsConfig config, BrokerMetrics metrics, BrokerServer server,
-      BrokerStates states, AuditWriter audit, Duration poll) throws ConfigException, IOException {
+      BrokerStates states, AuditWriter audit, Duration poll)
+      throws ConfigException, IOException, ServerStartException {
     HealthMonitor health = new HealthMonitor(new HealthChecks(audit::writable,
         () -> states.get().authenticator().keySets(),
         () -> states.get().authenticator().retryUnusableKeys()),
@@ -78,10 +81,10 @@ final class Operations implements AutoCloseable {
           metrics.server().certificate("metrics", () -> t.current().leaf());
           watches.add(watchTls(t, "metrics", metrics, poll));
         }
-        endpoint = bind(config, tls, new EndpointRoutes(metrics.registry(), health::liveness,
-            health::readiness));
+        endpoint = Optional.of(bind(config, tls, new EndpointRoutes(metrics.registry(),
+            health::liveness, health::readiness)));
       }
-    } catch (ConfigException | IOException | RuntimeException e) { // watches' first look
+    } catch (ConfigException | IOException | ServerStartException | RuntimeException e) {
       health.close();
       watches.forEach(FileWatch::close);
       throw e;
@@ -90,25 +93,37 @@ final class Operations implements AutoCloseable {
   }
 
   /**
-   * Starts the listener. A port already taken (a second broker on the host, with the default
-   * port) is logged as an error and the broker serves on without it: gRPC health still tells the
-   * truth, and a probe of {@code /readyz} fails visibly, where refusing to start would take a
-   * working broker down for want of its statistics.
+   * Starts the listener, or refuses to start the broker in one line naming {@code metrics.listen}:
+   * a port already taken is most often a second broker on the host with the default port, and a
+   * broker serving without its metrics and probes would fail its readiness checks for a reason no
+   * log line near the probe explains.
    */
-  private static Optional<MetricsEndpoint> bind(MetricsConfig config, Optional<LiveTls> tls,
-      EndpointRoutes routes) {
+  private static MetricsEndpoint bind(MetricsConfig config, Optional<LiveTls> tls,
+      EndpointRoutes routes) throws ServerStartException {
     try {
-      MetricsEndpoint endpoint = MetricsEndpoint.start(config.listen().toSocketAddress(),
+      return MetricsEndpoint.start(config.listen().toSocketAddress(),
           tls.map(Operations::sslContexts), routes, DaemonThreads.named("credbroker-metrics"));
-      InetSocketAddress bound = endpoint.address();
-      log.info("metrics served on {}:{} ({}): /metrics, /healthz, /readyz", bound.getHostString(),
-          bound.getPort(), tls.isPresent() ? "tls" : "plaintext");
-      return Optional.of(endpoint);
     } catch (IOException e) {
-      log.error("metrics.listen {}: cannot bind ({}); serving without /metrics, /healthz and"
-          + " /readyz; choose a free port for metrics.listen", config.listen(), e.getMessage());
-      return Optional.empty();
+      throw new ServerStartException(bindProblem(config, e));
     }
+  }
+
+  static String bindProblem(MetricsConfig config, IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT).contains("in use")) {
+        return "metrics.listen: " + config.listen() + " is already in use (another broker on"
+            + " this host? each needs its own port); set metrics.listen to a free port, e.g."
+            + " 127.0.0.1:0 for any, or metrics.enabled: false";
+      }
+    }
+    return "metrics.listen: cannot bind " + config.listen() + ": " + e.getMessage();
+  }
+
+  /** Logs where the metrics listener is, once the broker serves (after its own start line). */
+  void logAddress(MetricsConfig config) {
+    endpoint.ifPresent(e -> log.info("metrics served on {}:{} ({}): /metrics, /healthz, /readyz",
+        e.address().getHostString(), e.address().getPort(),
+        config.tls().isPresent() ? "tls" : "plaintext"));
   }
 
   /** Where the metrics listener is, when it runs. */

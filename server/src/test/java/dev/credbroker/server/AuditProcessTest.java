@@ -36,7 +36,10 @@ class AuditProcessTest {
   void sigkillUnderLoad_leavesAVerifiableFile_andTheRestartedBrokerContinuesTheChain()
       throws Exception {
     Path config = dir.resolve("config.yaml");
-    Files.writeString(config, "server: {listen: 127.0.0.1:0}\naudit: {file: audit.jsonl}\n");
+    // One caller's unbroken load: the caller's rate limit would stop it (RateLimitTest covers it).
+    Files.writeString(config, "server: {listen: 127.0.0.1:0}\naudit: {file: audit.jsonl}\n"
+        + "metrics: {listen: 127.0.0.1:0}\n"
+        + "rate_limits: {enabled: false}\n");
     Path live = dir.resolve("audit.jsonl");
 
     int answered;

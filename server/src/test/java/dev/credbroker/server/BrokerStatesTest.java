@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.credbroker.core.config.ConfigLoader;
@@ -25,6 +26,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
+import dev.credbroker.server.limits.RateLimitedException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,6 +84,27 @@ class BrokerStatesTest {
     write(config("r1").replace("audiences: [b]", "audiences: [c]"));
     assertTrue(states.reload());
     assertNotSame(before.authenticator(), states.get().authenticator());
+  }
+
+  @Test
+  void rateLimits_reloadWithTheConfig_andKeepTheirBucketsWhenUnchanged() throws Exception {
+    // 0.001/s: a spent bucket stays spent for the whole test, on the real clock
+    String limited = "\nrate_limits: {caller: {requests: {per_second: 0.001, burst: 1}}}\n";
+    BrokerStates states = load(config("r1") + limited);
+    states.get().limits().call("https://idp.example.com", "alice"); // the one token
+    assertThrows(RateLimitedException.class,
+        () -> states.get().limits().call("https://idp.example.com", "alice"));
+
+    write(config("r2") + limited);
+    assertTrue(states.reload());
+    assertThrows(RateLimitedException.class,
+        () -> states.get().limits().call("https://idp.example.com", "alice"),
+        "a policy change keeps the limiter and its spent bucket");
+
+    write(config("r2") + "\nrate_limits: {caller: {requests: {per_second: 0.001, burst: 5}}}\n");
+    assertTrue(states.reload());
+    assertEquals(5, states.get().limits().config().caller().requests().burst());
+    states.get().limits().call("https://idp.example.com", "alice"); // new limits, a full bucket
   }
 
   @Test

@@ -26,7 +26,7 @@ class ExecutableJarIT {
   void shadedJar_servesPythonClientGeneratedFromPublishedProtos() throws Exception {
     Path jar = Path.of(System.getProperty("credbroker.serverJar"));
     Path protos = Path.of(System.getProperty("credbroker.protoDir"));
-    Path config = Files.writeString(dir.resolve("config.yaml"), "server: {listen: 127.0.0.1:0}\n");
+    Path config = Files.writeString(dir.resolve("config.yaml"), "server: {listen: 127.0.0.1:0}\nmetrics: {listen: 127.0.0.1:0}\n");
 
     try (ProcessRunner broker = ProcessRunner.start(List.of(ProcessRunner.javaBin(), "-jar",
         jar.toString(), "--dev", "--config", config.toString()))) {

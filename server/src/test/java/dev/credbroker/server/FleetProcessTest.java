@@ -96,7 +96,7 @@ class FleetProcessTest {
   private Path config(String id, String url, Path passwordFile) throws Exception {
     Path home = Files.createDirectories(dir.resolve(id));
     Path config = home.resolve("config.yaml");
-    Files.writeString(config, "server: {listen: 127.0.0.1:0}\n"
+    Files.writeString(config, "server: {listen: 127.0.0.1:0}\nmetrics: {listen: 127.0.0.1:0}\n"
         + "rules: [{id: audits, when: {claims: {sub: dev-user}}, auditor: true}]\n"
         + "audit:\n  file: audit.jsonl\n  broker_id: " + id + "\n  store:\n    ship_interval: 50ms\n"
         + "    postgres: {url: '" + url + "', user: " + PostgresCluster.USER + ", password_file: '"

@@ -49,7 +49,7 @@ class MainProcessTest {
 
   @Test
   void sigterm_whileServing_stopsGracefullyAndExitsZero() throws Exception {
-    Path config = write("server: {listen: 127.0.0.1:0}\n");
+    Path config = write("server: {listen: 127.0.0.1:0}\nmetrics: {listen: 127.0.0.1:0}\n");
     try (ProcessRunner broker = ProcessRunner.start(main("--config", config.toString()))) {
       Matcher listening = broker.awaitLine("listening on 127\\.0\\.0\\.1:(\\d+)", WAIT);
       int port = Integer.parseInt(listening.group(1));
@@ -100,7 +100,7 @@ class MainProcessTest {
     });
     idp.start();
     String issuer = "http://127.0.0.1:" + idp.getAddress().getPort();
-    Path config = write("server: {listen: 127.0.0.1:0, shutdown_grace: 30s}\n"
+    Path config = write("server: {listen: 127.0.0.1:0, shutdown_grace: 30s}\nmetrics: {listen: 127.0.0.1:0}\n"
         + "issuers:\n  - issuer: " + issuer + "\n    audiences: [broker]\n"
         + "    jwks_uri: " + issuer + "/jwks\n    read_timeout: 60s\n"
         + "    startup_check: skip\n"); // the keys are held back until the stop begins
@@ -137,7 +137,7 @@ class MainProcessTest {
   /** Policy changes apply without a restart, on a file edit or SIGHUP; a bad edit changes nothing. */
   @Test
   void configReload_onFileChangeAndSighup_inARunningBroker() throws Exception {
-    String base = "server: {listen: 127.0.0.1:0}\n"
+    String base = "server: {listen: 127.0.0.1:0}\nmetrics: {listen: 127.0.0.1:0}\n"
         + "roles: {deploy: {arn: \"arn:aws:iam::123456789012:role/deploy\"}}\n";
     Path config = write(base + "rules: [{id: admins, when: {claims: {groups: {contains: admins}}},"
         + " roles: [deploy]}]\n");
@@ -182,7 +182,7 @@ class MainProcessTest {
 
   @Test
   void jsonLogging_writesOneObjectPerLine() throws Exception {
-    Path config = write("server: {listen: 127.0.0.1:0}\nlogging: {format: json}\n");
+    Path config = write("server: {listen: 127.0.0.1:0}\nlogging: {format: json}\nmetrics: {listen: 127.0.0.1:0}\n");
     try (ProcessRunner broker = ProcessRunner.start(main("--config", config.toString()))) {
       Matcher line = broker.awaitLine("^\\{.*\"message\":\"credbroker listening on [^\"]+\".*\\}$", WAIT);
       assertTrue(line.group().contains("\"level\":\"INFO\""), line.group());
@@ -214,11 +214,31 @@ class MainProcessTest {
   @Test
   void portInUse_exitsOneWithOneLine() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      Path config = write("server: {listen: 127.0.0.1:" + taken.getLocalPort() + "}\n");
+      Path config = write("server: {listen: 127.0.0.1:" + taken.getLocalPort() + "}\n"
+          + "metrics: {listen: 127.0.0.1:0}\n");
 
       String out = runToExit(1, "--config", config.toString());
 
       assertTrue(out.startsWith("credbroker: cannot start: server.listen: the address is already in use"), out);
+    }
+  }
+
+  /**
+   * Two brokers on one host with the default metrics port: the second must not serve without
+   * its metrics and probes, and must say which setting to change.
+   */
+  @Test
+  void metricsPortInUse_exitsOneWithOneLineNamingMetricsListen() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Path config = write("server: {listen: 127.0.0.1:0}\nmetrics: {listen: 127.0.0.1:"
+          + taken.getLocalPort() + "}\n");
+
+      String out = runToExit(1, "--config", config.toString());
+
+      assertEquals("credbroker: cannot start: metrics.listen: 127.0.0.1:" + taken.getLocalPort()
+          + " is already in use (another broker on this host? each needs its own port); set"
+          + " metrics.listen to a free port, e.g. 127.0.0.1:0 for any, or metrics.enabled: false",
+          out);
     }
   }
 

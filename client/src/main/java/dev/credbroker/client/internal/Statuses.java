@@ -3,7 +3,12 @@ package dev.credbroker.client.internal;
 import dev.credbroker.client.BrokerException;
 import dev.credbroker.client.token.TokenException;
 import io.grpc.ConnectivityState;
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.RetryInfo;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -33,6 +38,47 @@ public final class Statuses {
       return exception(status);
     }
     return new BrokerException(reason(status), local.get(), status.getCause());
+  }
+
+  /**
+   * As {@link #exception(Status, String, ConnectivityState, Duration)}, keeping the retry delay a
+   * rate-limited call's {@code google.rpc.RetryInfo} asks for, so retries wait at least that long.
+   */
+  public static BrokerException exception(StatusRuntimeException e, String target,
+      ConnectivityState state, Duration deadline) {
+    BrokerException plain = exception(e.getStatus(), target, state, deadline);
+    Optional<Duration> delay = retryDelay(e);
+    if (delay.isEmpty()) {
+      return plain;
+    }
+    return new BrokerException(plain.reason(), e.getStatus().getDescription() == null
+        ? e.getStatus().getCode().name() : e.getStatus().getDescription(), plain.getCause(),
+        delay.get());
+  }
+
+  /** The delay of the first {@code RetryInfo} in the status details, if any. */
+  static Optional<Duration> retryDelay(StatusRuntimeException e) {
+    com.google.rpc.Status details;
+    try {
+      details = StatusProto.fromThrowable(e);
+    } catch (RuntimeException unreadable) { // details a proxy mangled, or of another code
+      return Optional.empty();
+    }
+    if (details == null) {
+      return Optional.empty();
+    }
+    for (Any detail : details.getDetailsList()) {
+      if (detail.is(RetryInfo.class)) {
+        try {
+          com.google.protobuf.Duration d = detail.unpack(RetryInfo.class).getRetryDelay();
+          return Optional.of(Duration.ofSeconds(Math.max(0, d.getSeconds()),
+              Math.max(0, d.getNanos())));
+        } catch (InvalidProtocolBufferException malformed) {
+          return Optional.empty();
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   public static BrokerException exception(Status status) {

@@ -185,6 +185,10 @@ final class CredentialRefresher<T> implements AutoCloseable {
     boolean valid = current != null && now.isBefore(current.expiration());
     boolean inStale = valid && !now.isBefore(current.staleAt());
     Duration wait = (inStale ? backoff.withCap(stale.dividedBy(6).plusSeconds(1)) : backoff).delay(failures);
+    if (failure instanceof BrokerException b && b.retryDelay().isPresent()
+        && b.retryDelay().get().compareTo(wait) > 0) {
+      wait = b.retryDelay().get(); // the broker's rate limit said when; sooner would be refused
+    }
     retryAt = now.plus(wait);
     log.warn("refreshing credentials for {} failed ({}); {}; next attempt in {} ms", what,
         failure.getMessage(), valid ? "still serving the current ones, which expire at "

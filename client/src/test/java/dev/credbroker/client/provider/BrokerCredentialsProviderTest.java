@@ -194,6 +194,30 @@ class BrokerCredentialsProviderTest {
   }
 
   @Test
+  void rateLimited_retriesNoSoonerThanTheBrokersRetryInfo() throws Exception {
+    BrokerCredentialsProvider p = provider(0);
+    AwsCredentials c = first(p);
+    clock.advance(Duration.ofMinutes(55));
+    broker.failNext(io.grpc.protobuf.StatusProto.toStatusRuntimeException(
+        com.google.rpc.Status.newBuilder().setCode(Status.Code.RESOURCE_EXHAUSTED.value())
+            .setMessage("rate limit caller_uncached: ...; retry in 20s")
+            .addDetails(com.google.protobuf.Any.pack(com.google.rpc.RetryInfo.newBuilder()
+                .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(20)).build()))
+            .build()));
+
+    assertSame(c, p.resolveCredentials());
+    refreshes.runAll(); // refused: backoff alone would retry after 0.5s, the broker said 20s
+    clock.advance(Duration.ofMillis(19_999));
+    assertSame(c, p.resolveCredentials());
+    assertEquals(0, refreshes.pending(), "waits out the broker's retry delay");
+
+    clock.advance(Duration.ofMillis(1));
+    p.resolveCredentials();
+    refreshes.runAll();
+    assertNotEquals(c.accessKeyId(), p.resolveCredentials().accessKeyId());
+  }
+
+  @Test
   void staleWindow_shortensTheBackoff() throws Exception {
     BrokerCredentialsProvider p = provider(0.999);
     first(p);

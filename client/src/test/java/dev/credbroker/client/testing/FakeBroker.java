@@ -43,7 +43,8 @@ public final class FakeBroker extends CredentialBrokerGrpc.CredentialBrokerImplB
   private final Clock clock;
   private final BrokerServer server;
   private final List<String> authorizations = Collections.synchronizedList(new ArrayList<>());
-  private final ConcurrentLinkedQueue<Status> failures = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<io.grpc.StatusRuntimeException> failures =
+      new ConcurrentLinkedQueue<>();
   private final AtomicInteger credentialCalls = new AtomicInteger();
   private final AtomicInteger secretCalls = new AtomicInteger();
   private final AtomicInteger minted = new AtomicInteger();
@@ -108,7 +109,14 @@ public final class FakeBroker extends CredentialBrokerGrpc.CredentialBrokerImplB
 
   /** The next calls (any RPC) fail with these statuses, in order. */
   public void failNext(Status... statuses) {
-    failures.addAll(List.of(statuses));
+    for (Status s : statuses) {
+      failures.add(s.asRuntimeException());
+    }
+  }
+
+  /** The next call fails with {@code failure}, trailers (status details) included. */
+  public void failNext(io.grpc.StatusRuntimeException failure) {
+    failures.add(failure);
   }
 
   public void answerCredentials(Function<GetAwsCredentialsRequest, AwsCredentials> answer) {
@@ -186,10 +194,10 @@ public final class FakeBroker extends CredentialBrokerGrpc.CredentialBrokerImplB
 
   private <T> void answer(StreamObserver<T> out, java.util.function.Supplier<T> value) {
     Runnable answer = () -> {
-      Status failure = failures.poll();
+      io.grpc.StatusRuntimeException failure = failures.poll();
       try {
         if (failure != null) {
-          out.onError(failure.asRuntimeException());
+          out.onError(failure);
           return;
         }
         out.onNext(value.get());

@@ -24,7 +24,8 @@ public record BrokerConfig(
     LoggingConfig logging,
     Optional<AuditConfig> audit,
     MetricsConfig metrics,
-    RevocationConfig revocation) {
+    RevocationConfig revocation,
+    RateLimitsConfig rateLimits) {
 
   public BrokerConfig {
     issuers = List.copyOf(issuers);
@@ -38,25 +39,31 @@ public record BrokerConfig(
     List<IssuerConfig> all = new ArrayList<>(issuers);
     all.add(extra);
     return new BrokerConfig(server, all, roles, secrets, rules, aws, credentials, logging, audit,
-        metrics, revocation);
+        metrics, revocation, rateLimits);
   }
 
   /** The same configuration recording to {@code where} (dev mode's default). */
   public BrokerConfig withAudit(AuditConfig where) {
     return new BrokerConfig(server, issuers, roles, secrets, rules, aws, credentials, logging,
-        Optional.of(where), metrics, revocation);
+        Optional.of(where), metrics, revocation, rateLimits);
   }
 
   /** The same configuration reaching AWS as {@code how} says (dev mode's own endpoint). */
   public BrokerConfig withAws(AwsConfig how) {
     return new BrokerConfig(server, issuers, roles, secrets, rules, how, credentials, logging,
-        audit, metrics, revocation);
+        audit, metrics, revocation, rateLimits);
+  }
+
+  /** The same configuration limiting callers as {@code how} says (benchmarks turn limits off). */
+  public BrokerConfig withRateLimits(RateLimitsConfig how) {
+    return new BrokerConfig(server, issuers, roles, secrets, rules, aws, credentials, logging,
+        audit, metrics, revocation, how);
   }
 
   /** The same configuration keeping its revocations as {@code how} says (dev mode's workspace). */
   public BrokerConfig withRevocation(RevocationConfig how) {
     return new BrokerConfig(server, issuers, roles, secrets, rules, aws, credentials, logging,
-        audit, metrics, how);
+        audit, metrics, how, rateLimits);
   }
 
   static BrokerConfig read(ConfigNode root) throws ConfigException {
@@ -74,14 +81,15 @@ public record BrokerConfig(
         LoggingConfig.read(root.mapping("logging")),
         root.has("audit") ? Optional.of(AuditConfig.read(root.mapping("audit"))) : Optional.empty(),
         MetricsConfig.read(root.mapping("metrics")),
-        RevocationConfig.read(root.mapping("revocation")));
+        RevocationConfig.read(root.mapping("revocation")),
+        RateLimitsConfig.read(root.mapping("rate_limits")));
     Map<String, RoleConfig> roles = new LinkedHashMap<>(); // credentials.session_name as default
     for (RoleConfig role : config.roles().values()) {
       roles.put(role.alias(), role.orSessionName(config.credentials().sessionName()));
     }
     config = new BrokerConfig(config.server(), config.issuers(), roles, config.secrets(),
         readRules(root, config), config.aws(), config.credentials(), config.logging(),
-        config.audit(), config.metrics(), config.revocation());
+        config.audit(), config.metrics(), config.revocation(), config.rateLimits());
     root.rejectUnknownKeys();
     return config;
   }

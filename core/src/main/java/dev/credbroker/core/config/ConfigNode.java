@@ -165,6 +165,30 @@ final class ConfigNode {
     return Optional.of(v.longValue());
   }
 
+  /**
+   * A number, whole or decimal, between {@code min} and {@code max}; text ({@code "10/s"}),
+   * {@code .nan} and {@code .inf} are refused naming the key.
+   */
+  Optional<Double> decimal(String key, double min, double max) throws ConfigException {
+    Object raw = raw(key);
+    if (raw == null) {
+      return Optional.empty();
+    }
+    if (!(raw instanceof Number number) || raw instanceof Double d && d.isNaN()) {
+      throw new ConfigException(pathOf(key), "expected a number, got " + describe(raw));
+    }
+    double v = number.doubleValue();
+    if (!(v >= min && v <= max)) {
+      throw new ConfigException(pathOf(key), "must be between " + plain(min) + " and "
+          + plain(max) + ", got " + quote(raw.toString()));
+    }
+    return Optional.of(v);
+  }
+
+  private static String plain(double v) {
+    return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+  }
+
   Optional<Duration> duration(String key, Duration min, Duration max) throws ConfigException {
     Optional<Duration> d = parsed(key, Durations::parse);
     if (d.isPresent() && (d.get().compareTo(min) < 0 || d.get().compareTo(max) > 0)) {

@@ -193,7 +193,7 @@ class ConfigLoaderTest {
   @CsvSource(delimiter = '|', textBlock = """
       typo in a nested key        | server: {listen: 127.0.0.1:1, lsten: x}                 | server.lsten: unknown key; did you mean 'listen'?
       typo in a top-level key     | {server: {listen: 127.0.0.1:1}, loging: {}}             | loging: unknown key; did you mean 'logging'?
-      unrelated unknown key       | {server: {listen: 127.0.0.1:1}, zzzzzzzzzz: 1}          | zzzzzzzzzz: unknown key; known keys here: server, issuers, roles, secrets, aws, credentials, logging, audit, metrics, revocation, rules
+      unrelated unknown key       | {server: {listen: 127.0.0.1:1}, zzzzzzzzzz: 1}          | zzzzzzzzzz: unknown key; known keys here: server, issuers, roles, secrets, aws, credentials, logging, audit, metrics, revocation, rate_limits, rules
       missing server              | logging: {level: info}                                  | server: required
       missing listen              | server: {reflection: true}                              | server.listen: required; write for example listen: 127.0.0.1:8443
       listen without port         | server: {listen: localhost}                             | server.listen: expected host:port

@@ -186,6 +186,7 @@ class PolicyPropertiesTest {
         dev.credbroker.core.config.AwsConfig.DEFAULTS,
         dev.credbroker.core.config.CredentialsConfig.DEFAULTS, LoggingConfig.DEFAULTS,
         java.util.Optional.empty(), dev.credbroker.core.config.MetricsConfig.OFF,
-        dev.credbroker.core.config.RevocationConfig.in(java.nio.file.Path.of("."))));
+        dev.credbroker.core.config.RevocationConfig.in(java.nio.file.Path.of(".")),
+        dev.credbroker.core.config.RateLimitsConfig.OFF));
   }
 }

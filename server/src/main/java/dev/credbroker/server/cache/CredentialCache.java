@@ -80,6 +80,14 @@ public final class CredentialCache {
 
   /** Credentials for {@code call}: from the cache when fresh enough, else one STS call. */
   public CompletableFuture<Lookup> get(AssumeRoleCall call) {
+    return get(call, () -> {});
+  }
+
+  /**
+   * As above; {@code admitCall} runs only when this lookup would start an STS call (not for a
+   * hit, nor for joining a call in flight), and refuses it by throwing.
+   */
+  public CompletableFuture<Lookup> get(AssumeRoleCall call, Runnable admitCall) {
     CompletableFuture<Entry> cached = cache.getIfPresent(call);
     if (cached != null && cached.isDone() && !cached.isCompletedExceptionally()) {
       Entry entry = cached.join();
@@ -97,6 +105,12 @@ public final class CredentialCache {
       // after the failure must get a call of its own, not the failure.
       cache.asMap().remove(call, cached);
     }
+    // Joining a call in flight costs nothing more; starting one is charged.
+    return Futures.admitted(cached == null || cached.isDone() ? admitCall : () -> {},
+        () -> load(call));
+  }
+
+  private CompletableFuture<Lookup> load(AssumeRoleCall call) {
     boolean[] loaded = {false};
     CompletableFuture<Entry> shared = cache.get(call, (key, executor) -> {
       loaded[0] = true;

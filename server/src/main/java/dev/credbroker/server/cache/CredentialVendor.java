@@ -10,6 +10,8 @@ import dev.credbroker.core.policy.Target;
 import dev.credbroker.core.revocation.Revocations;
 import dev.credbroker.server.aws.AssumeRoleCall;
 import dev.credbroker.server.aws.SessionNames;
+import dev.credbroker.server.limits.Quota;
+import dev.credbroker.server.limits.RateLimitedException;
 import dev.credbroker.server.model.IssuedCredentials;
 import dev.credbroker.server.model.Outcome;
 import dev.credbroker.server.model.Secret;
@@ -47,20 +49,26 @@ public final class CredentialVendor {
   public CompletableFuture<Outcome<Vended>> vend(PolicyEngine policy, PolicyInput in, String subject,
       String roleAlias, Optional<Duration> requested, Secret callerToken, String tokenHash) {
     return vend(policy, in, subject, roleAlias, requested, callerToken, tokenHash,
-        RevocationBook.disabled(), null);
+        RevocationBook.disabled(), null, Quota.NONE);
   }
 
   /**
    * As above, and refused when a revocation names the source identity the grant would set on the
    * session ({@code facts}: the caller as revocations see it; the other targets were checked
-   * before the call reached the vendor).
+   * before the call reached the vendor). An allowed request is charged to {@code quota}, and to
+   * its uncached buckets too when it makes an STS call.
    */
   public CompletableFuture<Outcome<Vended>> vend(PolicyEngine policy, PolicyInput in, String subject,
       String roleAlias, Optional<Duration> requested, Secret callerToken, String tokenHash,
-      RevocationBook revocations, Revocations.Caller facts) {
+      RevocationBook revocations, Revocations.Caller facts, Quota quota) {
     Decision decision = policy.decide(in, Target.role(roleAlias));
     if (!decision.allowed()) {
       return CompletableFuture.completedFuture(new Outcome.Denied<>(decision, decision.target()));
+    }
+    try {
+      quota.allowed(decision.target());
+    } catch (RateLimitedException limited) {
+      return CompletableFuture.failedFuture(limited);
     }
     RoleGrant grant = decision.roleGrant().orElseThrow();
     if (grant.sourceIdentity().isPresent() && !revocations.quiet()
@@ -78,7 +86,8 @@ public final class CredentialVendor {
     AssumeRoleCall call = new AssumeRoleCall(web, grant.roleArn(), sessionName, duration,
         grant.sessionTags(), grant.role().transitiveTagKeys(), grant.sourceIdentity(),
         grant.role().sessionPolicy(), grant.role().policyArns(), grant.role().externalId());
-    return cache.get(call).thenApply(l -> Outcome.Allowed.by(decision,
+    return cache.get(call, () -> quota.uncached(decision.target()))
+        .thenApply(l -> Outcome.Allowed.by(decision,
         new Vended(l.credentials(), l.cacheHit(), decision, sessionName),
         new Outcome.Handed.Credential(l.audit(), l.cacheHit() ? AuditEvent.Cache.HIT
             : AuditEvent.Cache.MISS, nonNull(l.credentials().awsRequestId()))));

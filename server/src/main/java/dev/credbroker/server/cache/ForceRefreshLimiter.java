@@ -1,5 +1,8 @@
 package dev.credbroker.server.cache;
 
+import dev.credbroker.core.config.Durations;
+import dev.credbroker.server.limits.Limit;
+import dev.credbroker.server.limits.RateLimitedException;
 import dev.credbroker.server.ops.Caches;
 import com.github.benmanes.caffeine.cache.Cache;
 import java.time.Clock;
@@ -24,6 +27,15 @@ final class ForceRefreshLimiter {
         .maximumSize(maxCallers)
         .expireAfterWrite(LONGEST_INTERVAL)
         .build();
+  }
+
+  /** The refusal of a forced read of {@code requested}: says when one is allowed again. */
+  static RateLimitedException refusal(String requested, Duration interval, Duration wait) {
+    return new RateLimitedException(Limit.FORCE_REFRESH, "force_refresh of secret '" + requested
+        + "' is limited to once every " + Durations.format(interval) + " per caller; retry in "
+        + Durations.format(Duration.ofSeconds(Math.max(1, (wait.toMillis() + 999) / 1000)))
+        + ", or read without force_refresh",
+        Duration.ofMillis(Math.max(1, (wait.toNanos() + 999_999) / 1_000_000)));
   }
 
   /** Empty when a forced read may go ahead now (and counts it); else how long until one may. */

@@ -9,6 +9,7 @@ import dev.credbroker.server.aws.AssumeRoleCall;
 import dev.credbroker.server.aws.AwsCallException;
 import dev.credbroker.server.aws.SecretCall;
 import dev.credbroker.server.aws.SecretsGateway;
+import dev.credbroker.server.limits.RateLimitedException;
 import dev.credbroker.server.metrics.BrokerMetrics;
 import dev.credbroker.server.metrics.CacheMetrics;
 import dev.credbroker.server.model.IssuedCredentials;
@@ -93,7 +94,17 @@ public final class SecretCache {
   }
 
   public CompletableFuture<Lookup> get(Key key, Freshness freshness, boolean force) {
-    return lookup(key, freshness, force).thenApply(l -> {
+    return get(key, freshness, force, () -> {});
+  }
+
+  /**
+   * As above; {@code admitRead} runs only when this lookup would read Secrets Manager for the
+   * caller (a miss, a value past its TTL, a forced read; not a hit, a read in flight joined or a
+   * background re-read), and refuses it by throwing.
+   */
+  public CompletableFuture<Lookup> get(Key key, Freshness freshness, boolean force,
+      Runnable admitRead) {
+    return lookup(key, freshness, force, admitRead).thenApply(l -> {
       metrics.lookup(switch (l.source()) {
         case HIT -> CacheMetrics.Result.HIT;
         case MISS -> CacheMetrics.Result.MISS;
@@ -103,9 +114,11 @@ public final class SecretCache {
     });
   }
 
-  private CompletableFuture<Lookup> lookup(Key key, Freshness freshness, boolean force) {
+  private CompletableFuture<Lookup> lookup(Key key, Freshness freshness, boolean force,
+      Runnable admitRead) {
     if (force) {
-      return reread(key, freshness).thenApply(e -> new Lookup(e.version(), Source.MISS));
+      return Futures.admitted(admitRead, () -> reread(key, freshness)
+          .thenApply(e -> new Lookup(e.version(), Source.MISS)));
     }
     CompletableFuture<Entry> cached = cache.getIfPresent(key);
     if (cached != null && cached.isDone() && !cached.isCompletedExceptionally()) {
@@ -121,7 +134,7 @@ public final class SecretCache {
         return CompletableFuture.completedFuture(new Lookup(e.version(), Source.HIT));
       }
       boolean withinGrace = age.compareTo(freshness.ttl().plus(freshness.staleGrace())) < 0;
-      return reread(key, freshness).handle((fresh, error) -> {
+      return Futures.admitted(admitRead, () -> reread(key, freshness).handle((fresh, error) -> {
         if (error == null) {
           return new Lookup(fresh.version(), Source.MISS);
         }
@@ -129,13 +142,19 @@ public final class SecretCache {
           return new Lookup(e.version(), Source.STALE);
         }
         throw new CompletionException(Futures.cause(error));
-      });
+      }));
     }
     if (cached != null && cached.isCompletedExceptionally()) {
       // Caffeine drops a failed load in a callback that may not have run yet; a caller arriving
       // after the failure must get a read of its own, not the failure.
       cache.asMap().remove(key, cached);
     }
+    // Joining a first read in flight costs nothing more; starting one is charged.
+    return Futures.admitted(cached == null || cached.isDone() ? admitRead : () -> {},
+        () -> load(key, freshness));
+  }
+
+  private CompletableFuture<Lookup> load(Key key, Freshness freshness) {
     boolean[] loaded = {false};
     CompletableFuture<Entry> shared = cache.get(key, (k, executor) -> {
       loaded[0] = true;
@@ -192,10 +211,14 @@ public final class SecretCache {
     }, io);
   }
 
-  /** AWS unreachable or throttling: the cases a cached value may bridge. */
+  /**
+   * AWS unreachable or throttling, or the broker's own cap on calls in flight full: the cases a
+   * cached value may bridge.
+   */
   private static boolean outage(Throwable cause) {
     return cause instanceof AwsCallException aws && (aws.kind() == AwsCallException.Kind.UNAVAILABLE
-        || aws.kind() == AwsCallException.Kind.THROTTLED);
+        || aws.kind() == AwsCallException.Kind.THROTTLED)
+        || cause instanceof RateLimitedException;
   }
 
   /**

@@ -8,6 +8,8 @@ import dev.credbroker.core.policy.PolicyInput;
 import dev.credbroker.core.policy.Target;
 import dev.credbroker.server.aws.AssumeRoleCall;
 import dev.credbroker.server.aws.SecretCall;
+import dev.credbroker.server.limits.Quota;
+import dev.credbroker.server.limits.RateLimitedException;
 import dev.credbroker.server.model.Outcome;
 import dev.credbroker.server.model.SecretVersion;
 import java.time.Duration;
@@ -52,18 +54,33 @@ public final class SecretVendor {
    */
   public CompletableFuture<Outcome<Vended>> vend(PolicyEngine policy, PolicyInput in,
       String subject, Request request) {
+    return vend(policy, in, subject, request, Quota.NONE);
+  }
+
+  /**
+   * As above; an allowed request is charged to {@code quota}, and to its uncached buckets too
+   * when it reads Secrets Manager.
+   */
+  public CompletableFuture<Outcome<Vended>> vend(PolicyEngine policy, PolicyInput in,
+      String subject, Request request, Quota quota) {
     String alias = policy.secretAlias(request.requested());
-    Decision decision = policy.decide(in, Target.secret(alias));
+    Target target = Target.secret(alias);
+    Decision decision = policy.decide(in, target);
     if (!decision.allowed()) {
       return CompletableFuture.completedFuture(
           new Outcome.Denied<>(decision, Target.secret(request.requested())));
+    }
+    try {
+      quota.allowed(target);
+    } catch (RateLimitedException limited) {
+      return CompletableFuture.failedFuture(limited);
     }
     SecretConfig secret = policy.secret(alias).orElseThrow();
     if (request.forceRefresh()) {
       Optional<Duration> wait = limiter.acquire(in.issuer() + "\u0000" + subject + "\u0000" + alias,
           secret.forceRefreshInterval());
       if (wait.isPresent()) {
-        return CompletableFuture.failedFuture(new ForceRefreshLimitedException(request.requested(),
+        return CompletableFuture.failedFuture(ForceRefreshLimiter.refusal(request.requested(),
             secret.forceRefreshInterval(), wait.get()));
       }
     }
@@ -74,7 +91,8 @@ public final class SecretVendor {
         ROLE_SESSION, ROLE_SESSION_DURATION, Map.of(), List.of(), Optional.empty(),
         Optional.empty(), List.of(), secret.externalId()));
     var freshness = new SecretCache.Freshness(secret.cacheTtl(), secret.staleGrace());
-    return cache.get(new SecretCache.Key(call, role), freshness, request.forceRefresh())
+    return cache.get(new SecretCache.Key(call, role), freshness, request.forceRefresh(),
+            () -> quota.uncached(target))
         .thenApply(l -> Outcome.Allowed.by(decision,
             new Vended(l.version(), l.source(), decision, alias, secret.secretId()),
             new Outcome.Handed.SecretRead(new AuditEvent.SecretRead(l.version().versionId(),

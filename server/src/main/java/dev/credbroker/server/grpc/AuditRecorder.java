@@ -49,6 +49,9 @@ public final class AuditRecorder {
         Duration.ofNanos(System.nanoTime() - call.startNanos()), unverified(call, caller, outcome));
     AuditEvent event = CallRecord.of(facts, rpc, outcome);
     requests.finished(rpc.wireName(), event.decision(), event.status().name(), event.latency());
+    if (outcome instanceof Outcome.Limited<?> limited) {
+      requests.rateLimited(limited.limit());
+    }
     return log.append(event);
   }
 

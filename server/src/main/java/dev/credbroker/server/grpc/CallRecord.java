@@ -41,12 +41,17 @@ final class CallRecord {
           + revoked.revocationId() + "): " + revoked.reason(), StatusCode.PERMISSION_DENIED,
           Optional.empty(), Optional.empty(), AuditEvent.Cache.NOT_APPLICABLE, "");
     }
+    if (outcome instanceof Outcome.Limited<?> limited) { // a refusal, not a failure: deny
+      return event(call, rpc, AuditEvent.Decision.DENY, List.of(), limited.description(),
+          StatusCode.RESOURCE_EXHAUSTED, Optional.empty(), Optional.empty(),
+          AuditEvent.Cache.NOT_APPLICABLE, "");
+    }
     if (outcome instanceof Outcome.Unauthenticated<?> refused) {
       return event(call, rpc, AuditEvent.Decision.DENY, List.of(), refused.reason(),
           StatusCode.UNAUTHENTICATED, Optional.empty(), Optional.empty(),
           AuditEvent.Cache.NOT_APPLICABLE, "", call.unverified());
     }
-    Outcome.Failed<?> failed = (Outcome.Failed<?>) outcome; // the last of the sealed five
+    Outcome.Failed<?> failed = (Outcome.Failed<?>) outcome; // the last of the sealed six
     return event(call, rpc, AuditEvent.Decision.ERROR, failed.ruleIds(), failed.description(),
         failed.status(), Optional.empty(), Optional.empty(), AuditEvent.Cache.NOT_APPLICABLE, "");
   }

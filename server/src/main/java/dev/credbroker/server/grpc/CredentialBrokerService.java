@@ -71,7 +71,8 @@ public final class CredentialBrokerService extends CredentialBrokerGrpc.Credenti
       StreamObserver<AwsCredentials> responses) {
     serving.unary(Rpc.GET_AWS_CREDENTIALS, roleRequest(request), (now, call, role, id) ->
         vendor.vend(now.policy(), input(id, call), id.subject(), role.alias(), role.duration(),
-            call.bearer(), id.tokenHash(), now.revocations(), id.revocationFacts())
+            call.bearer(), id.tokenHash(), now.revocations(), id.revocationFacts(),
+            now.limits().quota(id.issuer(), id.subject()))
             .thenApply(o -> o.map(v -> credentials(v, role.alias()))),
         responses);
   }
@@ -111,7 +112,8 @@ public final class CredentialBrokerService extends CredentialBrokerGrpc.Credenti
       checked = new CheckedRequest.Invalid<>(e, Asked.NOTHING);
     }
     serving.unary(Rpc.GET_SECRET_VALUE, checked, (now, call, wanted, id) ->
-        secrets.vend(now.policy(), input(id, call), id.subject(), wanted)
+        secrets.vend(now.policy(), input(id, call), id.subject(), wanted,
+            now.limits().quota(id.issuer(), id.subject()))
             .thenApply(o -> o.map(ProtoValues::secretValue)), responses);
   }
 

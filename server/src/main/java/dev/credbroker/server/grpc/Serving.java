@@ -2,6 +2,7 @@ package dev.credbroker.server.grpc;
 
 import dev.credbroker.core.audit.Rpc;
 import dev.credbroker.server.auth.VerifiedIdentity;
+import dev.credbroker.server.limits.RateLimitedException;
 import dev.credbroker.server.model.Outcome;
 import io.grpc.stub.StreamObserver;
 import java.util.Optional;
@@ -56,7 +57,7 @@ final class Serving {
               } else if (end.outcome() instanceof Outcome.Allowed<T> allowed) {
                 answer.accept(allowed.value());
               } else {
-                responses.onError(StatusMapping.refusal(end.outcome()).asRuntimeException());
+                responses.onError(StatusMapping.refusalException(end.outcome()));
               }
             }));
   }
@@ -82,8 +83,8 @@ final class Serving {
   }
 
   /**
-   * The handler's outcome, unless the caller is revoked; whatever the handler throws or fails with
-   * becomes a Failed outcome.
+   * The handler's outcome, unless the caller is revoked or over its rate limit; whatever the
+   * handler throws or fails with becomes a Failed (or Limited) outcome.
    */
   private static <A, T> CompletableFuture<Ended<T>> handled(BrokerState now, CallInfo call,
       Rpc rpc, Asked asked, A args, VerifiedIdentity id, Handler<A, T> handler) {
@@ -91,6 +92,11 @@ final class Serving {
     Optional<Outcome<T>> refused = Revoking.refusal(now.revocations(), rpc, asked, id);
     if (refused.isPresent()) {
       return CompletableFuture.completedFuture(new Ended<>(caller, refused.get()));
+    }
+    try {
+      now.limits().call(id.issuer(), id.subject());
+    } catch (RateLimitedException limited) {
+      return CompletableFuture.completedFuture(new Ended<>(caller, Outcome.Limited.of(limited)));
     }
     CompletableFuture<Outcome<T>> work;
     try {

@@ -3,10 +3,13 @@ package dev.credbroker.server.grpc;
 import dev.credbroker.server.audit.AuditUnavailableException;
 import dev.credbroker.server.auth.AuthenticationException;
 import dev.credbroker.server.aws.AwsCallException;
-import dev.credbroker.server.cache.ForceRefreshLimitedException;
+import dev.credbroker.server.limits.RateLimitedException;
 import dev.credbroker.server.model.Outcome;
 import dev.credbroker.server.ops.Futures;
+import com.google.protobuf.Any;
+import com.google.rpc.RetryInfo;
 import io.grpc.Status;
+import io.grpc.protobuf.StatusProto;
 import io.grpc.StatusRuntimeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +36,9 @@ final class StatusMapping {
    * accepted, else Failed with the status this table gives it.
    */
   static <T> Outcome<T> outcome(Throwable error, CallInfo call) {
+    if (Futures.cause(error) instanceof RateLimitedException limited) {
+      return Outcome.Limited.of(limited);
+    }
     Status status = toStatus(error, call);
     String description = status.getDescription() == null ? "" : status.getDescription();
     if (status.getCode() == Status.Code.UNAUTHENTICATED
@@ -42,8 +48,31 @@ final class StatusMapping {
     return new Outcome.Failed<>(StatusCodes.of(status.getCode()), description);
   }
 
+  /**
+   * What a caller whose call was not allowed receives, as the exception to close the call with: a
+   * rate-limited call's carries a {@code google.rpc.RetryInfo} with its retry delay in the status
+   * details ({@code grpc-status-details-bin}), which gRPC clients read with
+   * {@code StatusProto.fromThrowable}.
+   */
+  static StatusRuntimeException refusalException(Outcome<?> outcome) {
+    if (outcome instanceof Outcome.Limited<?> limited) {
+      Status status = refusal(outcome);
+      long millis = limited.retryAfter().toMillis();
+      RetryInfo retry = RetryInfo.newBuilder().setRetryDelay(com.google.protobuf.Duration
+          .newBuilder().setSeconds(millis / 1000).setNanos((int) (millis % 1000) * 1_000_000))
+          .build();
+      return StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
+          .setCode(status.getCode().value()).setMessage(status.getDescription())
+          .addDetails(Any.pack(retry)).build());
+    }
+    return refusal(outcome).asRuntimeException();
+  }
+
   /** What a caller whose call was not allowed receives. */
   static Status refusal(Outcome<?> outcome) {
+    if (outcome instanceof Outcome.Limited<?> limited) {
+      return bounded(Status.RESOURCE_EXHAUSTED.withDescription(limited.description()));
+    }
     if (outcome instanceof Outcome.Denied<?> denied) {
       // Names only what the caller asked for, identically for an alias that does not exist and
       // one it may not use; the decision, with the real reason, is for the record.
@@ -110,7 +139,7 @@ final class StatusMapping {
       return Status.UNAVAILABLE.withDescription("the broker cannot write its audit log, so it"
           + " refuses every decision; nothing was issued. Retry later");
     }
-    if (cause instanceof ForceRefreshLimitedException limited) {
+    if (cause instanceof RateLimitedException limited) {
       return Status.RESOURCE_EXHAUSTED.withDescription(limited.getMessage());
     }
     if (cause instanceof StatusRuntimeException s) {

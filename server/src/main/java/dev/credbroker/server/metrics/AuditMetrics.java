@@ -20,9 +20,11 @@ public final class AuditMetrics {
   private final Gauge lagRecords;
   private final Gauge lagSeconds;
   private final AuditGauges gauges;
+  private final boolean recording;
 
   AuditMetrics(Counter records, Counter bytes, Histogram writeSeconds, Counter failures,
-      Gauge lagRecords, Gauge lagSeconds, AuditGauges gauges) {
+      Gauge lagRecords, Gauge lagSeconds, AuditGauges gauges, boolean recording) {
+    this.recording = recording;
     this.records = records;
     this.bytes = bytes;
     this.writeSeconds = writeSeconds;
@@ -34,6 +36,9 @@ public final class AuditMetrics {
 
   /** A write of {@code decisionRecords} decisions in {@code bytes} that took {@code nanos}. */
   public void written(int decisionRecords, long bytes, long nanos) {
+    if (!recording) {
+      return;
+    }
     records.inc(decisionRecords);
     this.bytes.inc(bytes);
     writeSeconds.observe(nanos / 1e9);

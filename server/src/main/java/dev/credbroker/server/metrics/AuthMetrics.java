@@ -17,8 +17,11 @@ public final class AuthMetrics {
   private final Histogram fetchDuration;
   private final Counter validations;
   private final KeySets keySets;
+  private final boolean recording;
 
-  AuthMetrics(Counter fetches, Histogram fetchDuration, Counter validations, KeySets keySets) {
+  AuthMetrics(Counter fetches, Histogram fetchDuration, Counter validations, KeySets keySets,
+      boolean recording) {
+    this.recording = recording;
     this.fetches = fetches;
     this.fetchDuration = fetchDuration;
     this.validations = validations;
@@ -34,6 +37,9 @@ public final class AuthMetrics {
 
   /** A token accepted, from the cache of verified tokens or by a signature check. */
   public void accepted(boolean cached) {
+    if (!recording) {
+      return;
+    }
     validations.labelValues(cached ? "accepted_cached" : "accepted").inc();
   }
 

@@ -38,7 +38,7 @@ public final class BrokerMetrics {
   private final RequestMetrics requests;
   private final ServerMetrics server;
 
-  private BrokerMetrics() {
+  private BrokerMetrics(boolean recording) {
     Counter lookups = counter("credbroker_cache_lookups_total",
         "Cache lookups by cache and result: hit, miss (AWS was called), stale (served past its"
             + " TTL during an AWS outage)", "cache", "result");
@@ -51,8 +51,10 @@ public final class BrokerMetrics {
         "Background refreshes ahead of expiry, by outcome: ok, failed", "cache", "outcome");
     CacheEntries entries = new CacheEntries();
     gauge("credbroker_cache_entries", "Entries held, by cache", entries::report, "cache");
-    credentialCache = new CacheMetrics("credentials", lookups, evictions, joins, refreshes, entries);
-    secretCache = new CacheMetrics("secrets", lookups, evictions, joins, refreshes, entries);
+    credentialCache = new CacheMetrics("credentials", lookups, evictions, joins, refreshes, entries,
+        recording);
+    secretCache = new CacheMetrics("secrets", lookups, evictions, joins, refreshes, entries,
+        recording);
 
     aws = new AwsMetrics(
         counter("credbroker_aws_calls_total", "STS and Secrets Manager calls by service,"
@@ -76,7 +78,7 @@ public final class BrokerMetrics {
             + " fetches, by issuer", REMOTE_SECONDS, "issuer"),
         counter("credbroker_token_validations_total", "Bearer tokens checked, by outcome:"
             + " accepted, accepted_cached, or the reason for refusal", "outcome"),
-        keySets);
+        keySets, recording);
 
     AuditGauges auditGauges = new AuditGauges();
     gauge("credbroker_audit_writable", "1 while the audit log accepts writes, 0 after a failed"
@@ -93,7 +95,7 @@ public final class BrokerMetrics {
             + " in the fleet store (0 without a store)"),
         settable("credbroker_audit_shipper_lag_seconds", "Age of the oldest record not yet in"
             + " the fleet store (0 without a store)"),
-        auditGauges);
+        auditGauges, recording);
 
     requests = new RequestMetrics(
         counter("credbroker_requests_total", "Calls answered, by rpc, decision (allow, deny,"
@@ -101,7 +103,8 @@ public final class BrokerMetrics {
         histogram("credbroker_request_duration_seconds", "Time from a call's start to its"
             + " answer, by rpc", LOCAL_SECONDS_AND_REMOTE, "rpc"),
         counter("credbroker_rate_limited_total", "Calls refused with RESOURCE_EXHAUSTED by a"
-            + " rate limit, by limit: caller, role, secret, aws_concurrency", "limit"));
+            + " rate limit, by limit: caller, caller_uncached, role, role_uncached, secret,"
+            + " secret_uncached, aws_concurrency, force_refresh", "limit"), recording);
 
     CertificateExpiry certificates = new CertificateExpiry();
     gauge("credbroker_tls_certificate_not_after_timestamp_seconds", "When the certificate in"
@@ -123,7 +126,7 @@ public final class BrokerMetrics {
 
   /** The broker's metrics with the JVM's and the process's (memory, GC, threads, CPU, fds). */
   public static BrokerMetrics create() {
-    BrokerMetrics metrics = new BrokerMetrics();
+    BrokerMetrics metrics = new BrokerMetrics(true);
     JvmMetrics.builder().register(metrics.registry);
     return metrics;
   }
@@ -133,7 +136,16 @@ public final class BrokerMetrics {
    * call makes a registry of its own, so nothing is shared between them.
    */
   public static BrokerMetrics detached() {
-    return new BrokerMetrics();
+    return new BrokerMetrics(true);
+  }
+
+  /**
+   * For {@code metrics.enabled: false}: nothing reads the metrics, so the per-call ones (requests,
+   * token validations, cache lookups, audit writes) are not recorded at all; rarer events still
+   * are. The suite compares a broker built with this against one with metrics on.
+   */
+  public static BrokerMetrics off() {
+    return new BrokerMetrics(false);
   }
 
   public PrometheusRegistry registry() {

@@ -22,10 +22,12 @@ public final class CacheMetrics {
   private final CounterDataPoint refreshFailed;
   private final Counter evictions;
   private final CacheEntries entries;
+  private final boolean recording;
 
   CacheMetrics(String cache, Counter lookups, Counter evictions, Counter joins, Counter refreshes,
-      CacheEntries entries) {
+      CacheEntries entries, boolean recording) {
     this.cache = cache;
+    this.recording = recording;
     this.hit = lookups.labelValues(cache, "hit");
     this.miss = lookups.labelValues(cache, "miss");
     this.stale = lookups.labelValues(cache, "stale");
@@ -39,6 +41,9 @@ public final class CacheMetrics {
   }
 
   public void lookup(Result result) {
+    if (!recording) {
+      return;
+    }
     switch (result) {
       case HIT -> hit.inc();
       case MISS -> miss.inc();
@@ -48,7 +53,9 @@ public final class CacheMetrics {
 
   /** A lookup that shared an AWS call already in flight. */
   public void joined() {
-    joined.inc();
+    if (recording) {
+      joined.inc();
+    }
   }
 
   public void refreshed(boolean ok) {

@@ -1,6 +1,7 @@
 package dev.credbroker.server.metrics;
 
 import dev.credbroker.core.audit.AuditEvent;
+import dev.credbroker.server.limits.Limit;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import java.time.Duration;
@@ -13,9 +14,6 @@ import java.util.Locale;
  * name.
  */
 public final class RequestMetrics {
-  /** Which limit refused a call. */
-  public enum Limit { CALLER, ROLE, SECRET, AWS_CONCURRENCY }
-
   /** Each decision's label, lower-cased once rather than per call. */
   private static final String[] DECISIONS = java.util.Arrays.stream(AuditEvent.Decision.values())
       .map(RequestMetrics::lower).toArray(String[]::new);
@@ -23,13 +21,15 @@ public final class RequestMetrics {
   private final Counter calls;
   private final Histogram duration;
   private final Counter rateLimited;
+  private final boolean recording;
 
-  RequestMetrics(Counter calls, Histogram duration, Counter rateLimited) {
+  RequestMetrics(Counter calls, Histogram duration, Counter rateLimited, boolean recording) {
+    this.recording = recording;
     this.calls = calls;
     this.duration = duration;
     this.rateLimited = rateLimited;
     for (Limit limit : Limit.values()) {
-      rateLimited.labelValues(lower(limit)); // 0 until it first refuses, so rate() has a series
+      rateLimited.labelValues(limit.label()); // 0 until it first refuses, so rate() has a series
     }
   }
 
@@ -61,12 +61,16 @@ public final class RequestMetrics {
 
   /** A recorded call: its decision and status as the audit record holds them, and its latency. */
   public void finished(String rpc, AuditEvent.Decision decision, String code, Duration latency) {
+    if (!recording) {
+      return;
+    }
     calls.labelValues(rpc, DECISIONS[decision.ordinal()], code).inc();
     duration.labelValues(rpc).observe(latency.toNanos() / 1e9);
   }
 
+  /** A call refused by {@code limit} (counted with its record, so both agree). */
   public void rateLimited(Limit limit) {
-    rateLimited.labelValues(lower(limit)).inc();
+    rateLimited.labelValues(limit.label()).inc();
   }
 
   private static String lower(Enum<?> e) {

@@ -4,6 +4,9 @@ import dev.credbroker.core.audit.AuditEvent;
 import dev.credbroker.core.audit.StatusCode;
 import dev.credbroker.core.policy.Decision;
 import dev.credbroker.core.policy.Target;
+import dev.credbroker.server.limits.Limit;
+import dev.credbroker.server.limits.RateLimitedException;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 
@@ -54,6 +57,18 @@ public sealed interface Outcome<T> {
    * reason; the caller is told only that it is revoked.
    */
   record Revoked<T>(String revocationId, String reason) implements Outcome<T> {}
+
+  /**
+   * Refused by a rate limit or the AWS concurrency cap: RESOURCE_EXHAUSTED with
+   * {@code retryAfter} as the caller's retry delay. {@code description} names the limit and its
+   * setting (never the caller) and is both shown and recorded.
+   */
+  record Limited<T>(Limit limit, String description, Duration retryAfter) implements Outcome<T> {
+    /** The outcome of a call that {@code refused} ended. */
+    public static <T> Limited<T> of(RateLimitedException refused) {
+      return new Limited<>(refused.limit(), refused.getMessage(), refused.retryAfter());
+    }
+  }
 
   /** The token was missing or not accepted; {@code reason} is safe to show the caller. */
   record Unauthenticated<T>(String reason) implements Outcome<T> {}

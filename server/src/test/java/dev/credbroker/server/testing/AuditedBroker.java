@@ -8,10 +8,12 @@ import dev.credbroker.core.config.ConfigLoader;
 import dev.credbroker.core.policy.PolicyEngine;
 import dev.credbroker.server.audit.AuditWriter;
 import dev.credbroker.server.auth.Authenticator;
+import dev.credbroker.server.aws.CappedStsGateway;
 import dev.credbroker.server.aws.MeteredSecretsGateway;
 import dev.credbroker.server.aws.MeteredStsGateway;
 import dev.credbroker.server.aws.SdkSecretsGateway;
 import dev.credbroker.server.aws.SdkStsGateway;
+import dev.credbroker.server.aws.StsGateway;
 import dev.credbroker.server.cache.CredentialCache;
 import dev.credbroker.server.cache.CredentialVendor;
 import dev.credbroker.server.cache.SecretCache;
@@ -24,6 +26,8 @@ import dev.credbroker.server.grpc.BrokerState;
 import dev.credbroker.server.grpc.CredentialBrokerService;
 import dev.credbroker.server.grpc.BrokerServer;
 import dev.credbroker.server.grpc.EventLoops;
+import dev.credbroker.server.limits.ConcurrencyCap;
+import dev.credbroker.server.limits.RateLimiter;
 import dev.credbroker.server.metrics.BrokerMetrics;
 import dev.credbroker.server.revocation.FileRevocationStore;
 import dev.credbroker.server.revocation.RevocationBook;
@@ -45,6 +49,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.UnaryOperator;
 
 /**
  * The whole broker over loopback, as {@code Main} wires it: its services (revocations in a file
@@ -79,7 +84,17 @@ public final class AuditedBroker implements AutoCloseable {
   private final LoopbackBroker broker;
   private long readUpTo;
 
-  private AuditedBroker(Path dir, BrokerMetrics metrics) throws Exception {
+  /**
+   * What a test may change: the rate limiter (with a clock of its own), the cap on STS calls in
+   * flight, and a wrapper around the real STS gateway (to hold calls in flight).
+   */
+  public record Options(RateLimiter limits, ConcurrencyCap stsCap,
+      UnaryOperator<StsGateway> aroundSts) {
+    public static final Options DEFAULT = new Options(RateLimiter.NONE,
+        new ConcurrencyCap("STS", 10_000, Duration.ZERO), UnaryOperator.identity());
+  }
+
+  private AuditedBroker(Path dir, BrokerMetrics metrics, Options options) throws Exception {
     Clock clock = Clock.systemUTC();
     this.dir = dir;
     this.file = dir.resolve("audit.jsonl");
@@ -105,7 +120,8 @@ public final class AuditedBroker implements AutoCloseable {
     RevocationBook book = new RevocationBook(new FileRevocationStore(
         dir.resolve("revocations.jsonl")), clock, Optional.of(Duration.ofMinutes(1)));
     book.start();
-    BrokerState state = new BrokerState(authenticator, new PolicyEngine(config), book);
+    BrokerState state = new BrokerState(authenticator, new PolicyEngine(config), book,
+        options.limits());
     var brokerKey = software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
         software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(FakeSts.BROKER_KEY_ID,
             FakeSts.BROKER_SECRET));
@@ -113,7 +129,8 @@ public final class AuditedBroker implements AutoCloseable {
         Duration.ofSeconds(20)).withSecretsManagerEndpoint(sm.endpoint());
     stsGateway = SdkStsGateway.create(aws, brokerKey, clock);
     secretsGateway = SdkSecretsGateway.create(aws, brokerKey);
-    CredentialCache roles = new CredentialCache(new MeteredStsGateway(stsGateway, metrics.aws()),
+    CredentialCache roles = new CredentialCache(new CappedStsGateway(options.aroundSts().apply(
+        new MeteredStsGateway(stsGateway, metrics.aws())), options.stsCap()),
         io, clock, Duration.ofMinutes(5), Duration.ofMinutes(10), 1000, metrics.credentialCache());
     network = EventLoops.start();
     writer = AuditWriter.open(AuditConfig.toFile(file), clock, network, metrics.audit());
@@ -146,7 +163,12 @@ public final class AuditedBroker implements AutoCloseable {
 
   /** Recording into {@code metrics} as {@code Main} wires it. */
   public static AuditedBroker start(BrokerMetrics metrics) throws Exception {
-    return new AuditedBroker(Files.createTempDirectory("credbroker-audited"), metrics);
+    return start(metrics, Options.DEFAULT);
+  }
+
+  /** Recording into {@code metrics}, limited and capped as {@code options} say. */
+  public static AuditedBroker start(BrokerMetrics metrics, Options options) throws Exception {
+    return new AuditedBroker(Files.createTempDirectory("credbroker-audited"), metrics, options);
   }
 
   /** The broker's audit writer (whether it can write, for health). */

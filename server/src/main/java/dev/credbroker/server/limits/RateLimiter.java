@@ -1,0 +1,109 @@
+package dev.credbroker.server.limits;
+
+import dev.credbroker.core.config.RateLimitsConfig;
+import dev.credbroker.core.config.RateLimitsConfig.Rate;
+import dev.credbroker.core.config.Durations;
+import dev.credbroker.core.policy.Target;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The token buckets of one {@code rate_limits} configuration: per caller identity (issuer +
+ * subject), per role and per secret, each for every call and for calls that reach AWS. A reload
+ * with the same section keeps the limiter, and with it the buckets' state; a changed section
+ * starts new, full buckets.
+ */
+public final class RateLimiter {
+  /** Limits nothing. */
+  public static final RateLimiter NONE = new RateLimiter(RateLimitsConfig.OFF, Clock.systemUTC());
+
+  private final RateLimitsConfig config;
+  private final Buckets caller;
+  private final Buckets callerUncached;
+  private final Buckets role;
+  private final Buckets roleUncached;
+  private final Buckets secret;
+  private final Buckets secretUncached;
+
+  public RateLimiter(RateLimitsConfig config, Clock clock) {
+    this.config = config;
+    long callers = config.maxTrackedCallers();
+    // Roles and secrets are keyed by configured aliases only, so their maps stay small.
+    long targets = Math.max(1_000, callers);
+    caller = new Buckets(config.caller().requests(), callers, clock);
+    callerUncached = new Buckets(config.caller().uncached(), callers, clock);
+    role = new Buckets(config.role().requests(), targets, clock);
+    roleUncached = new Buckets(config.role().uncached(), targets, clock);
+    secret = new Buckets(config.secret().requests(), targets, clock);
+    secretUncached = new Buckets(config.secret().uncached(), targets, clock);
+  }
+
+  public RateLimitsConfig config() {
+    return config;
+  }
+
+  /** Charges one call of the identity {@code issuer} + {@code subject}. */
+  public void call(String issuer, String subject) {
+    if (config.enabled()) {
+      charge(caller, callerKey(issuer, subject), Limit.CALLER, "this caller");
+    }
+  }
+
+  /** What the caller's allowed requests are charged against, once policy has allowed them. */
+  public Quota quota(String issuer, String subject) {
+    if (!config.enabled()) {
+      return Quota.NONE;
+    }
+    String key = callerKey(issuer, subject);
+    return new Quota() {
+      @Override
+      public void allowed(Target target) {
+        if (target.kind() == Target.Kind.ROLE) {
+          charge(role, target.alias(), Limit.ROLE, "role '" + target.alias() + "'");
+        } else {
+          charge(secret, target.alias(), Limit.SECRET, "secret '" + target.alias() + "'");
+        }
+      }
+
+      @Override
+      public void uncached(Target target) {
+        charge(callerUncached, key, Limit.CALLER_UNCACHED, "this caller");
+        if (target.kind() == Target.Kind.ROLE) {
+          charge(roleUncached, target.alias(), Limit.ROLE_UNCACHED, "role '" + target.alias() + "'");
+        } else {
+          charge(secretUncached, target.alias(), Limit.SECRET_UNCACHED,
+              "secret '" + target.alias() + "'");
+        }
+      }
+    };
+  }
+
+  private static String callerKey(String issuer, String subject) {
+    return issuer + '\u0000' + subject;
+  }
+
+  private static void charge(Buckets buckets, String key, Limit limit, String who) {
+    Optional<Duration> wait = buckets.take(key);
+    if (wait.isPresent()) {
+      throw new RateLimitedException(limit, describe(limit, who, buckets.rate(), wait.get()),
+          wait.get());
+    }
+  }
+
+  /** E.g. "rate limit role: role 'deployer' may be requested 1000 times/s by all callers ...". */
+  private static String describe(Limit limit, String who, Rate rate, Duration wait) {
+    String per = plain(rate.perSecond());
+    String allows = switch (limit) {
+      case CALLER -> " may make " + per + " calls/s";
+      case ROLE, SECRET -> " may be requested " + per + " times/s by all callers";
+      default -> " may cause " + per + " AWS calls/s (cache misses and forced refreshes)";
+    };
+    return "rate limit " + limit.label() + ": " + who + allows + ", burst " + rate.burst()
+        + "; retry in " + Durations.format(wait);
+  }
+
+  private static String plain(double v) {
+    return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+  }
+}
