@@ -19,6 +19,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 install=${1:-}
 if [ -z "$install" ]; then
   tar -xzf dist/target/credbroker-*-linux-x64.tar.gz -C "$work"
@@ -26,15 +27,22 @@ if [ -z "$install" ]; then
 fi
 cli=$install/bin/credbroker
 
+# Waits (up to a minute) for a line matching $3 in file $1, written by process $2.
+await_line() {
+  for _ in $(seq 600); do
+    grep -q "$3" "$1" && return 0
+    kill -0 "$2" || { cat "$1" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "no line matching $3 in $1" >&2
+  exit 1
+}
+
 # The broker in --dev mode on a free port, from the package itself.
 sed 's/listen: 127.0.0.1:8443/listen: 127.0.0.1:0/' examples/dev.yaml > "$work/dev.yaml"
 "$install/bin/credbroker-server" --dev --config "$work/dev.yaml" > "$work/broker.out" 2>&1 &
 broker_pid=$!
-for _ in $(seq 600); do
-  grep -q '^export AWS_CONFIG_FILE=' "$work/broker.out" && break
-  kill -0 "$broker_pid" || { cat "$work/broker.out" >&2; exit 1; }
-  sleep 0.1
-done
+await_line "$work/broker.out" "$broker_pid" '^export AWS_CONFIG_FILE='
 target=$(sed -n 's/^export CREDBROKER_TARGET=\([^ ]*\) .*/\1/p' "$work/broker.out")
 token_file=$(sed -n 's/^export CREDBROKER_TOKEN_FILE=//p' "$work/broker.out")
 dev_aws=$(sed -n 's/^ AWS (development): \([^ ]*\) .*/\1/p' "$work/broker.out")
@@ -46,15 +54,20 @@ mkdir -p "$HOME"
 process="$cli credential-process --role dev-readonly --target $target --plaintext --token-file $token_file"
 printf '[profile broker]\nregion = us-east-1\ncredential_process = %s\n' "$process" > "$AWS_CONFIG_FILE"
 
-# Seconds taken by "$@", output discarded; fails if the command does.
+# "wall cpu" seconds of "$@" (cpu: user + system, its child processes included), output discarded.
+# CPU time is the steadier number on a shared machine, where waiting for a core inflates wall time.
 seconds() {
-  local start end
-  start=$(date +%s%N)
-  "$@" > /dev/null
-  end=$(date +%s%N)
-  echo "scale=3; ($end - $start) / 1000000000" | bc
+  local TIMEFORMAT='%R %U %S' t wall user sys
+  t=$({ time "$@" > /dev/null 2>&1; } 2>&1)
+  read -r wall user sys <<< "$t"
+  echo "$wall $(echo "$user + $sys" | bc)"
 }
-median() { sort -n | sed -n 3p; }
+# The medians of 5 "wall cpu" lines: "wall cpu".
+median() {
+  local lines
+  lines=$(cat)
+  echo "$(cut -d' ' -f1 <<< "$lines" | sort -n | sed -n 3p) $(cut -d' ' -f2 <<< "$lines" | sort -n | sed -n 3p)"
+}
 caller() { aws sts get-caller-identity --endpoint-url "$dev_aws" --region us-east-1 "$@"; }
 
 # Warm the broker (its first STS call, JIT) and the OS file cache before measuring.
@@ -74,26 +87,27 @@ cmd_hit=$(for _ in 1 2 3 4 5; do seconds $process; done | median)
 CREDBROKER_TOKEN_FILE=$token_file "$cli" serve --role dev-readonly --imds --target "$target" --plaintext \
   > "$work/serve.out" 2>&1 &
 serve_pid=$!
-for _ in $(seq 600); do
-  grep -q 'AWS_EC2_METADATA_SERVICE_ENDPOINT=' "$work/serve.out" && break
-  kill -0 "$serve_pid" || { cat "$work/serve.out" >&2; exit 1; }
-  sleep 0.1
-done
+await_line "$work/serve.out" "$serve_pid" 'AWS_EC2_METADATA_SERVICE_ENDPOINT='
 imds=$(sed -n 's/^# export AWS_EC2_METADATA_SERVICE_ENDPOINT=//p' "$work/serve.out")
 AWS_EC2_METADATA_DISABLED=false AWS_EC2_METADATA_SERVICE_ENDPOINT=$imds AWS_CONFIG_FILE=/dev/null \
   caller > /dev/null
 sleep 5
-java_pid=$(pgrep -P "$serve_pid" java || echo "$serve_pid")
-rss_kib=$(ps -o rss= -p "$java_pid" | tr -d ' ')
+rss_kib=$(ps -o rss= -p "$serve_pid" | tr -d ' ') # the launcher exec's java: the same process
 
-over() { echo "scale=3; $1 - $baseline" | bc; }
+wall() { cut -d' ' -f1 <<< "$1"; }
+cpu() { cut -d' ' -f2 <<< "$1"; }
+over() { echo "+$(echo "$(wall "$1") - $(wall "$baseline")" | bc) s wall, +$(echo "$(cpu "$1") - $(cpu "$baseline")" | bc) s CPU"; }
+row() { echo "| $1 | $(wall "$2") | $(cpu "$2") | $3 |"; }
 cat <<EOF
-| measurement (median of 5, seconds) | value | over the baseline |
-|---|---|---|
-| aws sts get-caller-identity, static credentials (baseline) | $baseline | |
-| the same through credential_process, cache miss | $miss | $(over "$miss") |
-| the same through credential_process, cache hit | $hit | $(over "$hit") |
-| \`credbroker credential-process\` alone, cache miss | $cmd_miss | |
-| \`credbroker credential-process\` alone, cache hit | $cmd_hit | |
-| \`credbroker serve --imds\` idle RSS | $((rss_kib / 1024)) MiB ($rss_kib KiB) | |
+Load average before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg)
+
+| median of 5 runs | wall s | CPU s | over the baseline |
+|---|---|---|---|
+$(row "aws sts get-caller-identity, static credentials (baseline)" "$baseline" "")
+$(row "the same through credential_process, cache miss" "$miss" "$(over "$miss")")
+$(row "the same through credential_process, cache hit" "$hit" "$(over "$hit")")
+$(row "\`credbroker credential-process\` alone, cache miss" "$cmd_miss" "")
+$(row "\`credbroker credential-process\` alone, cache hit" "$cmd_hit" "")
+
+\`credbroker serve --imds\` idle RSS: $((rss_kib / 1024)) MiB ($rss_kib KiB)
 EOF
