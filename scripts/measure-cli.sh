@@ -4,8 +4,8 @@
 # credentials (the baseline) and through a credential_process profile (cache miss, cache hit),
 # the `credential-process` command alone (miss, hit), and `serve --imds`'s idle RSS.
 #   scripts/measure-cli.sh [INSTALL_DIR]
-# INSTALL_DIR: an unpacked credbroker-VERSION-linux-x64.tar.gz (default: the one `mvn package`
-# left in dist/target, unpacked into a temp dir); its bin/credbroker-server --dev is the broker.
+# INSTALL_DIR: an unpacked credbroker-VERSION-linux-x64.tar.gz (default: the newest one in
+# dist/target, unpacked into a temp dir); its bin/credbroker-server --dev is the broker.
 # Needs /usr/bin/aws (Debian awscli). Prints a Markdown table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +22,7 @@ trap cleanup EXIT
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 install=${1:-}
 if [ -z "$install" ]; then
-  tar -xzf dist/target/credbroker-*-linux-x64.tar.gz -C "$work"
+  tar -xzf "$(ls -t dist/target/credbroker-*-linux-x64.tar.gz | head -1)" -C "$work" # the newest
   install=$(echo "$work"/credbroker-*)
 fi
 cli=$install/bin/credbroker
