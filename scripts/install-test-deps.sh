@@ -18,10 +18,13 @@
 #   postgresql-15: /usr/lib/postgresql/15/bin/{initdb,pg_ctl,postgres}, a throwaway cluster per
 #     test class for the fleet audit store (store PostgresCluster, run as nobody via setpriv
 #     from util-linux, which every Debian image has); the package's own cluster is not used
+#   systemd: /usr/bin/systemd-analyze verifies the shipped units, /usr/bin/systemd-sysusers runs
+#     in the .deb's postinst (dist PackageIT, which also uses dpkg and util-linux's unshare)
 set -euo pipefail
 
 packages=(python3 python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc
-  libprotobuf-dev grpc-proto awscli procps prometheus python3-prometheus-client postgresql-15)
+  libprotobuf-dev grpc-proto awscli procps prometheus python3-prometheus-client postgresql-15
+  systemd)
 
 missing=()
 for p in "${packages[@]}"; do

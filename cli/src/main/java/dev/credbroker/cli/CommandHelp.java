@@ -1,8 +1,11 @@
 package dev.credbroker.cli;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
 
 /**
  * The help texts, built from one section per command: {@code credbroker CMD --help} prints that
@@ -38,6 +41,8 @@ final class CommandHelp {
 
   /** A command's section, and whether it talks to the broker (takes the connection options). */
   private record Section(String text, boolean connects) {}
+
+  private static final Pattern OPTION = Pattern.compile("(?<![\\w-])--[a-z][a-z0-9-]*");
 
   private static final Map<String, Section> COMMANDS = new LinkedHashMap<>();
 
@@ -132,6 +137,11 @@ final class CommandHelp {
           unrevoke ID
                        withdraw a revocation; its target is served again (admin entitlement)
         """);
+    add("completion", false, """
+          completion bash|zsh
+                       a shell completion script for the commands and options above
+                       (source it, or see docs/install.md for where packages put it)
+        """);
   }
 
   private CommandHelp() {}
@@ -174,6 +184,17 @@ final class CommandHelp {
       b.append(CONNECTION);
     }
     return Optional.of(b.append(EXIT_CODES).toString());
+  }
+
+  /** Every command, in the order --help lists them. */
+  static List<String> commands() {
+    return List.copyOf(COMMANDS.keySet());
+  }
+
+  /** The options {@code credbroker command --help} names, each once, in the order it names them. */
+  static List<String> options(String command) {
+    return of(command).map(help -> OPTION.matcher(help).results().map(MatchResult::group).distinct()
+        .toList()).orElse(List.of());
   }
 
   /** Where a usage error in {@code command} should send the user. */

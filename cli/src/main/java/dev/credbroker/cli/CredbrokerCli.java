@@ -76,6 +76,7 @@ public final class CredbrokerCli {
         case "revoke" -> RevokeCommand.revoke(rest, io);
         case "revocations" -> RevokeCommand.list(rest, io);
         case "unrevoke" -> RevokeCommand.unrevoke(rest, io);
+        case "completion" -> CompletionCommand.run(rest, out);
         default -> {
           err.println("credbroker: unknown command '" + CliOptions.abbreviate(args[0]) + "'; see --help");
           yield EXIT_USAGE;

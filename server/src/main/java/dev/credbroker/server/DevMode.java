@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -157,9 +158,10 @@ final class DevMode implements AutoCloseable {
   }
 
   /**
-   * The {@code credbroker} command beside this jar: {@code bin/credbroker} of the source tree
-   * for {@code server/target/credbroker-server.jar}, or {@code credbroker} in an installed jar's
-   * folder. Empty when neither exists (the banner then assumes it is on PATH).
+   * The {@code credbroker} command beside this jar: {@code bin/credbroker} of a package for
+   * its {@code lib/credbroker-server.jar} (docs/install.md) or of the source tree for
+   * {@code server/target/credbroker-server.jar}, or {@code credbroker} in the jar's folder. Empty
+   * when none exists (the banner then assumes it is on PATH).
    */
   private static Optional<Path> launcher() {
     Path jar;
@@ -172,9 +174,10 @@ final class DevMode implements AutoCloseable {
     if (dir == null) {
       return Optional.empty();
     }
-    List<Path> candidates = dir.getParent() == null || dir.getParent().getParent() == null
-        ? List.of(dir.resolve("credbroker"))
-        : List.of(dir.resolve("credbroker"), dir.getParent().getParent().resolve("bin/credbroker"));
+    List<Path> candidates = new ArrayList<>(List.of(dir.resolve("credbroker")));
+    for (Path up = dir.getParent(); up != null && candidates.size() < 3; up = up.getParent()) {
+      candidates.add(up.resolve("bin/credbroker")); // lib/../bin, then server/target/../../bin
+    }
     return candidates.stream().filter(Files::isExecutable).findFirst().map(Path::normalize);
   }
 }
