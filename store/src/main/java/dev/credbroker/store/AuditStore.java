@@ -22,9 +22,17 @@ import java.util.TreeSet;
  * (broker id, seq) and shipping it again changes nothing.
  */
 public final class AuditStore implements AutoCloseable {
-  private static final String INSERT_RECORD = "INSERT INTO audit_records (broker_id, record, "
-      + String.join(", ", IndexedColumns.NAMES) + ") VALUES (?, ?"
-      + ", ?".repeat(IndexedColumns.NAMES.size()) + ") ON CONFLICT DO NOTHING";
+  /**
+   * A batch's records in one statement (one array per column), and the rollup rows of the records
+   * it actually inserted: a record already stored adds nothing to either. Returns how many it
+   * inserted.
+   */
+  private static final String INSERT_RECORDS = "WITH ins AS (INSERT INTO audit_records (broker_id,"
+      + " record, " + String.join(", ", IndexedColumns.NAMES) + ") SELECT ?::text, * FROM unnest("
+      + "?::text[]" + IndexedColumns.NAMES.stream().map(n -> ", ?::" + IndexedColumns.sqlType(n)
+          + "[]").collect(java.util.stream.Collectors.joining())
+      + ") ON CONFLICT DO NOTHING RETURNING *), rolled AS (" + UsageRollup.upsertFrom("ins")
+      + ") SELECT count(*) FROM ins";
   private static final String INSERT_CHECKPOINT = "INSERT INTO audit_checkpoints (broker_id, seq,"
       + " time, key_id, head_seq, head_hash, record, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
       + " ON CONFLICT DO NOTHING";
@@ -131,14 +139,21 @@ public final class AuditStore implements AutoCloseable {
     }
   }
 
-  /** Drops the months older than {@code audit.store.retention}; returns what it dropped. */
+  /**
+   * Drops the months older than {@code audit.store.retention}, and access review's rollup days
+   * before the first month kept (a review never counts records the store no longer holds);
+   * returns the months it dropped.
+   */
   public List<String> applyRetention(Instant now) throws StoreException {
     if (config.retention().isEmpty()) {
       return List.of();
     }
     try (Connection c = pool.getConnection()) {
       partitions.ensure(c, Partitions.around(now));
-      return partitions.dropBefore(c, now.minus(config.retention().get()));
+      Instant cutoff = now.minus(config.retention().get());
+      List<String> dropped = partitions.dropBefore(c, cutoff);
+      UsageRollup.dropBefore(c, Partitions.month(cutoff).atDay(1));
+      return dropped;
     } catch (SQLException e) {
       throw StoreException.of("cannot apply the audit store's retention", e);
     }
@@ -165,18 +180,27 @@ public final class AuditStore implements AutoCloseable {
 
   private static int insertRecords(Connection c, String brokerId, List<StoredRecord> batch)
       throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(INSERT_RECORD)) {
-      for (StoredRecord r : batch) {
-        s.setString(1, brokerId);
-        s.setString(2, r.line());
-        IndexedColumns.bind(s, 3, r);
-        s.addBatch();
+    int columns = IndexedColumns.NAMES.size();
+    String[] lines = new String[batch.size()];
+    String[][] values = new String[columns][batch.size()];
+    for (int i = 0; i < batch.size(); i++) {
+      StoredRecord r = batch.get(i);
+      lines[i] = r.line();
+      List<Object> v = IndexedColumns.of(r);
+      for (int col = 0; col < columns; col++) {
+        values[col][i] = IndexedColumns.sqlText(v.get(col));
       }
-      int added = 0;
-      for (int n : s.executeBatch()) {
-        added += Math.max(n, 0);
+    }
+    try (PreparedStatement s = c.prepareStatement(INSERT_RECORDS)) {
+      s.setString(1, brokerId);
+      s.setArray(2, c.createArrayOf("text", lines));
+      for (int col = 0; col < columns; col++) {
+        s.setArray(3 + col, c.createArrayOf("text", values[col]));
       }
-      return added;
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        return r.getInt(1);
+      }
     }
   }
 
