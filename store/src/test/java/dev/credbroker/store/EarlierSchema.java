@@ -1,28 +1,19 @@
 package dev.credbroker.store;
 
 import dev.credbroker.core.config.StoreConfig;
-import dev.credbroker.store.testing.PostgresCluster;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.List;
-import org.flywaydb.core.Flyway;
 
 /**
- * A store at an earlier schema version, written as that version's broker wrote it (records and
- * position, no rollup): what the migration tests start from.
+ * A store at an earlier schema version ({@code PostgresCluster.migrateTo}), written as that
+ * version's broker wrote it (records and position, no rollup): what the migration tests start
+ * from.
  */
 final class EarlierSchema {
   private EarlierSchema() {}
-
-  /** Migrates the empty database of {@code config} up to {@code version} only. */
-  static void migrateTo(PostgresCluster pg, StoreConfig config, String version) {
-    Flyway.configure(EarlierSchema.class.getClassLoader())
-        .dataSource(config.postgres().url(), config.postgres().user(), pg.password())
-        .locations(StoreSchema.LOCATION).table(StoreSchema.HISTORY_TABLE).target(version).load()
-        .migrate();
-  }
 
   /** Stores {@code batch} as schema versions 1 and 2 did: a row per record, then the position. */
   static void ship(Connection c, String brokerId, List<StoredRecord> batch) throws SQLException {

@@ -129,7 +129,7 @@ class StoreUsageTest {
             List.of("x'); --")))
         .checkpoint(T0.plusSeconds(2));
     StoreConfig config = postgres.cluster().newStore();
-    EarlierSchema.migrateTo(postgres.cluster(), config, "2");
+    postgres.cluster().migrateTo(config, "2");
     try (Connection c = postgres.cluster().connect(config.postgres().url())) {
       EarlierSchema.ship(c, "a", t.stored());
     }

@@ -57,7 +57,7 @@ class StoredRevocationsTest {
   void aVersion1Store_isMigratedToTheCurrentVersion_keepingItsRecords() throws Exception {
     StoreConfig config = postgres.cluster().newStore();
     try (AuditStore store = AuditStore.create(config)) {
-      EarlierSchema.migrateTo(postgres.cluster(), config, "1");
+      postgres.cluster().migrateTo(config, "1");
       List<StoredRecord> records = new dev.credbroker.store.testing.TrailLines("a",
               dev.credbroker.core.audit.AuditSigner.loadOrCreate(
                   java.nio.file.Files.createTempDirectory("k").resolve("k")))
