@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.time.YearMonth;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * The broker's side of the fleet store: a connection pool (HikariCP) that starts without the
@@ -23,14 +24,14 @@ import java.util.TreeSet;
  */
 public final class AuditStore implements AutoCloseable {
   /**
-   * A batch's records in one statement (one array per column), and the rollup rows of the records
-   * it actually inserted: a record already stored adds nothing to either. Returns how many it
-   * inserted.
+   * A batch's records in one statement (one array per column, so any batch size binds the same
+   * parameters) and access review's rollup rows of the records it actually inserted: a record
+   * already stored adds nothing to either. Its one row is how many records it inserted.
    */
   private static final String INSERT_RECORDS = "WITH ins AS (INSERT INTO audit_records (broker_id,"
       + " record, " + String.join(", ", IndexedColumns.NAMES) + ") SELECT ?::text, * FROM unnest("
       + "?::text[]" + IndexedColumns.NAMES.stream().map(n -> ", ?::" + IndexedColumns.sqlType(n)
-          + "[]").collect(java.util.stream.Collectors.joining())
+          + "[]").collect(Collectors.joining())
       + ") ON CONFLICT DO NOTHING RETURNING *), rolled AS (" + UsageRollup.upsertFrom("ins")
       + ") SELECT count(*) FROM ins";
   private static final String INSERT_CHECKPOINT = "INSERT INTO audit_checkpoints (broker_id, seq,"
@@ -104,8 +105,9 @@ public final class AuditStore implements AutoCloseable {
 
   /**
    * Stores {@code batch} (consecutive records of one broker, oldest first) in one transaction:
-   * the records, its checkpoints, and the broker's new position. Returns how many records were
-   * new (records already stored are skipped).
+   * the records, the usage rollup of the records it added ({@link UsageRollup}), its checkpoints,
+   * and the broker's new position. Returns how many records were new (records already stored are
+   * skipped, and not counted again in the rollup).
    */
   public int ship(String brokerId, List<StoredRecord> batch, Instant now) throws StoreException {
     if (batch.isEmpty()) {

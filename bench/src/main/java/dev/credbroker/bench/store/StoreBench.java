@@ -261,8 +261,9 @@ public final class StoreBench {
         "audit_records_request", "audit_usage_daily", "audit_usage_daily_pkey"};
     try (Statement s = c.createStatement()) {
       for (String n : names) {
-        try (ResultSet r = s.executeQuery("SELECT coalesce(sum(pg_table_size(relid)), 0) FROM"
-            + " pg_partition_tree('" + n + "')")) {
+        // a table that is not partitioned has no partition tree: its own size then
+        try (ResultSet r = s.executeQuery("SELECT coalesce((SELECT sum(pg_table_size(relid)) FROM"
+            + " pg_partition_tree('" + n + "')), pg_table_size('" + n + "'))")) {
           r.next();
           out.put(n, r.getLong(1));
         }
