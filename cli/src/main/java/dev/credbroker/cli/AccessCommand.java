@@ -2,6 +2,7 @@ package dev.credbroker.cli;
 
 import dev.credbroker.core.audit.AccessUsage;
 import dev.credbroker.core.audit.AuditFiles;
+import dev.credbroker.core.audit.UsageDays;
 import dev.credbroker.core.audit.UsageTally;
 import dev.credbroker.core.config.BrokerConfig;
 import dev.credbroker.core.policy.AccessReview;
@@ -22,9 +23,9 @@ import java.util.Set;
 
 /**
  * {@code credbroker access review}: the periodic "remove unused access" job. Reads a window of
- * decisions from the fleet store ({@code --store}, grouped by the database) or a trail
- * ({@code --file}, read once), and the policy ({@code --config}), and prints {@link AccessReview}'s
- * report as a table or JSON. Exit 0 with a report, 2 for bad usage, 1 when the store cannot be
+ * decisions, in whole UTC days ({@link UsageDays}), from the fleet store ({@code --store}, its
+ * daily rollup summed by the database) or a trail ({@code --file}, read once), and the policy
+ * ({@code --config}), and prints {@link AccessReview}'s report as a table or JSON. Exit 0 with a report, 2 for bad usage, 1 when the store cannot be
  * reached.
  */
 final class AccessCommand {
@@ -56,6 +57,9 @@ final class AccessCommand {
       throw new CliOptions.UsageException("give --store (the fleet store) or --file (a broker's"
           + " live audit file), one of them");
     }
+    UsageDays days = UsageDays.covering(since, until); // the store's rollup is per UTC day
+    since = days.since();
+    until = days.until();
     BrokerConfig config = PolicyCommand.load(o, System.err);
     List<AccessUsage> usages;
     if (o.isSet("store")) {

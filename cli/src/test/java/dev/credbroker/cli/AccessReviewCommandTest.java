@@ -97,6 +97,8 @@ class AccessReviewCommandTest {
       throws Exception {
     assertEquals(0, runStore("--since", "90d", "--format", "json"), err());
     Map<String, Object> report = JSONObjectUtils.parse(text());
+    assertEquals(List.of("2026-09-01T00:00:00Z", "2026-12-01T00:00:00Z"),
+        List.of(report.get("since"), report.get("until")), "whole UTC days: the store's rollup");
     List<Map<String, Object>> used = normalized(report.get("used"));
     assertEquals(2, used.size(), text());
     assertEquals(Map.of("role", "deployer", "identities", List.of(Map.of("issuer", ISSUER,

@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.time.YearMonth;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * The broker's side of the fleet store: a connection pool (HikariCP) that starts without the
@@ -22,9 +23,17 @@ import java.util.TreeSet;
  * (broker id, seq) and shipping it again changes nothing.
  */
 public final class AuditStore implements AutoCloseable {
-  private static final String INSERT_RECORD = "INSERT INTO audit_records (broker_id, record, "
-      + String.join(", ", IndexedColumns.NAMES) + ") VALUES (?, ?"
-      + ", ?".repeat(IndexedColumns.NAMES.size()) + ") ON CONFLICT DO NOTHING";
+  /**
+   * A batch's records in one statement (one array per column, so any batch size binds the same
+   * parameters) and access review's rollup rows of the records it actually inserted: a record
+   * already stored adds nothing to either. Its one row is how many records it inserted.
+   */
+  private static final String INSERT_RECORDS = "WITH ins AS (INSERT INTO audit_records (broker_id,"
+      + " record, " + String.join(", ", IndexedColumns.NAMES) + ") SELECT ?::text, * FROM unnest("
+      + "?::text[]" + IndexedColumns.NAMES.stream().map(n -> ", ?::" + IndexedColumns.sqlType(n)
+          + "[]").collect(Collectors.joining())
+      + ") ON CONFLICT DO NOTHING RETURNING *), rolled AS (" + UsageRollup.upsertFrom("ins")
+      + ") SELECT count(*) FROM ins";
   private static final String INSERT_CHECKPOINT = "INSERT INTO audit_checkpoints (broker_id, seq,"
       + " time, key_id, head_seq, head_hash, record, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
       + " ON CONFLICT DO NOTHING";
@@ -96,8 +105,9 @@ public final class AuditStore implements AutoCloseable {
 
   /**
    * Stores {@code batch} (consecutive records of one broker, oldest first) in one transaction:
-   * the records, its checkpoints, and the broker's new position. Returns how many records were
-   * new (records already stored are skipped).
+   * the records, the usage rollup of the records it added ({@link UsageRollup}), its checkpoints,
+   * and the broker's new position. Returns how many records were new (records already stored are
+   * skipped, and not counted again in the rollup).
    */
   public int ship(String brokerId, List<StoredRecord> batch, Instant now) throws StoreException {
     if (batch.isEmpty()) {
@@ -131,14 +141,21 @@ public final class AuditStore implements AutoCloseable {
     }
   }
 
-  /** Drops the months older than {@code audit.store.retention}; returns what it dropped. */
+  /**
+   * Drops the months older than {@code audit.store.retention}, and access review's rollup days
+   * before the first month kept (a review never counts records the store no longer holds);
+   * returns the months it dropped.
+   */
   public List<String> applyRetention(Instant now) throws StoreException {
     if (config.retention().isEmpty()) {
       return List.of();
     }
     try (Connection c = pool.getConnection()) {
       partitions.ensure(c, Partitions.around(now));
-      return partitions.dropBefore(c, now.minus(config.retention().get()));
+      Instant cutoff = now.minus(config.retention().get());
+      List<String> dropped = partitions.dropBefore(c, cutoff);
+      UsageRollup.dropBefore(c, Partitions.month(cutoff).atDay(1));
+      return dropped;
     } catch (SQLException e) {
       throw StoreException.of("cannot apply the audit store's retention", e);
     }
@@ -165,18 +182,27 @@ public final class AuditStore implements AutoCloseable {
 
   private static int insertRecords(Connection c, String brokerId, List<StoredRecord> batch)
       throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(INSERT_RECORD)) {
-      for (StoredRecord r : batch) {
-        s.setString(1, brokerId);
-        s.setString(2, r.line());
-        IndexedColumns.bind(s, 3, r);
-        s.addBatch();
+    int columns = IndexedColumns.NAMES.size();
+    String[] lines = new String[batch.size()];
+    String[][] values = new String[columns][batch.size()];
+    for (int i = 0; i < batch.size(); i++) {
+      StoredRecord r = batch.get(i);
+      lines[i] = r.line();
+      List<Object> v = IndexedColumns.of(r);
+      for (int col = 0; col < columns; col++) {
+        values[col][i] = IndexedColumns.sqlText(v.get(col));
       }
-      int added = 0;
-      for (int n : s.executeBatch()) {
-        added += Math.max(n, 0);
+    }
+    try (PreparedStatement s = c.prepareStatement(INSERT_RECORDS)) {
+      s.setString(1, brokerId);
+      s.setArray(2, c.createArrayOf("text", lines));
+      for (int col = 0; col < columns; col++) {
+        s.setArray(3 + col, c.createArrayOf("text", values[col]));
       }
-      return added;
+      try (ResultSet r = s.executeQuery()) {
+        r.next();
+        return r.getInt(1);
+      }
     }
   }
 

@@ -1,7 +1,6 @@
 package dev.credbroker.store;
 
 import dev.credbroker.core.audit.AuditQuery;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -33,6 +32,21 @@ final class IndexedColumns {
     return List.copyOf(out);
   }
 
+  /** The PostgreSQL type of column {@code name} of {@link #NAMES}. */
+  static String sqlType(String name) {
+    return switch (name) {
+      case "seq" -> "bigint";
+      case "time" -> "timestamptz";
+      default -> "text";
+    };
+  }
+
+  /** A value of {@link #of} as PostgreSQL reads it from text (for the array a batch is sent in). */
+  static String sqlText(Object value) {
+    return value instanceof OffsetDateTime t ? t.toInstant().toString()
+        : value == null ? null : value.toString();
+  }
+
   /** The values of {@link #NAMES} for {@code r}. */
   static List<Object> of(StoredRecord r) {
     var e = r.entry();
@@ -43,19 +57,6 @@ final class IndexedColumns {
     out.add(r.hash());
     FILTERED.forEach(f -> out.add(Columns.of(f.valueIn(e))));
     return out;
-  }
-
-  /** Binds the values of {@code r} from parameter {@code first} on; returns the next free one. */
-  static int bind(PreparedStatement s, int first, StoredRecord r) throws SQLException {
-    int i = first;
-    for (Object v : of(r)) {
-      if (v instanceof String || v == null) {
-        s.setString(i++, (String) v);
-      } else {
-        s.setObject(i++, v);
-      }
-    }
-    return i;
   }
 
   /**

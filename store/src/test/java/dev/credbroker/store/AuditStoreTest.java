@@ -63,8 +63,8 @@ class AuditStoreTest {
 
   @Test
   void prepare_migratesAnEmptyDatabase_thenFindsItCurrent() throws Exception {
-    assertTrue(store.prepare(T0).contains("migrated from schema version none to 2"));
-    assertTrue(store.prepare(T0).contains("is at schema version 2"));
+    assertTrue(store.prepare(T0).contains("migrated from schema version none to 3"));
+    assertTrue(store.prepare(T0).contains("is at schema version 3"));
     try (Connection c = store.connection()) {
       List<YearMonth> months = Partitions.existing(c);
       assertEquals(List.of(YearMonth.of(2026, 11), YearMonth.of(2026, 12), YearMonth.of(2027, 1),
@@ -79,12 +79,12 @@ class AuditStoreTest {
         10, Duration.ofSeconds(1));
     try (AuditStore behind = AuditStore.create(noMigrate)) {
       StoreException e = assertThrows(StoreException.class, () -> behind.prepare(T0));
-      assertTrue(e.getMessage().contains("schema is at version none and 2 migration(s) are"
+      assertTrue(e.getMessage().contains("schema is at version none and 3 migration(s) are"
           + " pending"), e.getMessage());
     }
     store.prepare(T0);
     try (AuditStore current = AuditStore.create(noMigrate)) {
-      assertTrue(current.prepare(T0).contains("is at schema version 2"));
+      assertTrue(current.prepare(T0).contains("is at schema version 3"));
     }
   }
 

@@ -28,6 +28,7 @@ class StoreBenchTest {
     assertTrue(r.shipperPerSecond() > 0, r.toString());
     assertTrue(r.bytes().get("audit_records") > 0 && r.bytes().get("audit_records_subject") > 0,
         r.bytes().toString());
+    assertTrue(r.bytes().get("audit_usage_daily rows") > 0, "the migration backfilled the rollup");
     assertTrue(StoreBench.render(r).contains("| access key id |"), StoreBench.render(r));
   }
 }

@@ -102,6 +102,18 @@ public final class PostgresCluster implements AutoCloseable {
         java.time.Duration.ofMillis(20));
   }
 
+  /**
+   * Migrates the empty database of {@code config} ({@link #newStore()}) to schema version
+   * {@code version} only, with the broker's migrations and history table: where tests and the
+   * benchmark of a later version's migration start.
+   */
+  public void migrateTo(StoreConfig config, String version) {
+    org.flywaydb.core.Flyway.configure(PostgresCluster.class.getClassLoader())
+        .dataSource(config.postgres().url(), USER, password)
+        .locations("classpath:db/migration/credbroker").table("credbroker_schema_history")
+        .target(version).load().migrate();
+  }
+
   /** A fresh connection as the test user. */
   public Connection connect() throws SQLException {
     return connect(url());
