@@ -160,7 +160,8 @@ class PackageIT {
    */
   @Test
   void bothInstalls_credentialProcessLoadsTheCliFromTheClassDataArchive_withoutWarnings() throws Exception {
-    String source = archive().endsWith(".aot") ? "source: shared objects file\n" : "source: shared objects file (top)\n";
+    String source = archive().endsWith(".aot") ? "source: shared objects file\n"
+        : "source: shared objects file (top)\n";
     for (Path home : List.of(unpacked, installed)) {
       Result loads = run(clean(dir.resolve("home"), "JAVA_TOOL_OPTIONS=-Xlog:class+load=info",
           home.resolve("bin/credbroker").toString(), "credential-process", "--role", "dev-readonly",
