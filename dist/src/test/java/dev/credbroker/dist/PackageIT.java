@@ -98,7 +98,7 @@ class PackageIT {
     for (String exe : List.of("bin/credbroker", "bin/credbroker-server", "runtime/bin/java")) {
       assertTrue(Files.isExecutable(unpacked.resolve(exe)), exe);
     }
-    for (String file : List.of("lib/credbroker.jar", "lib/credbroker-server.jar", "lib/credbroker.jsa",
+    for (String file : List.of("lib/credbroker.jar", "lib/credbroker-server.jar", archive(),
         "runtime/lib/server/classes.jsa", "completion/credbroker.bash", "completion/credbroker.zsh",
         "NOTICE")) {
       assertTrue(Files.isRegularFile(unpacked.resolve(file)), file);
@@ -154,17 +154,32 @@ class PackageIT {
 
   /**
    * The archive made at package time matches the runtime and the jar where each install put them,
-   * with the launcher's own flags: the CLI's classes come from it, not from the jar.
+   * with the launcher's own flags: in a credential-process round trip the CLI's classes come from
+   * it, not from the jar, and the JVM warns about nothing (Java 25: native access, Unsafe). Java 17's
+   * AppCDS archive lies on top of the runtime's own ("(top)"); Java 25's AOT cache holds both.
    */
   @Test
-  void bothInstalls_loadTheCliFromTheClassDataArchive() throws Exception {
+  void bothInstalls_credentialProcessLoadsTheCliFromTheClassDataArchive_withoutWarnings() throws Exception {
+    String source = archive().endsWith(".aot") ? "source: shared objects file\n"
+        : "source: shared objects file (top)\n";
     for (Path home : List.of(unpacked, installed)) {
       Result loads = run(clean(dir.resolve("home"), "JAVA_TOOL_OPTIONS=-Xlog:class+load=info",
-          home.resolve("bin/credbroker").toString(), "--version"));
+          home.resolve("bin/credbroker").toString(), "credential-process", "--role", "dev-readonly",
+          "--target", target, "--plaintext", "--token-file", tokenFile.toString(), "--no-cache"));
       assertEquals(0, loads.exit(), loads.output());
-      assertTrue(loads.output().contains("dev.credbroker.cli.CredbrokerCli source: shared objects file (top)"),
+      assertTrue(loads.output().contains("\"AccessKeyId\""), "a round trip");
+      assertTrue(loads.output().contains("dev.credbroker.cli.CredbrokerCli " + source),
           home + ": " + loads.output().lines().filter(l -> l.contains("CredbrokerCli ")).toList());
+      assertFalse(Pattern.compile("(?m)^WARNING|\\[(error|warning)\\]").matcher(loads.output()).find(),
+          "the launcher's flags match the runtime and the archive: " + loads.output().lines()
+              .filter(l -> l.startsWith("WARNING") || l.contains("[error]") || l.contains("[warning]")).toList());
     }
+  }
+
+  /** The CLI's archive for the runtime the package ships: an AOT cache on Java 25, else AppCDS. */
+  private static String archive() throws Exception {
+    String release = Files.readString(unpacked.resolve("runtime/release"));
+    return release.contains("JAVA_VERSION=\"25") ? "lib/credbroker.aot" : "lib/credbroker.jsa";
   }
 
   /** The banner's profile runs the tarball's launcher (DevMode finds it beside lib/). */
