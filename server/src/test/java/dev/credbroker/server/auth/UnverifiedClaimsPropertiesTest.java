@@ -40,6 +40,10 @@ class UnverifiedClaimsPropertiesTest {
     String token = part(Map.of("alg", "RS256", "kid", kid)) + "." + part(Map.of("iss", iss,
         "sub", sub, "exp", 1)) + "." + SIGNATURE;
     Optional<AuditEvent.Unverified> read = UnverifiedClaims.of(token);
+    if (token.length() > TokenVerifier.MAX_TOKEN_CHARS) {
+      assertTrue(read.isEmpty(), "a token over the bound is not read at all");
+      return;
+    }
 
     assertEquals(expected(iss), read.map(AuditEvent.Unverified::issuer).orElse(""));
     assertEquals(expected(sub), read.map(AuditEvent.Unverified::subject).orElse(""));
