@@ -6,6 +6,7 @@
 @SuppressWarnings({"requires-automatic", "requires-transitive-automatic"}) // gRPC, protobuf, AWS SDK
 module dev.credbroker.client {
   requires io.grpc;
+  requires io.grpc.netty.shaded; // the channel's own I/O thread (BrokerChannels)
   requires transitive software.amazon.awssdk.auth;
   requires transitive software.amazon.awssdk.core;
   requires transitive software.amazon.awssdk.identity.spi;

@@ -4,10 +4,14 @@ import dev.credbroker.proto.v1.CredentialBrokerGrpc;
 import io.grpc.ChannelCredentials;
 import io.grpc.ConnectivityState;
 import io.grpc.Deadline;
-import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.TlsChannelCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,13 +32,22 @@ public final class BrokerChannels {
 
   private BrokerChannels() {}
 
+  /** A channel with its own I/O thread, ended by {@code awaitTermination} ({@link OwnLoopChannel}). */
   public static ManagedChannel open(String target, ChannelCredentials credentials, int maxAttempts) {
-    return Grpc.newChannelBuilder(target, credentials)
-        .disableServiceConfigLookUp()
-        .defaultServiceConfig(serviceConfig(maxAttempts))
-        .enableRetry()
-        .maxRetryAttempts(MAX_ATTEMPTS)
-        .build();
+    EventLoopGroup loop = new NioEventLoopGroup(1, new DefaultThreadFactory("credbroker-io", true));
+    try {
+      return new OwnLoopChannel(NettyChannelBuilder.forTarget(target, credentials)
+          .eventLoopGroup(loop)
+          .channelType(NioSocketChannel.class)
+          .disableServiceConfigLookUp()
+          .defaultServiceConfig(serviceConfig(maxAttempts))
+          .enableRetry()
+          .maxRetryAttempts(MAX_ATTEMPTS)
+          .build(), loop);
+    } catch (RuntimeException e) {
+      loop.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      throw e;
+    }
   }
 
   /** How long a call waits for the reconnect it starts; a broker that is up connects far sooner. */
