@@ -3,6 +3,7 @@ package dev.credbroker.client.internal;
 import dev.credbroker.client.token.TokenException;
 import io.grpc.ConnectivityState;
 import io.grpc.Status;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
@@ -57,7 +58,9 @@ public final class TransportFailures {
   }
 
   static String cause(Throwable failure, String host) {
-    if (failure == null) {
+    if (failure == null || reset(failure)) {
+      // a TLS server given a plaintext preface closes the connection, with a FIN or, as often, a
+      // reset: which one depends on the timing, so both read the same
       return "the connection closed while it was set up (a TLS broker reached without TLS?)";
     }
     if (find(failure, UnknownHostException.class).isPresent()) {
@@ -104,6 +107,12 @@ public final class TransportFailures {
       }
     }
     return Optional.empty();
+  }
+
+  private static boolean reset(Throwable failure) {
+    Throwable deepest = deepest(failure);
+    return deepest instanceof IOException
+        && String.valueOf(deepest.getMessage()).toLowerCase(Locale.ROOT).contains("connection reset");
   }
 
   private static boolean isTls(Throwable failure) {
