@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code java -jar credbroker-server.jar --config FILE}), is asked something real through the
  * shipped CLI jar, and stops cleanly on SIGTERM; the policy cases run through
  * {@code credbroker policy test}. A config is copied with only what cannot work in a test replaced
- * (the fixed port, an absolute audit path, the example IdP), and each replaced text must still be
+ * (the fixed ports, an absolute audit path, the example IdP), and each replaced text must still be
  * in the example, so an edited example fails here rather than drifting.
  */
 class ExamplesIT {
@@ -37,6 +37,8 @@ class ExamplesIT {
   private static final Path EXAMPLES = Path.of(System.getProperty("user.dir")).resolve("../examples");
   private static final String LISTEN = "listen: 127.0.0.1:8443";
   private static final String ANY_PORT = "listen: 127.0.0.1:0";
+  /** The metrics listener's fixed port: anything else on the host may hold it. */
+  private static final String METRICS = "listen: 127.0.0.1:9464";
 
   @TempDir Path dir;
 
@@ -54,7 +56,7 @@ class ExamplesIT {
 
   @Test
   void quickstart_startsServesHealthAndRecordsARefusedToken() throws Exception {
-    Path config = copy("quickstart.yaml", Map.of(LISTEN, ANY_PORT));
+    Path config = copy("quickstart.yaml", Map.of(LISTEN, ANY_PORT, METRICS, ANY_PORT));
 
     try (ProcessRunner broker = startBroker(config)) {
       String target = awaitListening(broker);
@@ -81,7 +83,7 @@ class ExamplesIT {
     idp.start(InetAddress.getLoopbackAddress(), 0);
     try {
       String issuer = idp.issuerUrl("corp").toString();
-      Path config = copy("policy.yaml", Map.of(LISTEN, ANY_PORT,
+      Path config = copy("policy.yaml", Map.of(LISTEN, ANY_PORT, METRICS, ANY_PORT,
           "https://idp.example.com/realms/corp", issuer,
           "/var/log/credbroker/audit.jsonl", dir.resolve("audit.jsonl").toString()));
       String alice = idp.issueToken("corp", "alice", "credential-broker", Map.of(
