@@ -3,10 +3,8 @@
 # Starts the staged broker in --dev mode on a free loopback port (its files under WORK), then
 # runs the staged launcher's `credential-process` once against it, a real cache miss (token,
 # settings, gRPC and Netty up to the answer, the cache write), with the launcher's own flags
-# plus the dump: on a Java 25 runtime an AOT cache, lib/credbroker.aot (-XX:AOTCacheOutput,
-# JEP 483, 514, 515), on Java 17 an AppCDS archive, lib/credbroker.jsa (-XX:ArchiveClassesAtExit).
-# Against a closed port instead (the earlier training): serve idled 4 MiB higher on Java 17 and a
-# miss cost 0.2 s more CPU on Java 25 (docs/performance.md).
+# plus the dump of an AppCDS archive, lib/credbroker.jsa (-XX:ArchiveClassesAtExit). Against a
+# closed port instead (the earlier training), serve idled 4 MiB higher (docs/performance.md).
 set -eu
 stage=$1 work=$2 examples=$3
 rm -rf "$work"
@@ -32,13 +30,8 @@ target=$(sed -n 's/^export CREDBROKER_TARGET=\([^ ]*\) .*/\1/p' "$work/broker.ou
 token_file=$(sed -n 's/^export CREDBROKER_TOKEN_FILE=//p' "$work/broker.out")
 
 version=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$stage/runtime/release")
-if [ "$version" -ge 25 ]; then
-  dump="-XX:AOTCacheOutput=$stage/lib/credbroker.aot"
-  archive=$stage/lib/credbroker.aot
-else
-  dump="-XX:ArchiveClassesAtExit=$stage/lib/credbroker.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
-  archive=$stage/lib/credbroker.jsa
-fi
+dump="-XX:ArchiveClassesAtExit=$stage/lib/credbroker.jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
+archive=$stage/lib/credbroker.jsa
 # JDK_JAVA_OPTIONS: the java launcher appends it to the flags bin/credbroker passes.
 HOME=$work/home JDK_JAVA_OPTIONS=$dump "$stage/bin/credbroker" credential-process --role dev-readonly \
   --target "$target" --plaintext --token-file "$token_file" > "$work/credentials.json"

@@ -11,6 +11,7 @@ import dev.credbroker.server.testing.MutableClock;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -86,5 +87,29 @@ class CliJarIT {
       assertEquals("credbroker: cannot reach the broker at " + target + ": TLS handshake failed: the"
           + " broker's certificate is not signed by a trusted CA\n", untrusted.output());
     }
+  }
+
+  /**
+   * The command starts lean (docs/performance.md): it extracts no native library into the temp
+   * folder (every connection is NIO) and does not load Netty's JDK Flight Recorder events for
+   * its buffers (which load about a hundred of JFR's classes).
+   */
+  @Test
+  void leanStart_noNativeLibraryExtracted_noFlightRecorderClasses() throws Exception {
+    Path tmp = java.nio.file.Files.createDirectories(dir.resolve("tmp"));
+    Path classes = dir.resolve("classes.log");
+
+    Commands.Result r = CliJar.run(List.of("-Djava.io.tmpdir=" + tmp, "-Xlog:class+load=info:file=" + classes),
+        TOKEN, "credential-process", "--role", "r", "--no-cache", "--target", broker.target(), "--plaintext");
+
+    assertEquals(0, r.exit(), r.toString());
+    try (var files = java.nio.file.Files.list(tmp)) {
+      assertEquals(List.of(), files.map(Path::toString).toList(), "nothing written to the temp folder");
+    }
+    List<String> loaded = java.nio.file.Files.readAllLines(classes);
+    assertTrue(loaded.stream().anyMatch(l -> l.contains("io.grpc.netty.shaded.io.netty.channel.nio.")),
+        "the class log covers the connection");
+    assertEquals(List.of(), loaded.stream().filter(l -> l.contains(" io.grpc.netty.shaded.io.netty.buffer.")
+        && l.contains("Event source")).toList(), "Netty's buffer events (JFR) are off");
   }
 }

@@ -98,7 +98,7 @@ class PackageIT {
     for (String exe : List.of("bin/credbroker", "bin/credbroker-server", "runtime/bin/java")) {
       assertTrue(Files.isExecutable(unpacked.resolve(exe)), exe);
     }
-    for (String file : List.of("lib/credbroker.jar", "lib/credbroker-server.jar", archive(),
+    for (String file : List.of("lib/credbroker.jar", "lib/credbroker-server.jar", "lib/credbroker.jsa",
         "runtime/lib/server/classes.jsa", "completion/credbroker.bash", "completion/credbroker.zsh",
         "NOTICE")) {
       assertTrue(Files.isRegularFile(unpacked.resolve(file)), file);
@@ -155,13 +155,12 @@ class PackageIT {
   /**
    * The archive made at package time matches the runtime and the jar where each install put them,
    * with the launcher's own flags: in a credential-process round trip the CLI's classes come from
-   * it, not from the jar, and the JVM warns about nothing (Java 25: native access, Unsafe). Java 17's
-   * AppCDS archive lies on top of the runtime's own ("(top)"); Java 25's AOT cache holds both.
+   * it, not from the jar ("(top)": the AppCDS archive lies on top of the runtime's own), and the JVM
+   * warns about nothing.
    */
   @Test
   void bothInstalls_credentialProcessLoadsTheCliFromTheClassDataArchive_withoutWarnings() throws Exception {
-    String source = archive().endsWith(".aot") ? "source: shared objects file\n"
-        : "source: shared objects file (top)\n";
+    String source = "source: shared objects file (top)\n";
     for (Path home : List.of(unpacked, installed)) {
       Result loads = run(clean(dir.resolve("home"), "JAVA_TOOL_OPTIONS=-Xlog:class+load=info",
           home.resolve("bin/credbroker").toString(), "credential-process", "--role", "dev-readonly",
@@ -174,12 +173,6 @@ class PackageIT {
           "the launcher's flags match the runtime and the archive: " + loads.output().lines()
               .filter(l -> l.startsWith("WARNING") || l.contains("[error]") || l.contains("[warning]")).toList());
     }
-  }
-
-  /** The CLI's archive for the runtime the package ships: an AOT cache on Java 25, else AppCDS. */
-  private static String archive() throws Exception {
-    String release = Files.readString(unpacked.resolve("runtime/release"));
-    return release.contains("JAVA_VERSION=\"25") ? "lib/credbroker.aot" : "lib/credbroker.jsa";
   }
 
   /** The banner's profile runs the tarball's launcher (DevMode finds it beside lib/). */
@@ -206,6 +199,45 @@ class PackageIT {
     assertTrue(r.output().strip().startsWith(ARN), r.output());
     Result again = aws(config.toString(), "deb");
     assertEquals(r, again, "the same session, from the credential cache");
+  }
+
+  /**
+   * The tarball's {@code serve --imds} on a host without Java, with the launcher's own flags (the
+   * serve branch's heap, code cache and native-heap trim): the AWS CLI signs with its credentials
+   * through the container endpoint and, given only AWS_EC2_METADATA_SERVICE_ENDPOINT, through IMDSv2.
+   */
+  @Test
+  void withoutJava_serveGivesTheAwsCliTheRoleThroughTheContainerEndpointAndImdsV2() throws Exception {
+    try (ProcessRunner serve = ProcessRunner.start(clean(dir.resolve("serve-home"),
+        unpacked.resolve("bin/credbroker").toString(), "serve", "--role", "dev-readonly", "--imds",
+        "--target", target, "--plaintext", "--token-file", tokenFile.toString()))) {
+      String uri = serve.awaitLine("^export AWS_CONTAINER_CREDENTIALS_FULL_URI=(\\S+)$", WAIT).group(1);
+      String token = Files.readString(Path.of(serve.awaitLine(
+          "^export AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=(\\S+)$", WAIT).group(1)));
+      String imds = serve.awaitLine("^# export AWS_EC2_METADATA_SERVICE_ENDPOINT=(\\S+)$", WAIT).group(1);
+
+      Result container = awsWith("serve-container", "AWS_CONTAINER_CREDENTIALS_FULL_URI=" + uri,
+          "AWS_CONTAINER_AUTHORIZATION_TOKEN=" + token, "AWS_EC2_METADATA_DISABLED=true");
+      assertEquals(0, container.exit(), container.output());
+      assertTrue(container.output().strip().startsWith(ARN), container.output());
+      Result instance = awsWith("serve-imds", "AWS_EC2_METADATA_SERVICE_ENDPOINT=" + imds);
+      assertEquals(0, instance.exit(), instance.output());
+      assertTrue(instance.output().strip().startsWith(ARN), instance.output());
+
+      serve.terminate();
+      assertEquals(0, serve.awaitExit(WAIT), serve.output());
+    }
+  }
+
+  /** The AWS CLI with no credentials of its own: only what {@code variables} point it to. */
+  private static Result awsWith(String name, String... variables) throws Exception {
+    Path home = Files.createDirectories(dir.resolve("aws-" + name));
+    List<String> command = new ArrayList<>(List.of("AWS_CONFIG_FILE=" + home.resolve("config"),
+        "AWS_SHARED_CREDENTIALS_FILE=" + home.resolve("credentials"), "AWS_DEFAULT_REGION=us-east-1"));
+    command.addAll(List.of(variables));
+    command.addAll(List.of("/usr/bin/aws", "sts", "get-caller-identity", "--endpoint-url", devAws,
+        "--query", "Arn", "--output", "text"));
+    return run(clean(home, command.toArray(String[]::new)));
   }
 
   /**

@@ -14,8 +14,15 @@ public final class CliJar {
 
   /** Runs the jar with {@code args} in the controlled environment of {@link Commands}. */
   public static Commands.Result run(Map<String, String> env, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(ProcessRunner.javaBin(), "-jar",
-        System.getProperty("credbroker.cliJar")));
+    return run(List.of(), env, args);
+  }
+
+  /** As above, with {@code jvmOptions} before {@code -jar}. */
+  public static Commands.Result run(List<String> jvmOptions, Map<String, String> env, String... args)
+      throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(ProcessRunner.javaBin()));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-jar", System.getProperty("credbroker.cliJar")));
     cmd.addAll(List.of(args));
     return Commands.run(cmd, env, WAIT);
   }
