@@ -27,8 +27,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -54,7 +54,9 @@ class FleetProcessTest {
         Endpoint eb = endpoint(b);
         whoAmI(ea, 5);
         whoAmI(eb, 5);
-        await(() -> whoAmIsStored(pg, url) == 10, "both replicas' 10 calls in the store");
+        // the shippers run in the broker processes: the store's rows are the only sign
+        Awaitility.await("both replicas' 10 calls in the store").atMost(WAIT)
+            .until(() -> whoAmIsStored(pg, url) == 10);
         System.out.printf("FleetProcessTest: started and shipped in %d ms%n",
             (System.nanoTime() - t0) / 1_000_000);
         assertTrue(searchWhoAmI(ea) >= 10, "a search on a sees b's records too");
@@ -163,17 +165,6 @@ class FleetProcessTest {
         r.next();
         return r.getLong(1);
       }
-    }
-  }
-
-  /** Polls {@code condition} until it holds or the deadline passes. */
-  private static void await(Callable<Boolean> condition, String what) throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.call()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + WAIT + ": " + what);
-      }
-      Thread.sleep(20); // the poll's pace; the condition decides
     }
   }
 }
