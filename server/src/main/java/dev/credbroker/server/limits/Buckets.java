@@ -11,6 +11,7 @@ import io.github.bucket4j.TimeMeter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * One token bucket (Bucket4j) per key, all with the same rate and burst, read on {@code clock}.
@@ -23,13 +24,12 @@ final class Buckets {
   private static final Duration PERIOD = Duration.ofSeconds(1000);
 
   private final Rate rate;
-  private final Cache<String, Bucket> buckets;
-  private final TimeMeter time;
-  private final Bandwidth bandwidth;
+  private final Cache<Object, Bucket> buckets;
+  private final Function<Object, Bucket> newBucket;
 
   Buckets(Rate rate, long maxKeys, Clock clock) {
     this.rate = rate;
-    this.time = new TimeMeter() {
+    TimeMeter time = new TimeMeter() {
       @Override
       public long currentTimeNanos() {
         return ClockTicker.nanos(clock.instant());
@@ -40,8 +40,11 @@ final class Buckets {
         return true;
       }
     };
-    this.bandwidth = Bandwidth.builder().capacity(rate.burst())
+    Bandwidth bandwidth = Bandwidth.builder().capacity(rate.burst())
         .refillGreedy(Math.max(1, Math.round(rate.perSecond() * PERIOD.toSeconds())), PERIOD)
+        .build();
+    // Made once, not per call: a lambda reading fields would be a new object on every take.
+    this.newBucket = key -> Bucket.builder().addLimit(bandwidth).withCustomTimePrecision(time)
         .build();
     this.buckets = Caches.newBuilder(clock)
         .maximumSize(maxKeys)
@@ -53,10 +56,12 @@ final class Buckets {
     return rate;
   }
 
-  /** Empty when {@code key} may go ahead (one token taken); else how long until it may. */
-  Optional<Duration> take(String key) {
-    ConsumptionProbe probe = buckets.get(key, k -> Bucket.builder().addLimit(bandwidth)
-        .withCustomTimePrecision(time).build()).tryConsumeAndReturnRemaining(1);
+  /**
+   * Empty when {@code key} may go ahead (one token taken); else how long until it may. Keys are
+   * compared with {@code equals}: a string, or a record of strings.
+   */
+  Optional<Duration> take(Object key) {
+    ConsumptionProbe probe = buckets.get(key, newBucket).tryConsumeAndReturnRemaining(1);
     if (probe.isConsumed()) {
       return Optional.empty();
     }

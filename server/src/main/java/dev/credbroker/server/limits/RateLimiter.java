@@ -46,7 +46,7 @@ public final class RateLimiter {
   /** Charges one call of the identity {@code issuer} + {@code subject}. */
   public void call(String issuer, String subject) {
     if (config.enabled()) {
-      charge(caller, callerKey(issuer, subject), Limit.CALLER, "this caller");
+      charge(caller, new CallerKey(issuer, subject), Limit.CALLER, null);
     }
   }
 
@@ -55,37 +55,44 @@ public final class RateLimiter {
     if (!config.enabled()) {
       return Quota.NONE;
     }
-    String key = callerKey(issuer, subject);
+    CallerKey key = new CallerKey(issuer, subject);
     return new Quota() {
       @Override
       public void allowed(Target target) {
         if (target.kind() == Target.Kind.ROLE) {
-          charge(role, target.alias(), Limit.ROLE, "role '" + target.alias() + "'");
+          charge(role, target.alias(), Limit.ROLE, target);
         } else {
-          charge(secret, target.alias(), Limit.SECRET, "secret '" + target.alias() + "'");
+          charge(secret, target.alias(), Limit.SECRET, target);
         }
       }
 
       @Override
       public void uncached(Target target) {
-        charge(callerUncached, key, Limit.CALLER_UNCACHED, "this caller");
+        charge(callerUncached, key, Limit.CALLER_UNCACHED, null);
         if (target.kind() == Target.Kind.ROLE) {
-          charge(roleUncached, target.alias(), Limit.ROLE_UNCACHED, "role '" + target.alias() + "'");
+          charge(roleUncached, target.alias(), Limit.ROLE_UNCACHED, target);
         } else {
-          charge(secretUncached, target.alias(), Limit.SECRET_UNCACHED,
-              "secret '" + target.alias() + "'");
+          charge(secretUncached, target.alias(), Limit.SECRET_UNCACHED, target);
         }
       }
     };
   }
 
-  private static String callerKey(String issuer, String subject) {
-    return issuer + '\u0000' + subject;
-  }
+  /**
+   * A caller's key: its issuer and subject as they are, so a call hashes the identity's own
+   * strings (their hashes are kept) instead of building and hashing a joined one, twice a call.
+   */
+  private record CallerKey(String issuer, String subject) {}
 
-  private static void charge(Buckets buckets, String key, Limit limit, String who) {
+  /**
+   * Takes a token from {@code key}'s bucket, or refuses; {@code target} null for the caller's
+   * buckets. The refusal's text is made only for a refusal, never for the calls that go ahead.
+   */
+  private static void charge(Buckets buckets, Object key, Limit limit, Target target) {
     Optional<Duration> wait = buckets.take(key);
     if (wait.isPresent()) {
+      String who = target == null ? "this caller"
+          : (target.kind() == Target.Kind.ROLE ? "role '" : "secret '") + target.alias() + "'";
       throw new RateLimitedException(limit, describe(limit, who, buckets.rate(), wait.get()),
           wait.get());
     }
