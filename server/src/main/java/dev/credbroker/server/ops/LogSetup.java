@@ -26,9 +26,14 @@ public final class LogSetup {
    * holds for every line; adds {@link CredentialLoggerFilter} if the logback file did not.
    */
   public static void apply(LoggingConfig config) {
-    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
-      return;
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      apply(context, Level.toLevel(config.level().name(), Level.INFO),
+          config.format() == LoggingConfig.Format.JSON ? new JsonLogLayout() : new TextLogLayout());
     }
+  }
+
+  /** The root's level and its one stderr appender with {@code layout}; the credential filter on. */
+  static void apply(LoggerContext context, Level level, LayoutBase<ILoggingEvent> layout) {
     if (context.getTurboFilterList().stream().noneMatch(CredentialLoggerFilter.class::isInstance)) {
       CredentialLoggerFilter quiet = new CredentialLoggerFilter();
       quiet.setContext(context);
@@ -36,9 +41,7 @@ public final class LogSetup {
       context.addTurboFilter(quiet);
     }
     Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    root.setLevel(Level.toLevel(config.level().name(), Level.INFO));
-    LayoutBase<ILoggingEvent> layout = config.format() == LoggingConfig.Format.JSON
-        ? new JsonLogLayout() : new TextLogLayout();
+    root.setLevel(level);
     layout.setContext(context);
     layout.start();
     LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
