@@ -33,14 +33,20 @@ public final class AwsChars {
       return false;
     }
     for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '_' || c == '+' || c == '=' || c == ',' || c == '.' || c == '@' || c == '-';
-      if (!ok) {
+      if (!isStsNameChar(s.charAt(i))) {
         return false;
       }
     }
     return true;
+  }
+
+  /**
+   * Whether {@code c} is one of STS's name characters, {@code [\w+=,.@-]} with {@code \w} ASCII:
+   * what role session names and source identities may hold (AssumeRole API reference).
+   */
+  public static boolean isStsNameChar(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+        || c == '_' || c == '+' || c == '=' || c == ',' || c == '.' || c == '@' || c == '-';
   }
 
   private static boolean tagChar(int c) {

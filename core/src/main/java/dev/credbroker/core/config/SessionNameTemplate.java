@@ -48,7 +48,7 @@ public final class SessionNameTemplate {
       int end = open < 0 ? text.length() : open;
       if (end > i) {
         String literal = text.substring(i, end);
-        if (!literal.matches("[\\w+=,.@-]+") || literal.indexOf('}') >= 0) {
+        if (!literal.chars().allMatch(c -> AwsChars.isStsNameChar((char) c))) {
           throw new IllegalArgumentException("text outside {claim} placeholders may only hold"
               + " letters, digits and _+=,.@- (STS's session name characters)");
         }

@@ -1,6 +1,7 @@
 package dev.credbroker.server.aws;
 
 import com.github.benmanes.caffeine.cache.Cache;
+import dev.credbroker.core.config.AwsChars;
 import dev.credbroker.core.digest.CallerDigest;
 import dev.credbroker.server.ops.Caches;
 import java.time.Clock;
@@ -45,9 +46,7 @@ public final class SessionNames {
     char[] readable = new char[n];
     for (int i = 0; i < n; i++) {
       char c = text.charAt(i);
-      boolean allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-          || "_+=,.@-".indexOf(c) >= 0;
-      readable[i] = allowed ? c : '-';
+      readable[i] = AwsChars.isStsNameChar(c) ? c : '-';
     }
     return new String(readable) + "." + CallerDigest.of(issuer, subject);
   }
