@@ -216,28 +216,19 @@ class PackageIT {
           "^export AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=(\\S+)$", WAIT).group(1)));
       String imds = serve.awaitLine("^# export AWS_EC2_METADATA_SERVICE_ENDPOINT=(\\S+)$", WAIT).group(1);
 
-      Result container = awsWith("serve-container", "AWS_CONTAINER_CREDENTIALS_FULL_URI=" + uri,
-          "AWS_CONTAINER_AUTHORIZATION_TOKEN=" + token, "AWS_EC2_METADATA_DISABLED=true");
+      Result container = aws("serve-container", List.of("AWS_CONFIG_FILE=/dev/null",
+          "AWS_DEFAULT_REGION=us-east-1", "AWS_CONTAINER_CREDENTIALS_FULL_URI=" + uri,
+          "AWS_CONTAINER_AUTHORIZATION_TOKEN=" + token, "AWS_EC2_METADATA_DISABLED=true"));
       assertEquals(0, container.exit(), container.output());
       assertTrue(container.output().strip().startsWith(ARN), container.output());
-      Result instance = awsWith("serve-imds", "AWS_EC2_METADATA_SERVICE_ENDPOINT=" + imds);
+      Result instance = aws("serve-imds", List.of("AWS_CONFIG_FILE=/dev/null",
+          "AWS_DEFAULT_REGION=us-east-1", "AWS_EC2_METADATA_SERVICE_ENDPOINT=" + imds));
       assertEquals(0, instance.exit(), instance.output());
       assertTrue(instance.output().strip().startsWith(ARN), instance.output());
 
       serve.terminate();
       assertEquals(0, serve.awaitExit(WAIT), serve.output());
     }
-  }
-
-  /** The AWS CLI with no credentials of its own: only what {@code variables} point it to. */
-  private static Result awsWith(String name, String... variables) throws Exception {
-    Path home = Files.createDirectories(dir.resolve("aws-" + name));
-    List<String> command = new ArrayList<>(List.of("AWS_CONFIG_FILE=" + home.resolve("config"),
-        "AWS_SHARED_CREDENTIALS_FILE=" + home.resolve("credentials"), "AWS_DEFAULT_REGION=us-east-1"));
-    command.addAll(List.of(variables));
-    command.addAll(List.of("/usr/bin/aws", "sts", "get-caller-identity", "--endpoint-url", devAws,
-        "--query", "Arn", "--output", "text"));
-    return run(clean(home, command.toArray(String[]::new)));
   }
 
   /**
@@ -255,12 +246,25 @@ class PackageIT {
     assertEquals(new Result(0, ""), r);
   }
 
+  /** Debian's AWS CLI printing the caller's ARN, its credentials from a credential_process profile. */
   private static Result aws(String config, String name) throws Exception {
+    return aws(name, List.of("AWS_CONFIG_FILE=" + config, "AWS_EC2_METADATA_DISABLED=true"), "--profile",
+        "dev-readonly");
+  }
+
+  /**
+   * Debian's AWS CLI printing the caller's ARN, with no credentials of its own (an empty shared
+   * credentials file): only what {@code variables} point it to.
+   */
+  private static Result aws(String name, List<String> variables, String... options) throws Exception {
     Path home = Files.createDirectories(dir.resolve("aws-" + name));
-    return run(clean(home, "AWS_CONFIG_FILE=" + config,
-        "AWS_SHARED_CREDENTIALS_FILE=" + home.resolve("credentials"), "AWS_EC2_METADATA_DISABLED=true",
-        "/usr/bin/aws", "sts", "get-caller-identity", "--profile", "dev-readonly", "--endpoint-url", devAws,
+    List<String> command = new ArrayList<>(List.of(
+        "AWS_SHARED_CREDENTIALS_FILE=" + home.resolve("credentials")));
+    command.addAll(variables);
+    command.addAll(List.of("/usr/bin/aws", "sts", "get-caller-identity", "--endpoint-url", devAws,
         "--query", "Arn", "--output", "text"));
+    command.addAll(List.of(options));
+    return run(clean(home, command.toArray(String[]::new)));
   }
 
   /**
